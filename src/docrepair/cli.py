@@ -1,0 +1,143 @@
+"""The command line: a thin layer over the library. Library errors become one `Error: …` line
+on stderr and exit code 1 here, at a single boundary; usage errors exit 2 (click's own)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+
+import click
+
+from . import __version__
+from .errors import DocrepairError
+
+
+def _boundary(command):
+    """Turn every failure into one line on stderr; the traceback only with --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DocrepairError as error:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)  # the reader went away (| head): nothing left to say
+        except Exception as error:  # noqa: BLE001 - the last line of defence before a user
+            if debug:
+                traceback.print_exc()
+            click.echo(f"Error: internal error ({type(error).__name__}: {error}); rerun with --debug and report it", err=True)
+            sys.exit(1)
+
+    return click.option("--debug", is_flag=True, help="Show the traceback of an error.")(wrapper)
+
+
+def _config(encoding: str | None):
+    from .config import DecodeConfig, RepairConfig
+
+    return RepairConfig(decode=DecodeConfig(encoding=encoding))
+
+
+def _repair(input_path: str, encoding: str | None):
+    from . import repair_bytes
+    from .files import read_input
+
+    data = read_input(input_path)
+    return repair_bytes(data, _config(encoding), source=None if input_path == "-" else input_path)
+
+
+def _emit(text: str, output: str | None) -> None:
+    from .files import write_atomic
+
+    if output is None or output == "-":
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docrepair")
+def main() -> None:
+    """Repair and deduplicate scraped Chinese official documents, with an exact account of
+    every change."""
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", default="-")
+@click.option("-o", "--output", metavar="FILE", help="Write the clean text here (atomically) instead of stdout.")
+@click.option("--notes", "notes_path", metavar="FILE", help="Write the notes as JSONL here ('-' for stdout, needs -o).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the clean document only; json: text, units, notes and header in one object.",
+)
+@click.option("--encoding", metavar="NAME", help="Decode the input with this codec instead of detecting it.")
+@_boundary
+def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None) -> None:
+    """Repair one document. INPUT is a file or '-' for stdin (the default)."""
+    from .render.notes import notes_to_jsonl, result_to_json
+
+    if notes_path == "-" and (output is None or output == "-"):
+        raise click.UsageError("--notes - writes notes to stdout, so the text needs -o FILE")
+    if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
+        raise click.UsageError("-o names the input file; write the repair somewhere else")
+    result = _repair(input_path, encoding)
+    _emit(result_to_json(result) if output_format == "json" else result.text, output)
+    if notes_path:
+        _emit(notes_to_jsonl(result.notes), notes_path)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", default="-")
+@click.option("--encoding", metavar="NAME", help="Decode the input with this codec instead of detecting it.")
+@_boundary
+def explain(input_path: str, encoding: str | None) -> None:
+    """Say what `fix` would change in INPUT: a summary, then one line per note."""
+    from .render.explain import explain as render_explain
+
+    result = _repair(input_path, encoding)
+    _emit(render_explain(result), None)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.argument("notes_path", metavar="NOTES")
+@click.option("--encoding", metavar="NAME", help="Decode the input with this codec instead of detecting it.")
+@_boundary
+def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
+    """Rebuild the output from INPUT and its JSONL NOTES alone, and print it."""
+    from .files import read_input
+    from .ledger import replay as replay_notes
+    from .render.notes import notes_from_jsonl
+    from .stages.decode import decode_bytes
+
+    text = decode_bytes(read_input(input_path), _config(encoding).decode).text
+    try:
+        notes = notes_from_jsonl(read_input(notes_path).decode("utf-8"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise DocrepairError(f"{notes_path} is not a docrepair notes file ({error})") from None
+    _emit(replay_notes(text, notes), None)
+
+
+def _same_file(first: str, second: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,52 @@
+"""Comparison keys: the folded form in which two copies of a text are compared.
+
+A key folds script (OpenCC t2s), width (NFKC) and drops punctuation and white space, so a
+traditional and a simplified copy, or a copy with other commas, compare equal. Keys are only
+for comparing; they never reach the output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Sequence
+
+#: Everything that is not a letter, digit or Han character: punctuation, symbols, spaces.
+_NOT_WORD = re.compile(r"[\W_]+")
+#: Sentence ends in Chinese official text, full and half width.
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter():
+    # Built once per process: constructing an OpenCC converter parses its dictionaries.
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s_converter().convert(text)
+
+
+def comparison_keys(texts: Sequence[str]) -> list[str]:
+    """Keys for many texts in one OpenCC call (its per-call cost dominates short strings).
+    Line breaks separate the texts; OpenCC never converts across them."""
+    if not texts:
+        return []
+    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    folded = to_simplified(unicodedata.normalize("NFKC", joined)).split("\n")
+    if len(folded) != len(texts):  # defensive: a converter that merged lines would misalign keys
+        folded = [to_simplified(unicodedata.normalize("NFKC", t)) for t in texts]
+    return [_NOT_WORD.sub("", text) for text in folded]
+
+
+def comparison_key(text: str) -> str:
+    return comparison_keys([text])[0]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences ending in 。！？； (the mark stays with its sentence); a trailing part without
+    an end mark is a sentence too."""
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]

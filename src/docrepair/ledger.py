@@ -1,0 +1,352 @@
+"""The one recording path for changes: offsets back to the input, notes, replay, no-loss check.
+
+The ledger keeps the current text and, for each of its characters, the input offset it came from
+(-1 for text a note inserted) and the note that last placed it (-1 for none). A stage proposes a
+batch of edits or a reorder; the ledger applies the whole batch in one linear pass (so a stage
+with k edits costs O(n + k), not O(n * k)) and writes one note per real change.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import LedgerError
+from .model import Action, Edit, Note, Placement, ReplayRule, Span
+
+_NO_ORIGIN = -1
+
+
+class _Draft:
+    """A note before the output span is known (that needs the final text)."""
+
+    __slots__ = ("index", "step", "stage", "action", "input_span", "at", "to", "before", "after", "reason", "evidence")
+
+    def __init__(self, index, step, stage, action, input_span, at, to, before, after, reason, evidence):
+        self.index = index
+        self.step = step
+        self.stage = stage
+        self.action = action
+        self.input_span = input_span
+        self.at = at
+        self.to = to
+        self.before = before
+        self.after = after
+        self.reason = reason
+        self.evidence = evidence
+
+
+class Ledger:
+    def __init__(self, input_text: str) -> None:
+        self.input_text = input_text
+        self.text = input_text
+        self.origin = np.arange(len(input_text), dtype=np.int64)
+        self.placed_by = np.full(len(input_text), -1, dtype=np.int64)
+        self._drafts: list[_Draft] = []
+        self._step = 0
+
+    # -- mapping back to the input ------------------------------------------------------------
+
+    def input_span(self, start: int, end: int) -> Span:
+        """The covering input range of current [start, end); a point for inserted-only text."""
+        origins = self.origin[start:end]
+        real = origins[origins >= 0]
+        if real.size:
+            return Span(int(real.min()), int(real.max()) + 1)
+        point = self._input_point(start)
+        return Span(point, point)
+
+    def _input_point(self, position: int) -> int:
+        """The input offset a zero-width position stands at: just after the nearest real char."""
+        before = self.origin[:position]
+        real = before[before >= 0]
+        if real.size:
+            return int(real[-1]) + 1
+        after = self.origin[position:]
+        real = after[after >= 0]
+        return int(real[0]) if real.size else len(self.input_text)
+
+    # -- the recording path -------------------------------------------------------------------
+
+    def apply(self, stage: str, edits: Iterable[Edit]) -> int:
+        """Apply non-overlapping edits (offsets in the current text) as one step; return how many
+        changed the text. An edit whose `after` equals the text it covers is no change and is
+        not recorded."""
+        ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+        real = [edit for _, edit in ordered if self.text[edit.start : edit.end] != edit.after]
+        if not real:
+            return 0
+        self._step += 1
+        text_parts: list[str] = []
+        origin_parts: list[np.ndarray] = []
+        placed_parts: list[np.ndarray] = []
+        cursor = 0
+        for edit in real:
+            if edit.action.rule is not ReplayRule.EDIT:
+                raise LedgerError(f"{edit.action.value} is not an edit action")
+            if edit.start < cursor or edit.end > len(self.text):
+                raise LedgerError(f"{stage}: overlapping or out-of-range edit at [{edit.start}, {edit.end})")
+            index = len(self._drafts)
+            self._drafts.append(
+                _Draft(
+                    index,
+                    self._step,
+                    stage,
+                    edit.action,
+                    self.input_span(edit.start, edit.end),
+                    Span(edit.start, edit.end),
+                    None,
+                    self.text[edit.start : edit.end],
+                    edit.after,
+                    edit.reason,
+                    dict(edit.evidence),
+                )
+            )
+            text_parts.append(self.text[cursor : edit.start])
+            origin_parts.append(self.origin[cursor : edit.start])
+            placed_parts.append(self.placed_by[cursor : edit.start])
+            text_parts.append(edit.after)
+            origin_parts.append(np.full(len(edit.after), _NO_ORIGIN, dtype=np.int64))
+            placed_parts.append(np.full(len(edit.after), index, dtype=np.int64))
+            cursor = edit.end
+        text_parts.append(self.text[cursor:])
+        origin_parts.append(self.origin[cursor:])
+        placed_parts.append(self.placed_by[cursor:])
+        self.text = "".join(text_parts)
+        self.origin = np.concatenate(origin_parts)
+        self.placed_by = np.concatenate(placed_parts)
+        return len(real)
+
+    def reorder(self, stage: str, placements: Sequence[Placement]) -> int:
+        """Rearrange the text as the given blocks, in the given order. The blocks must partition
+        the current text. The fewest blocks are recorded as moved: those outside a longest run
+        that keeps its relative order (a longest increasing subsequence of old positions)."""
+        spans = sorted((p.start, p.end) for p in placements)
+        cursor = 0
+        for start, end in spans:
+            if start != cursor or end < start:
+                raise LedgerError(f"{stage}: reorder blocks do not partition the text at {cursor}")
+            cursor = end
+        if cursor != len(self.text):
+            raise LedgerError(f"{stage}: reorder blocks do not cover the text")
+        starts = [p.start for p in placements]
+        staying = set(_longest_increasing_run(starts))
+        if len(staying) == len(placements):
+            return 0
+        self._step += 1
+        new_origin = np.concatenate([self.origin[p.start : p.end] for p in placements] or [self.origin[:0]])
+        new_placed = np.concatenate([self.placed_by[p.start : p.end] for p in placements] or [self.placed_by[:0]])
+        offset = 0
+        moved = 0
+        for position, placement in enumerate(placements):
+            length = placement.end - placement.start
+            if position not in staying and length:
+                index = len(self._drafts)
+                block = self.text[placement.start : placement.end]
+                self._drafts.append(
+                    _Draft(
+                        index,
+                        self._step,
+                        stage,
+                        Action.MOVE,
+                        self.input_span(placement.start, placement.end),
+                        Span(placement.start, placement.end),
+                        offset,
+                        block,
+                        block,
+                        placement.reason,
+                        dict(placement.evidence),
+                    )
+                )
+                new_placed[offset : offset + length] = index
+                moved += 1
+            offset += length
+        self.text = "".join(self.text[p.start : p.end] for p in placements)
+        self.origin = new_origin
+        self.placed_by = new_placed
+        return moved
+
+    def flag(self, stage: str, action: Action, start: int, end: int, reason: str, evidence: Mapping[str, Any]) -> None:
+        """Record damage seen, or a decision, that leaves the text as it is."""
+        if action.rule is not ReplayRule.NONE:
+            raise LedgerError(f"{action.value} changes text; use apply()")
+        self._step += 1
+        span = Span(start, end)
+        text = self.text[start:end]
+        self._drafts.append(
+            _Draft(len(self._drafts), self._step, stage, action, self.input_span(start, end), span, None, text, text, reason, dict(evidence))
+        )
+
+    # -- results ------------------------------------------------------------------------------
+
+    def notes(self) -> tuple[Note, ...]:
+        """The notes with their output spans: where the text each one placed ended up."""
+        output_spans = _output_spans(self.placed_by, len(self._drafts))
+        notes = []
+        for draft in self._drafts:
+            output_span = output_spans.get(draft.index)
+            if draft.action.rule is ReplayRule.NONE:
+                output_span = self._flag_output_span(draft)
+            notes.append(
+                Note(
+                    id=f"n{draft.index + 1:04d}",
+                    step=draft.step,
+                    stage=draft.stage,
+                    action=draft.action,
+                    input_span=draft.input_span,
+                    output_span=output_span,
+                    at=draft.at,
+                    to=draft.to,
+                    before=draft.before,
+                    after=draft.after,
+                    reason=draft.reason,
+                    evidence=draft.evidence,
+                )
+            )
+        return tuple(notes)
+
+    def _flag_output_span(self, draft: _Draft) -> Span | None:
+        """A flag points at input text; find where that text sits in the output now."""
+        if draft.input_span.start == draft.input_span.end:
+            return None
+        inside = np.nonzero((self.origin >= draft.input_span.start) & (self.origin < draft.input_span.end))[0]
+        if inside.size == 0:
+            return None
+        return Span(int(inside[0]), int(inside[-1]) + 1)
+
+    def output_span(self, input_start: int, input_end: int) -> Span | None:
+        """Where input [input_start, input_end) sits in the current text (covering range)."""
+        inside = np.nonzero((self.origin >= input_start) & (self.origin < input_end))[0]
+        if inside.size == 0:
+            return None
+        return Span(int(inside[0]), int(inside[-1]) + 1)
+
+
+def _output_spans(placed_by: np.ndarray, count: int) -> dict[int, Span]:
+    """For each note index, the covering range of the characters it last placed."""
+    if not placed_by.size or count == 0:
+        return {}
+    positions = np.nonzero(placed_by >= 0)[0]
+    if not positions.size:
+        return {}
+    owners = placed_by[positions]
+    order = np.argsort(owners, kind="stable")
+    owners = owners[order]
+    positions = positions[order]
+    bounds = np.flatnonzero(np.diff(owners)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [owners.size]))
+    return {
+        int(owners[s]): Span(int(positions[s:e].min()), int(positions[s:e].max()) + 1) for s, e in zip(starts, ends)
+    }
+
+
+def _longest_increasing_run(values: Sequence[int]) -> list[int]:
+    """Indices of one longest strictly increasing subsequence (patience sorting, O(k log k)).
+    Ties go to the earliest elements, so the choice is deterministic."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent = [-1] * len(values)
+    for index, value in enumerate(values):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[slot] = value
+            tail_index[slot] = index
+        parent[index] = tail_index[slot - 1] if slot else -1
+    run = []
+    index = tail_index[-1] if tail_index else -1
+    while index != -1:
+        run.append(index)
+        index = parent[index]
+    return run[::-1]
+
+
+# -- replay and the no-loss check --------------------------------------------------------------
+
+
+def replay(input_text: str, notes: Iterable[Note]) -> str:
+    """Rebuild the output from the input and the notes alone."""
+    text, _ = replay_with_origins(input_text, notes)
+    return text
+
+
+def replay_with_origins(input_text: str, notes: Iterable[Note]) -> tuple[str, list[int]]:
+    """Replay the notes step by step, tracking for each output character its input offset
+    (-1 for inserted text). Raises LedgerError when a note's `before` does not match the text
+    it claims to cover: the notes and the input disagree."""
+    text = input_text
+    origin = list(range(len(input_text)))
+    by_step: dict[int, list[Note]] = {}
+    for note in notes:
+        by_step.setdefault(note.step, []).append(note)
+    for step in sorted(by_step):
+        step_notes = by_step[step]
+        for note in step_notes:
+            if text[note.at.start : note.at.end] != note.before:
+                raise LedgerError(f"note {note.id} does not match the text at [{note.at.start}, {note.at.end})")
+        rules = {note.action.rule for note in step_notes}
+        if rules == {ReplayRule.NONE}:
+            continue
+        if ReplayRule.MOVE in rules:
+            text, origin = _replay_moves(text, origin, step_notes)
+        else:
+            text, origin = _replay_edits(text, origin, step_notes)
+    return text, origin
+
+
+def _replay_edits(text: str, origin: list[int], notes: list[Note]) -> tuple[str, list[int]]:
+    ordered = sorted(enumerate(notes), key=lambda pair: (pair[1].at.start, pair[1].at.end, pair[0]))
+    parts: list[str] = []
+    new_origin: list[int] = []
+    cursor = 0
+    for _, note in ordered:
+        if note.at.start < cursor:
+            raise LedgerError(f"note {note.id} overlaps another note of step {note.step}")
+        parts.append(text[cursor : note.at.start])
+        new_origin.extend(origin[cursor : note.at.start])
+        parts.append(note.after)
+        new_origin.extend([_NO_ORIGIN] * len(note.after))
+        cursor = note.at.end
+    parts.append(text[cursor:])
+    new_origin.extend(origin[cursor:])
+    return "".join(parts), new_origin
+
+
+def _replay_moves(text: str, origin: list[int], notes: list[Note]) -> tuple[str, list[int]]:
+    """Cut every moved block, then put each back at its target offset, lowest target first.
+    This is exact because the blocks that stay keep their relative order."""
+    moves = [note for note in notes if note.action.rule is ReplayRule.MOVE]
+    remaining_text: list[str] = []
+    remaining_origin: list[int] = []
+    cursor = 0
+    for note in sorted(moves, key=lambda n: n.at.start):
+        remaining_text.append(text[cursor : note.at.start])
+        remaining_origin.extend(origin[cursor : note.at.start])
+        cursor = note.at.end
+    remaining_text.append(text[cursor:])
+    remaining_origin.extend(origin[cursor:])
+    result = "".join(remaining_text)
+    result_origin = remaining_origin
+    for note in sorted(moves, key=lambda n: n.to):
+        block_origin = origin[note.at.start : note.at.end]
+        result = result[: note.to] + note.before + result[note.to :]
+        result_origin = result_origin[: note.to] + block_origin + result_origin[note.to :]
+    return result, result_origin
+
+
+def find_lost_offsets(input_text: str, notes: Sequence[Note]) -> list[int]:
+    """Input offsets that neither reach the output nor sit inside a note that removed or
+    replaced them. Empty when nothing was silently lost."""
+    _, origin = replay_with_origins(input_text, notes)
+    present = np.zeros(len(input_text) + 1, dtype=bool)
+    reached = np.asarray([o for o in origin if o >= 0], dtype=np.int64)
+    present[reached] = True
+    for note in notes:
+        if note.action.rule is ReplayRule.EDIT and note.before:
+            present[note.input_span.start : note.input_span.end] = True
+    return [int(i) for i in np.flatnonzero(~present[: len(input_text)])]

@@ -1,0 +1,205 @@
+"""Small frozen value types shared by every stage: spans, edits, notes, units, results.
+
+Offsets are always Python string indices (code points). `input_span` fields point into the
+*decoded input*; `at` fields point into the text as it was just before the note's step, which is
+what replay needs; `output_span` points into the final output.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+#: Version of the notes/JSON schema. Bump when a field changes meaning.
+SCHEMA_VERSION = 1
+
+
+class ReplayRule(enum.Enum):
+    """How a note changes the text when notes are replayed on the input."""
+
+    EDIT = "edit"  # text[at] is replaced by `after` (covers insert, delete, replace)
+    MOVE = "move"  # text[at] is cut and re-inserted at offset `to` of the step's result
+    NONE = "none"  # a flag: the note records damage or a decision, the text is unchanged
+
+
+class Action(enum.Enum):
+    """The closed set of things a stage may do. Each has a replay rule and a README line."""
+
+    # value, replay rule, one-line meaning (used by `explain` and the README table)
+    SPLIT_LINE = ("split_line", ReplayRule.EDIT, "a line break inserted where run-on text glued two units")
+    DROP_DUPLICATE = ("drop_duplicate", ReplayRule.EDIT, "a repeated copy removed; the kept twin is named")
+    MOVE = ("move", ReplayRule.MOVE, "a unit moved to its canonical place")
+    FLAG = ("flag", ReplayRule.NONE, "damage seen but left as it is")
+
+    def __init__(self, value: str, rule: ReplayRule, meaning: str) -> None:
+        self._value_ = value
+        self.rule = rule
+        self.meaning = meaning
+
+    @classmethod
+    def from_name(cls, name: str) -> "Action":
+        for action in cls:
+            if action.value == name:
+                return action
+        raise ValueError(f"unknown action {name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range [start, end) of code points."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def as_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A change a stage proposes on the current text; the ledger applies and records it.
+
+    Stages never change text themselves: they return edits, so every change passes through
+    the ledger's single recording path.
+    """
+
+    start: int
+    end: int
+    after: str
+    action: Action
+    reason: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One block of a reorder: the current span and, if it moves, why."""
+
+    start: int
+    end: int
+    reason: str = ""
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One recorded change or flag. Removal is a move into a note: `before` keeps the text."""
+
+    id: str
+    step: int
+    stage: str
+    action: Action
+    input_span: Span
+    output_span: Span | None
+    at: Span
+    to: int | None
+    before: str
+    after: str
+    reason: str
+    evidence: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Fixed key order: the JSONL notes are read by people and diffed by tools."""
+        return {
+            "schema": SCHEMA_VERSION,
+            "id": self.id,
+            "step": self.step,
+            "stage": self.stage,
+            "action": self.action.value,
+            "input_span": self.input_span.as_list(),
+            "output_span": None if self.output_span is None else self.output_span.as_list(),
+            "at": self.at.as_list(),
+            "to": self.to,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+            "evidence": dict(self.evidence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Note":
+        output_span = data.get("output_span")
+        return cls(
+            id=data["id"],
+            step=int(data["step"]),
+            stage=data["stage"],
+            action=Action.from_name(data["action"]),
+            input_span=Span(*data["input_span"]),
+            output_span=None if output_span is None else Span(*output_span),
+            at=Span(*data["at"]),
+            to=data.get("to"),
+            before=data["before"],
+            after=data["after"],
+            reason=data["reason"],
+            evidence=data.get("evidence", {}),
+        )
+
+
+class Role(enum.Enum):
+    """What a unit (one line of the repaired layout) is in an official document."""
+
+    TITLE = "title"
+    DOC_NUMBER = "doc_number"  # 渝府办发〔2017〕132号
+    ADDRESSEES = "addressees"  # 各区县人民政府，市政府有关部门：
+    METADATA = "metadata"  # 发布日期:2017-08-28, 索引号: …
+    CHAPTER = "chapter"  # 一、
+    SECTION = "section"  # （一）
+    ITEM = "item"  # 1． 1.
+    SUB_ITEM = "sub_item"  # （1）
+    CIRCLED = "circled"  # ①
+    ARTICLE = "article"  # 第X条 / 第X章
+    ATTRIBUTION = "attribution"  # （市农委、市商务委按职责分工负责）: a clause's responsible bodies
+    SIGNATURE = "signature"  # the issuing body's name at the end
+    DATE = "date"  # 2018年1月26日
+    PARAGRAPH = "paragraph"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A line of the text with its role and, for numbered clauses, its marker and number."""
+
+    role: Role
+    span: Span  # in the text the unit was computed on
+    input_span: Span | None  # covering range in the decoded input; None for inserted text
+    text: str
+    marker: str = ""
+    number: int | None = None
+    level: int | None = None  # 1 chapter, 2 section, 3 item, 4 sub-item, 5 circled; articles 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role.value,
+            "span": self.span.as_list(),
+            "input_span": None if self.input_span is None else self.input_span.as_list(),
+            "marker": self.marker,
+            "number": self.number,
+            "level": self.level,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RepairResult:
+    """What a repair returns: the clean text and the exact account of how it was made."""
+
+    text: str
+    input_text: str
+    notes: tuple[Note, ...]
+    units: tuple[Unit, ...]
+    header: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "header": dict(self.header),
+            "text": self.text,
+            "units": [unit.to_dict() for unit in self.units],
+            "notes": [note.to_dict() for note in self.notes],
+        }

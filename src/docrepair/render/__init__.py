@@ -1,0 +1,1 @@
+"""Renderers: the result as JSON, as JSONL notes, and as a human explanation."""

@@ -1,0 +1,126 @@
+"""Decode: bytes in, text out. Strict decode attempts first; charset-normalizer breaks ties.
+
+Encodings are tried in a fixed order and only strict decodes count, so a file is never silently
+mangled. When more than one legacy Chinese codec decodes the bytes cleanly (GB18030 accepts most
+Big5 byte sequences), charset-normalizer's coherence scoring picks between them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+
+from ..config import DecodeConfig
+from ..errors import DecodeError
+
+#: Tried in this order after the BOM checks. GB18030 is a superset of GBK and GB2312.
+_CANDIDATES = ("utf-8", "gb18030", "big5")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: Share of C0 control bytes (other than tab, CR, LF, FF) above which input is binary.
+_MAX_CONTROL_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class DecodedInput:
+    text: str
+    encoding: str
+    bom: bool
+    tried: tuple[str, ...]
+    sha256: str = ""
+
+
+def decode_bytes(data: bytes, config: DecodeConfig | None = None) -> DecodedInput:
+    """Decode input bytes; the result records the codec, whether a BOM was stripped, what was
+    tried and the SHA-256 of the bytes."""
+    decoded = _decode(data, config or DecodeConfig())
+    return DecodedInput(decoded.text, decoded.encoding, decoded.bom, decoded.tried, hashlib.sha256(data).hexdigest())
+
+
+def _decode(data: bytes, config: DecodeConfig) -> DecodedInput:
+    if config.encoding:
+        return _decode_forced(data, config.encoding)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise DecodeError(
+                    f"input starts with a {encoding} byte-order mark but is not valid {encoding} "
+                    f"(byte {error.start + len(bom)}); try --encoding"
+                ) from None
+            return DecodedInput(_check_text(text, encoding), encoding, True, (encoding,))
+    _reject_binary(data)
+    decoded: dict[str, str] = {}
+    for encoding in _CANDIDATES:
+        try:
+            decoded[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8":
+            break  # valid UTF-8 of any length is almost never another codec's text
+    if not decoded:
+        raise DecodeError(
+            f"input is not valid in any of {', '.join(_CANDIDATES)}; if you know its encoding, try --encoding NAME"
+        )
+    if len(decoded) == 1:
+        encoding, text = next(iter(decoded.items()))
+    else:
+        encoding = _break_tie(data, tuple(decoded))
+        text = decoded[encoding]
+    tried = _CANDIDATES[: _CANDIDATES.index(max(decoded, key=_CANDIDATES.index)) + 1]
+    return DecodedInput(_check_text(text, encoding), encoding, False, tried)
+
+
+def _decode_forced(data: bytes, encoding: str) -> DecodedInput:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DecodeError(f"unknown encoding {encoding!r}; use a Python codec name such as gb18030 or big5") from None
+    bom = False
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
+        data, bom = data[len(codecs.BOM_UTF8) :], True
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"input is not valid {encoding} at byte {error.start}; check --encoding") from None
+    return DecodedInput(_check_text(text, encoding), encoding, bom, (encoding,))
+
+
+def _reject_binary(data: bytes) -> None:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DecodeError(
+            f"input looks binary (NUL byte at offset {nul}); tried BOM detection, "
+            f"{', '.join(_CANDIDATES)}; for UTF-16 without a BOM use --encoding utf-16-le"
+        )
+    if data:
+        controls = sum(data.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+        if controls / len(data) > _MAX_CONTROL_SHARE:
+            raise DecodeError("input looks binary (too many control bytes); it is not a text document")
+
+
+def _check_text(text: str, encoding: str) -> str:
+    if "\x00" in text:
+        raise DecodeError(f"input decoded as {encoding} contains NUL characters; it looks binary")
+    return text
+
+
+def _break_tie(data: bytes, encodings: tuple[str, ...]) -> str:
+    """charset-normalizer's best guess among encodings that all decoded strictly; the first
+    candidate in our order when it has no opinion."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(encodings)).best()
+    if best is not None:
+        guess = codecs.lookup(best.encoding).name
+        for encoding in encodings:
+            if codecs.lookup(encoding).name == guess:
+                return encoding
+    return encodings[0]

@@ -1,0 +1,249 @@
+"""Dedup: repeated blocks, clauses and headers inside one document are kept once.
+
+Units are compared on comparison keys (script, width, punctuation folded). Three kinds of twin:
+- exact: equal keys (found by hashing, linear);
+- near: MinHash LSH candidates on character shingles, confirmed by rapidfuzz's ratio;
+- partial: a unit whose sentences all occur in a longer unit (a truncated copy), found through
+  an index of sentence keys and confirmed by rapidfuzz's partial_ratio.
+Each group keeps its most complete copy (longest key, ties to the earliest); every other copy
+is dropped with a note that names the kept copy and the scores. A lone short repeat ("一、总体
+要求", "特此通知。") is left alone, but inside a repeated block every unit goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from ..config import DedupConfig
+from ..keys import comparison_keys, split_sentences
+from ..model import Action, Edit, Role, Unit
+from ..sketch import band_params, candidate_pairs, minhash_signatures
+
+STAGE = "dedup"
+
+#: A sentence key shared by more distinct units than this is too common to be evidence of a
+#: copy (a department list repeated under every clause); it is not indexed.
+_MAX_UNITS_PER_SENTENCE = 8
+#: Sentence keys shorter than this are not indexed: 特此通知 says nothing about copying.
+_MIN_SENTENCE_KEY = 8
+#: Metadata and labelled page lines (发布日期:…, 本文标题:…) restate body text by design: they are
+#: compared only with each other and only for exact copies, so a body line is never dropped in
+#: favour of the label line that quotes it.
+_EXACT_ONLY = frozenset({Role.METADATA})
+
+
+def _unit_keys(units: Sequence[Unit]) -> list[str]:
+    keys = comparison_keys([unit.text for unit in units])
+    # A prefix no folded key can contain keeps metadata keys apart from body keys.
+    return [f"~{key}" if unit.role in _EXACT_ONLY and key else key for key, unit in zip(keys, units)]
+
+
+def _may_be_copies(first: Unit, second: Unit) -> bool:
+    """Two numbered clauses of one level with different numbers are different clauses, however
+    alike their text (two sections with the same long list of responsible bodies)."""
+    if first.number is None or second.number is None or first.role is not second.role:
+        return True
+    return first.number == second.number
+
+
+@dataclass(frozen=True)
+class Twin:
+    """Why unit `dropped` is a copy of unit `kept`: the kind of match and its scores."""
+
+    dropped: int
+    kept: int
+    kind: str  # exact | near | partial
+    ratio: float
+    containment: float
+
+
+def find_duplicate_edits(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
+    twins = find_twins(units, config)
+    if not twins:
+        return []
+    dropped = _select_drops(units, twins, config)
+    edits = []
+    for index in sorted(dropped):
+        twin, block = dropped[index]
+        unit, kept = units[index], units[twin.kept]
+        start, end = _line_extent(text, unit)
+        evidence = {
+            "match": twin.kind,
+            "kept_span": kept.span.as_list(),
+            "kept_input_span": None if kept.input_span is None else kept.input_span.as_list(),
+            "kept_text": _preview(kept.text),
+            "ratio": round(twin.ratio, 2),
+            "containment": round(twin.containment, 3),
+        }
+        if block is not None:
+            evidence["block_units"] = block
+        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, _reason(twin, kept, block), evidence))
+    return edits
+
+
+def find_twins(units: Sequence[Unit], config: DedupConfig) -> dict[int, Twin]:
+    """For every unit that is a copy of a more complete one, its twin. Deterministic: all
+    choices go by key length and then position, never by hash or set order."""
+    keys = _unit_keys(units)
+    # 1. Exact copies: group equal keys, in order of first appearance.
+    groups: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if key:
+            groups.setdefault(key, []).append(index)
+    representatives = [members[0] for members in groups.values()]
+    parent = {rep: rep for rep in representatives}
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    # 2. Near copies among distinct keys: LSH candidates, confirmed by ratio.
+    near_scores: dict[tuple[int, int], float] = {}
+    long_reps = [rep for rep in representatives if len(keys[rep]) >= 2 * config.shingle_chars and units[rep].role not in _EXACT_ONLY]
+    if len(long_reps) > 1:
+        signatures = minhash_signatures([keys[rep] for rep in long_reps], config.shingle_chars, config.num_perm, config.seed)
+        for i, j in candidate_pairs(signatures, band_params(config.jaccard_threshold, config.num_perm)):
+            a, b = long_reps[i], long_reps[j]
+            if not _may_be_copies(units[a], units[b]):
+                continue
+            score = fuzz.ratio(keys[a], keys[b], score_cutoff=config.min_ratio)
+            if score:
+                near_scores[(a, b)] = score
+                root_a, root_b = find(a), find(b)
+                if root_a != root_b:
+                    parent[max(root_a, root_b)] = min(root_a, root_b)
+    clusters: dict[int, list[int]] = {}
+    for rep in representatives:
+        clusters.setdefault(find(rep), []).append(rep)
+
+    twins: dict[int, Twin] = {}
+    keeper_of: dict[int, int] = {}
+    for members_reps in clusters.values():
+        members = sorted(index for rep in members_reps for index in groups[keys[rep]])
+        keeper = min(members, key=lambda index: (-len(keys[index]), index))
+        for index in members:
+            keeper_of[index] = keeper
+            if index == keeper:
+                continue
+            exact = keys[index] == keys[keeper]
+            score = 100.0 if exact else fuzz.ratio(keys[index], keys[keeper])
+            twins[index] = Twin(index, keeper, "exact" if exact else "near", score, 1.0 if exact else 0.0)
+
+    # 3. Partial copies: every indexed sentence of a kept unit occurs in one longer kept unit.
+    keepers = sorted(set(keeper_of.values()))
+    for index, container, score, share in _find_containers(keys, units, keepers, config):
+        for member in sorted(i for i, k in keeper_of.items() if k == index):
+            twins[member] = Twin(member, container, "partial", score, share)
+    # A kept copy may itself have been found partial: point every twin at a unit that stays.
+    for index, twin in list(twins.items()):
+        seen = {index}
+        kept = twin.kept
+        while kept in twins and kept not in seen:
+            seen.add(kept)
+            kept = twins[kept].kept
+        if kept != twin.kept:
+            twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment)
+    return twins
+
+
+def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int], config: DedupConfig):
+    sentence_keys = {index: [k for k in comparison_keys(split_sentences(units[index].text)) if len(k) >= _MIN_SENTENCE_KEY] for index in keepers}
+    holders: dict[str, list[int]] = {}
+    for index in keepers:
+        for key in dict.fromkeys(sentence_keys[index]):
+            holders.setdefault(key, []).append(index)
+    found = []
+    for index in keepers:
+        sentences = sentence_keys[index]
+        if not sentences or len(keys[index]) < config.min_unit_chars:
+            continue
+        candidates: set[int] = set()
+        for key in sentences:
+            members = holders.get(key, ())
+            if len(members) <= _MAX_UNITS_PER_SENTENCE:
+                candidates.update(m for m in members if len(keys[m]) > len(keys[index]))
+        best = None
+        for container in sorted(candidates):
+            if not _may_be_copies(units[index], units[container]):
+                continue
+            present = set(sentence_keys[container])
+            share = sum(1 for key in sentences if key in present) / len(sentences)
+            if share < config.min_containment:
+                continue
+            score = fuzz.partial_ratio(keys[index], keys[container])
+            if score < config.min_ratio:
+                continue
+            rank = (-len(keys[container]), container)
+            if best is None or rank < best[0]:
+                best = (rank, container, score, share)
+        if best is not None:
+            found.append((index, best[1], best[2], best[3]))
+    return found
+
+
+def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig) -> dict[int, tuple[Twin, list[int] | None]]:
+    """Decide which copies go. Runs of consecutive copies whose twins are consecutive too are
+    repeated blocks and go whole; a lone copy goes only when long enough to be no accident."""
+    keys = _unit_keys(units)
+    runs: list[list[int]] = []
+    for index in sorted(twins):
+        if runs and runs[-1][-1] == index - 1 and _continues_block(twins, runs[-1][-1], index, keys):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    dropped: dict[int, tuple[Twin, list[int] | None]] = {}
+    for run in runs:
+        run_chars = sum(len(keys[i]) for i in run)
+        is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars
+        for index in run:
+            unit = units[index]
+            if is_block:
+                dropped[index] = (twins[index], [run[0], run[-1]])
+            elif len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION:
+                dropped[index] = (twins[index], None)
+    return dropped
+
+
+def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> bool:
+    """Unit `index` extends the block of `previous` when the unit after previous's twin is a
+    copy of it as well (compared by key, since that unit may itself be a dropped copy)."""
+    after_twin = twins[previous].kept + 1
+    if after_twin >= len(keys) or after_twin == index:
+        return False
+    target = twins[index].kept
+    return after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target)
+
+
+def _line_extent(text: str, unit: Unit) -> tuple[int, int]:
+    """The whole line of a unit with its line break, and the blank line after it when one
+    stands before it too, so dropping a paragraph does not leave a double gap."""
+    start = text.rfind("\n", 0, unit.span.start) + 1
+    newline = text.find("\n", unit.span.end)
+    end = len(text) if newline < 0 else newline + 1
+    previous_start = text.rfind("\n", 0, max(start - 1, 0)) + 1
+    before_blank = start == 0 or text[previous_start : start - 1].strip() == ""
+    if before_blank and start > 0:
+        next_newline = text.find("\n", end)
+        if next_newline >= 0 and text[end:next_newline].strip() == "":
+            end = next_newline + 1
+    return start, end
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason(twin: Twin, kept: Unit, block: list[int] | None) -> str:
+    what = {
+        "exact": "an exact copy",
+        "near": f"a near copy (ratio {twin.ratio:.0f})",
+        "partial": f"a partial copy (all its sentences occur in the kept one, partial ratio {twin.ratio:.0f})",
+    }[twin.kind]
+    where = " (part of a repeated block)" if block is not None else ""
+    span = kept.input_span or kept.span
+    return f"{what} of the unit kept at input {span.start}-{span.end}{where}"

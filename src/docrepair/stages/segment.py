@@ -1,0 +1,346 @@
+"""Segment: split text into units that know their role in an official document.
+
+Two steps. `find_line_splits` proposes line breaks where scraped run-on text glued units
+together (a clause marker after a sentence end, a document number after a title); the ledger
+records them. `segment_units` then reads each line as one unit and classifies it: title,
+document number, addressees, metadata, numbered clause at its GB/T 9704 level, attribution,
+signature, date or paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..config import SegmentConfig
+from ..model import Action, Edit, Role, Span, Unit
+
+STAGE = "segment"
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_SPACE = " \t\u3000\u00a0"
+
+
+def parse_chinese_numeral(numeral: str) -> int | None:
+    """一 → 1, 十七 → 17, 三十五 → 35, 一百零二 → 102, 二〇 → 20 (digit by digit). None when
+    the string is not a well-formed numeral."""
+    if not numeral or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in numeral):
+        return None
+    if not any(ch in _CN_UNITS for ch in numeral):
+        value = 0
+        for ch in numeral:
+            value = value * 10 + _CN_DIGITS[ch]
+        return value
+    total = 0
+    digit: int | None = None
+    last_unit = 10**9
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[ch] != 0 and digit != 0:
+                return None  # two digits in a row: 二三十
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit >= last_unit:
+                return None  # 十百
+            total += (1 if digit is None else digit) * unit
+            last_unit = unit
+            digit = None
+    if digit:
+        total += digit
+    return total
+
+
+@dataclass(frozen=True)
+class Marker:
+    role: Role
+    level: int
+    text: str
+    number: int
+
+
+# Clause markers of the GB/T 9704 hierarchy, as they open a line (after optional indentation).
+_MARKER_PATTERNS: tuple[tuple[Role, int, re.Pattern[str]], ...] = (
+    (Role.ARTICLE, 1, re.compile(rf"第([{_CN_NUMERAL}]+|\d{{1,4}})([章节条])")),
+    (Role.CHAPTER, 1, re.compile(rf"([{_CN_NUMERAL}]{{1,6}})[、,，.．](?![{_CN_NUMERAL}])")),
+    (Role.SECTION, 2, re.compile(rf"[（(]([{_CN_NUMERAL}]{{1,6}})[）)]")),
+    (Role.ITEM, 3, re.compile(r"(\d{1,4})(?:[．.](?![\d.．])|、)")),
+    (Role.SUB_ITEM, 4, re.compile(r"[（(](\d{1,4})[）)]")),
+    (Role.CIRCLED, 5, re.compile(rf"([{_CIRCLED}])")),
+)
+
+
+def match_marker(text: str, position: int = 0) -> Marker | None:
+    """The clause marker that starts exactly at `position`, if any."""
+    for role, level, pattern in _MARKER_PATTERNS:
+        found = pattern.match(text, position)
+        if not found:
+            continue
+        raw = found.group(1)
+        if role is Role.CIRCLED:
+            number = _CIRCLED.index(raw) + 1
+        elif raw.isdigit():
+            number = int(raw)
+        else:
+            number = parse_chinese_numeral(raw)
+        if number is None or number == 0:
+            continue
+        if role is Role.ARTICLE and found.group(2) == "章":
+            return Marker(Role.CHAPTER, 1, found.group(0), number)
+        if role is Role.ARTICLE:
+            return Marker(role, 2 if found.group(2) == "节" else 3, found.group(0), number)
+        if role is Role.CHAPTER and found.group(0)[-1] in ",，.．":
+            continue  # 一，/一. only count at line start with more text; see _line_marker
+        return Marker(role, level, found.group(0), number)
+    return None
+
+
+def _line_marker(line: str) -> tuple[Marker | None, int]:
+    """The marker a line opens with (after indentation) and where it starts."""
+    stripped = len(line) - len(line.lstrip(_SPACE))
+    marker = match_marker(line, stripped)
+    if marker is None:
+        # 一. and 一， are chapter markers only at the start of a line that goes on.
+        found = _MARKER_PATTERNS[1][2].match(line, stripped)
+        if found and found.end() < len(line) and found.group(0)[-1] in ".．":
+            number = parse_chinese_numeral(found.group(1))
+            if number:
+                marker = Marker(Role.CHAPTER, 1, found.group(0), number)
+    return marker, stripped
+
+
+# -- splitting run-on lines ---------------------------------------------------------------------
+
+#: Marks after which a new clause may begin mid-line.
+_SENTENCE_END = "。！？；：!?;:"
+_CLOSERS = "）)"
+#: Any clause marker start, to find candidates quickly; match_marker confirms each.
+_MARKER_START = re.compile(rf"第|[{_CN_NUMERAL}]{{1,6}}、|[（(](?:[{_CN_NUMERAL}]{{1,6}}|\d{{1,4}})[）)]|\d{{1,4}}[．.、]|[{_CIRCLED}]")
+#: Labels of a scraped metadata table or page header: 发布日期:2017-08-28.
+_METADATA_LABEL = re.compile(
+    r"(?:发布日期|發布日期|成文日期|发文日期|發文日期|索引号|索引號|发布机构|發布機構|发文机关|發文機關|"
+    r"主题分类|主題分類|公文种类|公文種類|文号|文號|有效性|来源|來源|发布时间|發布時間)[:：]"
+)
+_DATE_VALUE = re.compile(r"[ \u3000]*\d{4}(?:[-/.年]\d{1,2}){2}日?(?:[ \u3000]*\d{1,2}:\d{2}(?::\d{2})?)?")
+#: The bracketed year and serial of a document number: 〔2017〕132号, [2018]7號.
+_DOC_SERIAL = re.compile(r"[〔\[［【]\d{4}[〕\]］】]第?\d{1,5}[号號]")
+#: A whole document number line: issuer abbreviation, year in brackets, serial.
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]")
+#: Longest issuer abbreviation before the bracketed year (冀政办发, 渝府办发, 国办函: 2 to 6).
+_MAX_ISSUER_CHARS = 8
+#: Words an official title ends with (the document type).
+_DOC_TYPES = (
+    "通知|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|函|通告|公告|规划|規劃|"
+    "细则|細則|条例|條例|纲要|綱要|计划|計劃|措施|指导意见|公报|公報|命令|令|决议|決議|议案|議案|纪要|紀要"
+)
+_TITLE_END = re.compile(rf"(?:{_DOC_TYPES})$")
+#: Multi-character document types, to find where a title glued to an issuer code ends.
+_TITLE_WORD = re.compile(
+    r"通知|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|通告|公告|规划|規劃|细则|細則|条例|條例|纲要|綱要|计划|計劃|措施"
+)
+_ADDRESSEES_END = re.compile(r"(?:政府|部门|部門|单位|單位|委员会|委員會|机构|機構|局|厅|廳|办|辦|室|组|組|公司|院|校|会|會)[：:]")
+
+
+def find_line_splits(text: str, config: SegmentConfig, newline: str = "\n") -> list[Edit]:
+    """Line breaks to insert where run-on text glued units together. Zero-width edits."""
+    positions: dict[int, str] = {}
+    line_start = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        for offset, why in _splits_in_line(body, config):
+            positions.setdefault(line_start + offset, why)
+        line_start += len(line)
+    return [
+        Edit(position, position, newline, Action.SPLIT_LINE, reason, {"rule": reason.split(":")[0]})
+        for position, reason in sorted(positions.items())
+    ]
+
+
+def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
+    splits: list[tuple[int, str]] = []
+    depth = _bracket_depths(line)
+    # 1. A clause marker after a sentence end, a closed parenthesis, or a short heading.
+    segment_start = len(line) - len(line.lstrip(_SPACE))
+    opening, _ = _line_marker(line)
+    segment_level = opening.level if opening else None
+    for found in _MARKER_START.finditer(line):
+        position = found.start()
+        if position <= segment_start or depth[position] > 0:
+            continue
+        marker = match_marker(line, position)
+        if marker is None:
+            continue
+        previous = line[:position].rstrip(_SPACE)
+        if not previous:
+            continue
+        before = previous[-1]
+        heading = line[segment_start:position]
+        is_after_heading = (
+            segment_level is not None
+            and segment_level < marker.level
+            and len(heading) <= config.max_heading_chars
+            and not any(mark in heading for mark in "。！？；，,")
+        )
+        if before in _SENTENCE_END:
+            why = "clause marker after a sentence end"
+        elif before in _CLOSERS and marker.role is not Role.SUB_ITEM:
+            why = "clause marker after a closing parenthesis"
+        elif is_after_heading:
+            why = "clause marker after a heading"
+        else:
+            continue
+        if marker.role is Role.CHAPTER and _is_han(previous[-1]):
+            continue
+        splits.append((position, f"{why}: {marker.text}"))
+        segment_start = position
+        segment_level = marker.level
+    # 2. Head of a page glued together: metadata labels, document numbers, titles, addressees.
+    is_table_row = "|" in line  # a scraped metadata table keeps its rows whole
+    for found in _METADATA_LABEL.finditer(line):
+        if is_table_row or found.start() == 0 or depth[found.start()] > 0:
+            continue
+        splits.append((found.start(), f"metadata label: {found.group(0)}"))
+        value = _DATE_VALUE.match(line, found.end())
+        if value and value.end() < len(line):
+            splits.append((value.end(), "end of a metadata value"))
+            _split_title_before(line, found.start(), splits, config)
+    for found in _DOC_SERIAL.finditer(line):
+        start = _issuer_start(line, found.start())
+        if start == found.start() or depth[start] > 0 or _inside_quote(line, start):
+            continue
+        if start > 0 and line[start - 1] not in _SENTENCE_END + "\u3000 ":
+            if not _TITLE_END.search(line[:start]) and not _is_split(splits, start):
+                continue
+        if start > 0:
+            splits.append((start, f"document number: {line[start:found.end()]}"))
+            _split_title_before(line, start, splits, config)
+        if found.end() < len(line):
+            splits.append((found.end(), "end of a document number"))
+            addressees = _ADDRESSEES_END.search(line, found.end(), found.end() + config.max_title_chars + 60)
+            if addressees and "。" not in line[found.end() : addressees.end()] and addressees.end() < len(line):
+                splits.append((addressees.end(), "end of the addressees"))
+    # 3. A clause's responsible bodies, （市农委、…按职责分工负责）, after its last sentence, in
+    # a line already known to be run-on (a clean line "1．…。（市农委负责）" stays whole).
+    for found in _ATTRIBUTION_RUN.finditer(line) if splits else ():
+        if found.start() > 0 and line[found.start() - 1] in _SENTENCE_END and depth[found.start()] == 0:
+            splits.append((found.start(), "responsible bodies after a clause"))
+            if found.end() < len(line):
+                splits.append((found.end(), "end of the responsible bodies"))
+    return sorted(set(splits))
+
+
+def _issuer_start(line: str, serial_start: int) -> int:
+    """Where the issuer code before a bracketed year begins: the Han run before it, at most
+    _MAX_ISSUER_CHARS long, cut after a title's last document-type word (…的通知渝府办发)."""
+    start = serial_start
+    while start > 0 and serial_start - start < _MAX_ISSUER_CHARS and _is_han(line[start - 1]):
+        start -= 1
+    run = line[start:serial_start]
+    cut = 0
+    for word in _TITLE_WORD.finditer(run[:-1]):
+        cut = word.end()
+    return start + cut
+
+
+def _split_title_before(line: str, position: int, splits: list[tuple[int, str]], config: SegmentConfig) -> None:
+    """A title glued after a sentence (…执法。重庆市人民政府办公厅关于…的通知发布日期:…) gets
+    its own line when the run before `position` ends like a title."""
+    head = line[:position]
+    start = max(head.rfind(mark) for mark in "。！？；") + 1
+    if start <= 0:
+        return
+    candidate = head[start:]
+    if 0 < len(candidate) <= config.max_title_chars and _TITLE_END.search(candidate):
+        splits.append((start, f"title after a sentence: {candidate[:20]}"))
+
+
+def _is_split(splits: list[tuple[int, str]], position: int) -> bool:
+    return any(offset == position for offset, _ in splits)
+
+
+def _bracket_depths(line: str) -> list[int]:
+    """Depth inside （）()《》〈〉 at each offset (and one past the end): markers inside a
+    parenthetical or a cited title are not clause starts."""
+    depths = []
+    depth = 0
+    for ch in line:
+        if ch in "（(《〈":
+            depths.append(depth)
+            depth += 1
+            continue
+        if ch in "）)》〉":
+            depth = max(0, depth - 1)
+        elif ch == "。":
+            depth = 0  # a bracket left open by damage must not hide the rest of the line
+        depths.append(depth)
+    depths.append(depth)
+    # The opening bracket itself belongs to the outer level, so （一） at depth 0 is a marker.
+    return depths
+
+
+def _inside_quote(line: str, position: int) -> bool:
+    return line.count("“", 0, position) > line.count("”", 0, position)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+# -- classifying lines ---------------------------------------------------------------------------
+
+#: A short label and a colon opening a line: 本文标题:…, 来源：…, 责任编辑: (page furniture or
+#: metadata, never a clause; such lines are not compared as copies of body text).
+_LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
+_ATTRIBUTION_RUN = re.compile(r"[（(][^（）()。]{2,200}?(?:负责|負責|牵头|牽頭|配合|参与|參與)[）)]")
+_ATTRIBUTION = re.compile(r"^[（(][^（）()]{2,}(?:负责|負責|牵头|牽頭|配合|参与|參與)[）)]$")
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零一三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:政府|办公厅|辦公廳|办公室|辦公室|委员会|委員會|小组|小組|局|部|厅|廳|院|办|辦)$")
+
+
+def _is_label_line(line: str) -> bool:
+    """本文标题:…, but not a sentence that happens to open with a word and a colon: the label
+    must be followed by something other than a full sentence-long run (heuristic: the line
+    holds no sentence end)."""
+    return bool(_LABEL_LINE.match(line)) and "。" not in line
+
+
+def segment_units(text: str, config: SegmentConfig) -> list[Unit]:
+    """One unit per non-blank line, classified. `input_span` is left for the caller to fill."""
+    units: list[Unit] = []
+    position = 0
+    seen_body = False
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip(_SPACE)
+        if stripped:
+            start = position + (len(body) - len(body.lstrip(_SPACE)))
+            span = Span(start, start + len(stripped))
+            unit = _classify(stripped, span, config, seen_body)
+            seen_body = seen_body or unit.role in (Role.PARAGRAPH, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE)
+            units.append(unit)
+        position += len(line)
+    return units
+
+
+def _classify(line: str, span: Span, config: SegmentConfig, seen_body: bool) -> Unit:
+    marker, _ = _line_marker(line)
+    if marker is not None:
+        return Unit(marker.role, span, None, line, marker.text, marker.number, marker.level)
+    if _ATTRIBUTION.match(line):
+        return Unit(Role.ATTRIBUTION, span, None, line)
+    if _DOC_NUMBER.fullmatch(line):
+        return Unit(Role.DOC_NUMBER, span, None, line)
+    if _METADATA_LABEL.match(line) or ("|" in line and _METADATA_LABEL.search(line)) or _is_label_line(line):
+        return Unit(Role.METADATA, span, None, line)
+    if _DATE_LINE.match(line):
+        return Unit(Role.DATE, span, None, line)
+    if len(line) <= config.max_title_chars and _TITLE_END.search(line.rstrip("”\"")) and not any(m in line for m in "。；，,"):
+        return Unit(Role.TITLE, span, None, line)
+    if len(line) <= config.max_title_chars + 60 and _ADDRESSEES_END.search(line[-8:]) and line[-1] in "：:" and "。" not in line:
+        return Unit(Role.ADDRESSEES, span, None, line)
+    if seen_body and _SIGNATURE.match(line):
+        return Unit(Role.SIGNATURE, span, None, line)
+    return Unit(Role.PARAGRAPH, span, None, line)
