@@ -27,6 +27,10 @@ class Action(enum.Enum):
     """The closed set of things a stage may do. Each has a replay rule and a README line."""
 
     # value, replay rule, one-line meaning (used by `explain` and the README table)
+    REPAIR_MOJIBAKE = ("repair_mojibake", ReplayRule.EDIT, "garbled text re-decoded from its bytes (encoding and shift named)")
+    MARK_MISSING = ("mark_missing", ReplayRule.EDIT, "a character whose bytes are gone replaced by □")
+    STRIP_PINYIN = ("strip_pinyin", ReplayRule.EDIT, "a pinyin reading glued after its character removed")
+    DROP_STRAY_PUNCT = ("drop_stray_punct", ReplayRule.EDIT, "a stray half-width comma before another mark removed")
     SPLIT_LINE = ("split_line", ReplayRule.EDIT, "a line break inserted where run-on text glued two units")
     DROP_DUPLICATE = ("drop_duplicate", ReplayRule.EDIT, "a repeated copy removed; the kept twin is named")
     MOVE = ("move", ReplayRule.MOVE, "a unit moved to its canonical place")
