@@ -41,11 +41,14 @@ def documents(draw, max_chapters: int = 3, max_sections: int = 3, max_items: int
         "各" + han_text(draw, 3, 8) + "人民政府，" + han_text(draw, 3, 8) + "部门：",
         "".join(sentence(draw) for _ in range(draw(st.integers(1, 2)))),
     ]
+    # Headings of one document differ from each other (a document that repeats a heading word
+    # for word under the same number is what dedup is for).
+    headings = iter(draw(st.lists(st.text(alphabet=HAN, min_size=4, max_size=12), min_size=max_chapters * (1 + max_sections), max_size=max_chapters * (1 + max_sections), unique=True)))
     item_number = 0
     for chapter in range(draw(st.integers(1, max_chapters))):
-        lines.append(f"{CN_NUMERALS[chapter]}、{han_text(draw, 4, 12)}")
+        lines.append(f"{CN_NUMERALS[chapter]}、{next(headings)}")
         for section in range(draw(st.integers(1, max_sections))):
-            lines.append(f"（{CN_NUMERALS[section]}）{han_text(draw, 4, 12)}。")
+            lines.append(f"（{CN_NUMERALS[section]}）{next(headings)}。")
             for _ in range(draw(st.integers(0, max_items))):
                 item_number += 1
                 lines.append(f"{item_number}．" + "".join(sentence(draw) for _ in range(draw(st.integers(1, 3)))))

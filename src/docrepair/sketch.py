@@ -86,6 +86,7 @@ class BandParams:
     rows: int
 
 
+@lru_cache(maxsize=16)
 def band_params(threshold: float, num_perm: int) -> BandParams:
     """datasketch's optimal (bands, rows) for a Jaccard threshold, equal weight on false
     positives and negatives."""

@@ -33,12 +33,29 @@ _MIN_SENTENCE_KEY = 8
 #: compared only with each other and only for exact copies, so a body line is never dropped in
 #: favour of the label line that quotes it.
 _EXACT_ONLY = frozenset({Role.METADATA})
+#: Roles a document never legitimately repeats: a second copy goes however short it is. (A
+#: numbered clause with the same number and text twice is a copy; "特此通知。" may recur.)
+_NEVER_REPEATED = frozenset(
+    {Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.SUB_ITEM, Role.ARTICLE}
+)
 
 
 def _unit_keys(units: Sequence[Unit]) -> list[str]:
-    keys = comparison_keys([unit.text for unit in units])
-    # A prefix no folded key can contain keeps metadata keys apart from body keys.
-    return [f"~{key}" if unit.role in _EXACT_ONLY and key else key for key, unit in zip(keys, units)]
+    """Comparison keys of units. Prefixes that no folded key can contain (folding drops
+    punctuation) keep metadata apart from body text, and make a clause's level and number part
+    of its key: "一、一一一一" and "（一）一一一一。" fold to the same characters but are not copies."""
+    keys = comparison_keys([unit.text[len(unit.marker) :] for unit in units])
+    prefixed = []
+    for key, unit in zip(keys, units):
+        if not key:
+            prefixed.append(key)
+        elif unit.role in _EXACT_ONLY:
+            prefixed.append(f"~{key}")
+        elif unit.number is not None:
+            prefixed.append(f"#{unit.level}.{unit.number}#{key}")
+        else:
+            prefixed.append(key)
+    return prefixed
 
 
 def _may_be_copies(first: Unit, second: Unit) -> bool:
@@ -204,7 +221,7 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
             unit = units[index]
             if is_block:
                 dropped[index] = (twins[index], [run[0], run[-1]])
-            elif len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION:
+            elif unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION):
                 dropped[index] = (twins[index], None)
     return dropped
 

@@ -65,7 +65,7 @@ class Marker:
 # Clause markers of the GB/T 9704 hierarchy, as they open a line (after optional indentation).
 _MARKER_PATTERNS: tuple[tuple[Role, int, re.Pattern[str]], ...] = (
     (Role.ARTICLE, 1, re.compile(rf"第([{_CN_NUMERAL}]+|\d{{1,4}})([章节条])")),
-    (Role.CHAPTER, 1, re.compile(rf"([{_CN_NUMERAL}]{{1,6}})[、,，.．](?![{_CN_NUMERAL}])")),
+    (Role.CHAPTER, 1, re.compile(rf"([{_CN_NUMERAL}]{{1,6}})[、,，.．]")),
     (Role.SECTION, 2, re.compile(rf"[（(]([{_CN_NUMERAL}]{{1,6}})[）)]")),
     (Role.ITEM, 3, re.compile(r"(\d{1,4})(?:[．.](?![\d.．])|、)")),
     (Role.SUB_ITEM, 4, re.compile(r"[（(](\d{1,4})[）)]")),
@@ -88,6 +88,8 @@ def match_marker(text: str, position: int = 0) -> Marker | None:
             number = parse_chinese_numeral(raw)
         if number is None or number == 0:
             continue
+        if role in (Role.ITEM, Role.SUB_ITEM) and len(raw) == 4 and 1900 <= number <= 2099:
+            continue  # a year: （2017）, 2018.
         if role is Role.ARTICLE and found.group(2) == "章":
             return Marker(Role.CHAPTER, 1, found.group(0), number)
         if role is Role.ARTICLE:
