@@ -25,7 +25,10 @@ class Clause:
 
 
 def han_text(draw, min_chars: int, max_chars: int) -> str:
-    return draw(st.text(alphabet=HAN, min_size=min_chars, max_size=max_chars))
+    # Characters come from a drawn random generator rather than st.text: shrinking st.text
+    # collapses every clause to "一一一…", and identical clauses are duplicates by definition.
+    rng = draw(st.randoms(use_true_random=False))
+    return "".join(rng.choice(HAN) for _ in range(rng.randint(min_chars, max_chars)))
 
 
 def sentence(draw) -> str:
@@ -43,7 +46,7 @@ def documents(draw, max_chapters: int = 3, max_sections: int = 3, max_items: int
     ]
     # Headings of one document differ from each other (a document that repeats a heading word
     # for word under the same number is what dedup is for).
-    headings = iter(draw(st.lists(st.text(alphabet=HAN, min_size=4, max_size=12), min_size=max_chapters * (1 + max_sections), max_size=max_chapters * (1 + max_sections), unique=True)))
+    headings = iter(han_text(draw, 4, 12) for _ in range(max_chapters * (1 + max_sections)))
     item_number = 0
     for chapter in range(draw(st.integers(1, max_chapters))):
         lines.append(f"{CN_NUMERALS[chapter]}、{next(headings)}")
