@@ -20,6 +20,8 @@ def _boundary(command):
     def wrapper(*args, debug: bool = False, **kwargs):
         try:
             return command(*args, **kwargs)
+        except click.ClickException:
+            raise  # usage errors: click prints them with the usage line and exits 2
         except DocrepairError as error:
             if debug:
                 traceback.print_exc()
