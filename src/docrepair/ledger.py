@@ -46,27 +46,55 @@ class Ledger:
         self.placed_by = np.full(len(input_text), -1, dtype=np.int64)
         self._drafts: list[_Draft] = []
         self._step = 0
+        # Index of the last input-derived character at or before each position; built on first
+        # use after a change, so mapping many zero-width points costs one pass, not one each.
+        self._last_real: np.ndarray | None = None
 
     # -- mapping back to the input ------------------------------------------------------------
 
     def input_span(self, start: int, end: int) -> Span:
         """The covering input range of current [start, end); a point for inserted-only text."""
-        origins = self.origin[start:end]
-        real = origins[origins >= 0]
-        if real.size:
-            return Span(int(real.min()), int(real.max()) + 1)
-        point = self._input_point(start)
-        return Span(point, point)
+        return self.input_spans([start], [end])[0]
+
+    def input_spans(self, starts: Sequence[int], ends: Sequence[int]) -> list[Span]:
+        """`input_span` for many ranges in one vectorised pass (the units of a whole text)."""
+        if not len(starts):
+            return []
+        starts_array = np.asarray(starts, dtype=np.int64)
+        ends_array = np.asarray(ends, dtype=np.int64)
+        real = self.origin >= 0
+        # Prefix counts of real characters tell, per range, whether it holds any.
+        real_before = np.concatenate(([0], np.cumsum(real)))
+        has_real = real_before[ends_array] > real_before[starts_array]
+        low = np.append(np.where(real, self.origin, np.iinfo(np.int64).max), 0)
+        high = np.append(np.where(real, self.origin, -1), 0)
+        bounds = np.column_stack((starts_array, ends_array)).ravel()
+        if bounds.size and np.all(np.diff(bounds) >= 0):
+            # Sorted, disjoint ranges (a text's units): reduceat over [s0, e0, s1, e1, …] gives
+            # each range's min and max at the even positions in one pass.
+            lows = np.minimum.reduceat(low, bounds)[::2]
+            highs = np.maximum.reduceat(high, bounds)[::2]
+        else:
+            lows = np.array([low[a:b].min() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
+            highs = np.array([high[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
+        spans = []
+        for index, start in enumerate(starts_array.tolist()):
+            if has_real[index]:
+                spans.append(Span(int(lows[index]), int(highs[index]) + 1))
+            else:
+                point = self._input_point(start)
+                spans.append(Span(point, point))
+        return spans
 
     def _input_point(self, position: int) -> int:
         """The input offset a zero-width position stands at: just after the nearest real char."""
-        before = self.origin[:position]
-        real = before[before >= 0]
-        if real.size:
-            return int(real[-1]) + 1
-        after = self.origin[position:]
-        real = after[after >= 0]
-        return int(real[0]) if real.size else len(self.input_text)
+        if self._last_real is None:
+            indices = np.where(self.origin >= 0, np.arange(self.origin.size), -1)
+            self._last_real = np.maximum.accumulate(indices) if indices.size else indices
+        if position > 0 and self._last_real[position - 1] >= 0:
+            return int(self.origin[self._last_real[position - 1]]) + 1
+        after = np.flatnonzero(self.origin[position:] >= 0)
+        return int(self.origin[position + after[0]]) if after.size else len(self.input_text)
 
     # -- the recording path -------------------------------------------------------------------
 
@@ -79,11 +107,12 @@ class Ledger:
         if not real:
             return 0
         self._step += 1
+        input_spans = self.input_spans([edit.start for edit in real], [edit.end for edit in real])
         text_parts: list[str] = []
         origin_parts: list[np.ndarray] = []
         placed_parts: list[np.ndarray] = []
         cursor = 0
-        for edit in real:
+        for edit, input_span in zip(real, input_spans):
             if edit.action.rule is not ReplayRule.EDIT:
                 raise LedgerError(f"{edit.action.value} is not an edit action")
             if edit.start < cursor or edit.end > len(self.text):
@@ -95,7 +124,7 @@ class Ledger:
                     self._step,
                     stage,
                     edit.action,
-                    self.input_span(edit.start, edit.end),
+                    input_span,
                     Span(edit.start, edit.end),
                     None,
                     self.text[edit.start : edit.end],
@@ -115,6 +144,7 @@ class Ledger:
         origin_parts.append(self.origin[cursor:])
         placed_parts.append(self.placed_by[cursor:])
         self.text = "".join(text_parts)
+        self._last_real = None
         self.origin = np.concatenate(origin_parts)
         self.placed_by = np.concatenate(placed_parts)
         return len(real)
@@ -164,6 +194,7 @@ class Ledger:
                 moved += 1
             offset += length
         self.text = "".join(self.text[p.start : p.end] for p in placements)
+        self._last_real = None
         self.origin = new_origin
         self.placed_by = new_placed
         return moved

@@ -27,10 +27,9 @@ def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, so
 
 def current_units(ledger: Ledger, config: RepairConfig) -> list[Unit]:
     """Units of the ledger's current text, each with its covering span in the input."""
-    return [
-        dataclasses.replace(unit, input_span=ledger.input_span(unit.span.start, unit.span.end))
-        for unit in segment.segment_units(ledger.text, config.segment)
-    ]
+    units = segment.segment_units(ledger.text, config.segment)
+    spans = ledger.input_spans([unit.span.start for unit in units], [unit.span.end for unit in units])
+    return [dataclasses.replace(unit, input_span=span) for unit, span in zip(units, spans)]
 
 
 def dominant_newline(text: str) -> str:

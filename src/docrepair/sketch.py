@@ -70,11 +70,13 @@ def minhash_signatures(keys: Sequence[str], shingle_chars: int, num_perm: int, s
     for start in range(0, mixed.size, _CHUNK_SHINGLES):
         chunk = mixed[start : start + _CHUNK_SHINGLES]
         chunk_owner = owner[start : start + _CHUNK_SHINGLES]
+        # Permutations along rows, shingles along columns: the shingles of one key are a
+        # contiguous run of each row, and reducing runs along the contiguous axis is about
+        # five times faster than along the strided one.
         with np.errstate(over="ignore"):
-            permuted = chunk[:, None] * a[None, :] + b[None, :]
-        # Rows of one key are contiguous: reduce each run with minimum.reduceat.
+            permuted = a[:, None] * chunk[None, :] + b[:, None]
         run_starts = np.flatnonzero(np.r_[True, chunk_owner[1:] != chunk_owner[:-1]])
-        mins = np.minimum.reduceat(permuted, run_starts, axis=0)
+        mins = np.minimum.reduceat(permuted, run_starts, axis=1).T
         rows = chunk_owner[run_starts]
         signatures[rows] = np.minimum(signatures[rows], mins)
     return signatures
@@ -110,14 +112,15 @@ def candidate_pairs(signatures: np.ndarray, params: BandParams, max_bucket: int 
         order = np.argsort(band_keys, kind="stable")
         sorted_keys = band_keys[order]
         boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-        for members in np.split(order, boundaries):
-            if members.size < 2:
+        starts = np.concatenate(([0], boundaries))
+        ends = np.concatenate((boundaries, [count]))
+        # Only buckets that hold two or more texts make pairs; most hold one.
+        for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+            members = np.sort(order[start:end]).tolist()
+            if len(members) > max_bucket:
+                pairs.update(zip(members[:-1], members[1:]))
                 continue
-            members = np.sort(members)
-            if members.size > max_bucket:
-                pairs.update((int(x), int(y)) for x, y in zip(members[:-1], members[1:]))
-                continue
-            for i in range(members.size):
-                for j in range(i + 1, members.size):
-                    pairs.add((int(members[i]), int(members[j])))
+            for i in range(len(members)):
+                for j in range(i + 1, len(members)):
+                    pairs.add((members[i], members[j]))
     return sorted(pairs)

@@ -168,8 +168,18 @@ def find_twins(units: Sequence[Unit], config: DedupConfig) -> dict[int, Twin]:
     return twins
 
 
+def _sentence_keys(units: Sequence[Unit], indices: list[int]) -> dict[int, list[str]]:
+    """The indexable sentence keys of each unit, folded in one batch (one OpenCC call)."""
+    sentences = [split_sentences(units[index].text) for index in indices]
+    folded = iter(comparison_keys([sentence for unit_sentences in sentences for sentence in unit_sentences]))
+    return {
+        index: [key for key in (next(folded) for _ in unit_sentences) if len(key) >= _MIN_SENTENCE_KEY]
+        for index, unit_sentences in zip(indices, sentences)
+    }
+
+
 def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int], config: DedupConfig):
-    sentence_keys = {index: [k for k in comparison_keys(split_sentences(units[index].text)) if len(k) >= _MIN_SENTENCE_KEY] for index in keepers}
+    sentence_keys = _sentence_keys(units, keepers)
     holders: dict[str, list[int]] = {}
     for index in keepers:
         for key in dict.fromkeys(sentence_keys[index]):

@@ -9,6 +9,7 @@ signature, date or paragraph.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -163,7 +164,7 @@ def find_line_splits(text: str, config: SegmentConfig, newline: str = "\n") -> l
 
 def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
     splits: list[tuple[int, str]] = []
-    depth = _bracket_depths(line)
+    depth = _BracketDepths(line)
     # 1. A clause marker after a sentence end, a closed parenthesis, or a short heading.
     segment_start = len(line) - len(line.lstrip(_SPACE))
     opening, _ = _line_marker(line)
@@ -263,24 +264,43 @@ def _is_split(splits: list[tuple[int, str]], position: int) -> bool:
     return any(offset == position for offset, _ in splits)
 
 
-def _bracket_depths(line: str) -> list[int]:
-    """Depth inside （）()《》〈〉 at each offset (and one past the end): markers inside a
-    parenthetical or a cited title are not clause starts."""
-    depths = []
-    depth = 0
-    for ch in line:
-        if ch in "（(《〈":
+#: The characters that change bracket depth: openers, closers and the full stop that resets it.
+_DEPTH_EVENT = re.compile(r"[（(《〈）)》〉。]")
+
+
+class _BracketDepths:
+    """Depth inside （）()《》〈〉 at an offset of a line: markers inside a parenthetical or a cited
+    title are not clause starts. Only the bracket characters are visited (a regex scan), and
+    only when a candidate position asks, so a plain line costs nothing."""
+
+    def __init__(self, line: str) -> None:
+        self._line = line
+        self._positions: list[int] | None = None
+        self._depths: list[int] = []
+
+    def __getitem__(self, position: int) -> int:
+        if self._positions is None:
+            self._scan()
+        index = bisect.bisect_left(self._positions, position)
+        # The depth just before `position`: an opening bracket itself belongs to the outer
+        # level, so （一） at depth 0 is a marker.
+        return self._depths[index - 1] if index else 0
+
+    def _scan(self) -> None:
+        positions: list[int] = []
+        depths: list[int] = []
+        depth = 0
+        for found in _DEPTH_EVENT.finditer(self._line):
+            ch = found.group()
+            if ch in "（(《〈":
+                depth += 1
+            elif ch == "。":
+                depth = 0  # a bracket left open by damage must not hide the rest of the line
+            else:
+                depth = max(0, depth - 1)
+            positions.append(found.start())
             depths.append(depth)
-            depth += 1
-            continue
-        if ch in "）)》〉":
-            depth = max(0, depth - 1)
-        elif ch == "。":
-            depth = 0  # a bracket left open by damage must not hide the rest of the line
-        depths.append(depth)
-    depths.append(depth)
-    # The opening bracket itself belongs to the outer level, so （一） at depth 0 is a marker.
-    return depths
+        self._positions, self._depths = positions, depths
 
 
 def _inside_quote(line: str, position: int) -> bool:
