@@ -40,7 +40,8 @@ def test_a_truncated_copy_gives_way_to_the_complete_one():
     full = "7．建立健全行政执法部门与司法机关信息共享、案情通报、案件移送制度。完善行政执法部门与司法机关间有关案件咨询、督查督办等工作机制。"
     truncated = "7．建立健全行政执法部门与司法机关信息共享、案情通报、案件移送制度。"
     result = repair_text(f"{truncated}\n8．调整充实基层执法力量，加强业务培训。\n{full}\n")
-    assert _lines(result) == ["8．调整充实基层执法力量，加强业务培训。", full]
+    # The complete copy is kept, and the order stage puts 7 back before 8.
+    assert _lines(result) == [full, "8．调整充实基层执法力量，加强业务培训。"]
     (note,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
     assert note.evidence["match"] == "partial" and note.evidence["containment"] == 1.0
 

@@ -83,3 +83,63 @@ def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
         runs = [subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, env=environment, check=True).stdout for path in SAMPLES]
         outputs.add(json.dumps([run.decode("utf-8") for run in runs]))
     assert len(outputs) == 1
+
+
+def _level(line: str) -> int:
+    return 3 if line[0].isdigit() else 2 if line[0] == "（" else 1
+
+
+def _leads_to_a_clause(lines: list[str], position: int) -> bool:
+    """Whether a numbered clause follows this heading before a heading of its level or above."""
+    level = _level(lines[position])
+    for line in lines[position + 1 :]:
+        if line[0].isdigit():
+            return True
+        if _level(line) <= level:
+            return False
+    return False
+
+
+@st.composite
+def scrambled_documents(draw):
+    """A clean document whose numbered clauses are shuffled (each heading stays just before the
+    clause that follows it), then repeated, some copies cut after their first sentence. Every
+    section has a clause: where a heading of a restarting series (（一） under each chapter) has
+    none, a shuffle can leave no trace of which chapter it belongs to."""
+    lines = draw(documents(max_chapters=3, max_sections=3, max_items=3, min_items=1))
+    first_clause = next(i for i, line in enumerate(lines) if line.startswith("一、"))
+    body, closing = lines[first_clause:-2], lines[-2:]
+    # Groups of lines move together: the headings that lead to a clause, and the clause. A
+    # heading with no clause under it stays with the clause before it, where it stood.
+    groups: list[list[str]] = [[]]
+    for position, line in enumerate(body):
+        if not groups[-1] and len(groups) > 1 and not _leads_to_a_clause(body, position):
+            groups[-2].append(line)
+            continue
+        groups[-1].append(line)
+        if line[0].isdigit():
+            groups.append([])
+    trailing = groups.pop()  # headings no clause follows keep their place at the end
+    shuffled = [groups[index] for index in draw(st.permutations(range(len(groups))))]
+    items = [line for line in body if line[0].isdigit()]
+    # Copies land between groups: a copy between a heading and its clause would leave no
+    # trace of where a restarting heading (（一） under each chapter) belongs.
+    for _ in range(draw(st.integers(0, 4)) if items else 0):
+        item = draw(st.sampled_from(items))
+        copy = item if draw(st.booleans()) else item[: item.index("。") + 1]
+        # Not right after a heading: a clause's copy there would claim the heading as its own.
+        slots = [i for i in range(len(shuffled) + 1) if i == 0 or shuffled[i - 1][-1][0].isdigit()]
+        shuffled.insert(draw(st.sampled_from(slots)), [copy])
+    damaged = [line for group in shuffled for line in group]
+    text = "\n".join(lines[:first_clause] + damaged + trailing + closing) + "\n"
+    return lines, text
+
+
+@SETTINGS
+@given(scrambled_documents())
+def test_scrambled_repeated_and_truncated_clauses_come_back_in_order(case):
+    lines, text = case
+    result = repair_text(text)
+    assert result.text == "\n".join(lines) + "\n"
+    assert replay(text, result.notes) == result.text
+    assert find_lost_offsets(text, result.notes) == []

@@ -70,3 +70,22 @@ def test_clean_sample_lines_survive(sample_results):
     name = next(p.name for p in SAMPLES if p.name.startswith("002"))
     result = sample_results[name]
     assert not [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+
+
+def test_003_clauses_in_numbered_order_each_once_and_gaps_reported(sample_results):
+    from docrepair.stages.segment import parse_chinese_numeral
+
+    name = next(p.name for p in SAMPLES if p.name.startswith("003"))
+    result = sample_results[name]
+    items = [int(n) for n in re.findall(r"^(\d+)．", result.text, flags=re.M)]
+    assert items == sorted(set(items)) and len(items) == 31
+    assert not {13, 15, 18, 22, 23, 32, 35, 37} & set(items)  # never in the input: not invented
+    for pattern in (r"^([一二三四五六七八九十]+)、", r"^（([一二三四五六七八九十]+)）"):
+        numbers = [parse_chinese_numeral(n) for n in re.findall(pattern, result.text, flags=re.M)]
+        assert numbers == sorted(set(numbers))
+    gaps = {(n.evidence["series"], n.evidence["number"]) for n in result.notes if n.action is Action.GAP}
+    assert {number for series, number in gaps if series == "item/3"} == {13, 15, 18, 22, 23, 32, 35, 37}
+    # Item 7 comes out whole: the copy that stops after its first sentence gave way.
+    (item_7,) = [line for line in result.text.splitlines() if line.startswith("7．")]
+    assert item_7.count("。") >= 2
+    assert any(n.action is Action.MOVE for n in result.notes)

@@ -49,6 +49,7 @@ class Ledger:
         # Index of the last input-derived character at or before each position; built on first
         # use after a change, so mapping many zero-width points costs one pass, not one each.
         self._last_real: np.ndarray | None = None
+        self._last_change_step = 0
 
     # -- mapping back to the input ------------------------------------------------------------
 
@@ -145,6 +146,7 @@ class Ledger:
         placed_parts.append(self.placed_by[cursor:])
         self.text = "".join(text_parts)
         self._last_real = None
+        self._last_change_step = self._step
         self.origin = np.concatenate(origin_parts)
         self.placed_by = np.concatenate(placed_parts)
         return len(real)
@@ -195,6 +197,7 @@ class Ledger:
             offset += length
         self.text = "".join(self.text[p.start : p.end] for p in placements)
         self._last_real = None
+        self._last_change_step = self._step
         self.origin = new_origin
         self.placed_by = new_placed
         return moved
@@ -239,7 +242,10 @@ class Ledger:
         return tuple(notes)
 
     def _flag_output_span(self, draft: _Draft) -> Span | None:
-        """A flag points at input text; find where that text sits in the output now."""
+        """A flag points at input text; find where that text sits in the output now. A flag
+        made after the last change points at the output directly (a gap is a position)."""
+        if draft.step > self._last_change_step:
+            return draft.at
         if draft.input_span.start == draft.input_span.end:
             return None
         inside = np.nonzero((self.origin >= draft.input_span.start) & (self.origin < draft.input_span.end))[0]

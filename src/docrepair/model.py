@@ -33,7 +33,8 @@ class Action(enum.Enum):
     DROP_STRAY_PUNCT = ("drop_stray_punct", ReplayRule.EDIT, "a stray half-width comma before another mark removed")
     SPLIT_LINE = ("split_line", ReplayRule.EDIT, "a line break inserted where run-on text glued two units")
     DROP_DUPLICATE = ("drop_duplicate", ReplayRule.EDIT, "a repeated copy removed; the kept twin is named")
-    MOVE = ("move", ReplayRule.MOVE, "a unit moved to its canonical place")
+    MOVE = ("move", ReplayRule.MOVE, "a clause block moved to the place its numbering gives it")
+    GAP = ("gap", ReplayRule.NONE, "a number missing from a clause series reported; nothing is invented for it")
     FLAG = ("flag", ReplayRule.NONE, "damage seen but left as it is")
 
     def __init__(self, value: str, rule: ReplayRule, meaning: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from .config import RepairConfig
 from .ledger import Ledger
-from .model import SCHEMA_VERSION, RepairResult, Unit
-from .stages import dedup, segment
+from .model import SCHEMA_VERSION, Action, RepairResult, Unit
+from .stages import dedup, order, segment
 from .stages.decode import DecodedInput
 
 
@@ -18,8 +18,21 @@ def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, so
     newline = dominant_newline(text)
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
-    ledger.apply(dedup.STAGE, dedup.find_duplicate_edits(ledger.text, units, config.dedup))
+    duplicates = dedup.find_duplicates(ledger.text, units, config.dedup)
+    ledger.apply(dedup.STAGE, duplicates.edits)
+    # Where every copy stood, named by the unit that stands for it now: the order stage's evidence.
+    observed = [units[kept].input_span for kept in duplicates.kept_of]
+    original = [unit.input_span for unit in units]
     units = current_units(ledger, config)
+    plan = order.find_order(ledger.text, units, observed, original)
+    for span, reason, evidence in plan.doubts:
+        ledger.flag(order.STAGE, Action.FLAG, span.start, span.end, reason, evidence)
+    if plan.placements:
+        ledger.apply(order.STAGE, plan.edits)
+        ledger.reorder(order.STAGE, plan.placements)
+        units = current_units(ledger, config)
+    for gap in order.find_gaps(ledger.text, units):
+        ledger.flag(order.STAGE, Action.GAP, gap.position, gap.position, gap.reason, {"series": gap.series, "number": gap.number})
     notes = ledger.notes()
     header = build_header(text, config, decoded, source, notes)
     return RepairResult(ledger.text, text, notes, tuple(units), header)

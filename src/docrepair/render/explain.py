@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Action, Note, RepairResult
+from ..model import Action, Note, RepairResult, ReplayRule
 
 _PREVIEW_CHARS = 36
 
@@ -26,7 +26,7 @@ def explain_note(note: Note) -> str:
     where = f"input {note.input_span.start}-{note.input_span.end}"
     if note.output_span is not None:
         where += f" → output {note.output_span.start}-{note.output_span.end}"
-    else:
+    elif note.action.rule is not ReplayRule.NONE:
         where += " → removed"
     change = _describe_change(note)
     evidence = ", ".join(f"{key}={_short(value)}" for key, value in note.evidence.items())

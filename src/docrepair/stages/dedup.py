@@ -29,6 +29,9 @@ STAGE = "dedup"
 _MAX_UNITS_PER_SENTENCE = 8
 #: Sentence keys shorter than this are not indexed: 特此通知 says nothing about copying.
 _MIN_SENTENCE_KEY = 8
+#: Copies interleaved in a kept block that a repeated block may step over (a title pasted
+#: between two of its lines).
+_MAX_INTERLEAVED_COPIES = 3
 #: Metadata and labelled page lines (发布日期:…, 本文标题:…) restate body text by design: they are
 #: compared only with each other and only for exact copies, so a body line is never dropped in
 #: favour of the label line that quotes it.
@@ -77,11 +80,23 @@ class Twin:
     containment: float
 
 
-def find_duplicate_edits(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
+@dataclass(frozen=True)
+class DuplicatePlan:
+    """The drops, and for every unit the index of the unit that stands for it afterwards (itself
+    when kept): where the copies stood is what tells the clause-order stage the layout."""
+
+    edits: list[Edit]
+    kept_of: list[int]
+
+
+def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
     twins = find_twins(units, config)
-    if not twins:
-        return []
-    dropped = _select_drops(units, twins, config)
+    dropped = _select_drops(units, twins, config) if twins else {}
+    kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
+    return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
+
+
+def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin, list[int] | None]]) -> list[Edit]:
     edits = []
     for index in sorted(dropped):
         twin, block = dropped[index]
@@ -218,11 +233,18 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
     repeated blocks and go whole; a lone copy goes only when long enough to be no accident."""
     keys = _unit_keys(units)
     runs: list[list[int]] = []
+    block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):
-        if runs and runs[-1][-1] == index - 1 and _continues_block(twins, runs[-1][-1], index, keys):
-            runs[-1].append(index)
-        else:
-            runs.append([index])
+        if runs and runs[-1][-1] == index - 1:
+            if _continues_block(twins, block_tail, index, keys):
+                runs[-1].append(index)
+                block_tail = index
+                continue
+            if index - block_tail <= _MAX_INTERLEAVED_COPIES:
+                runs[-1].append(index)  # a copy pasted into the repeated block (a title again)
+                continue
+        runs.append([index])
+        block_tail = index
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
@@ -239,11 +261,18 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
 def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> bool:
     """Unit `index` extends the block of `previous` when the unit after previous's twin is a
     copy of it as well (compared by key, since that unit may itself be a dropped copy)."""
-    after_twin = twins[previous].kept + 1
-    if after_twin >= len(keys) or after_twin == index:
-        return False
     target = twins[index].kept
-    return after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target)
+    after_twin = twins[previous].kept + 1
+    # Copies that were pasted into the kept block (a title repeated mid-text) do not break it.
+    for _ in range(_MAX_INTERLEAVED_COPIES):
+        if after_twin >= len(keys) or after_twin == index:
+            return False
+        if after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target):
+            return True
+        if after_twin not in twins:
+            return False
+        after_twin += 1
+    return False
 
 
 def _line_extent(text: str, unit: Unit) -> tuple[int, int]:

@@ -1,0 +1,462 @@
+"""Order: numbered clauses that arrive scrambled are put back in the order their numbering says.
+
+A *series* is one kind of marker (chapters 一、, sections （一）, items 1．, articles 第X条 …). A
+series is *global* when every number occurs once in the document; its numbers then give the
+order. The deepest global series is the backbone: its clauses are sorted by number. Headers of
+shallower series are placed before the clause that followed them in the input (in any copy, as
+the dedup stage reports where the copies stood); where that contradicts their own numbering,
+the numbering wins and a note says so. Everything that is not a clause of the backbone or a
+header (paragraphs, responsible bodies, deeper local markers) travels with the clause it
+followed, so nothing is separated from its context. Numbers that never appear are reported as
+gaps; nothing is invented for them.
+
+Documents without a global series, and documents already in order, come out unchanged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..model import Action, Edit, Placement, Role, Span, Unit
+
+STAGE = "order"
+
+#: Roles that close a document: a clause never follows them, so they stay at the end.
+_CLOSING = frozenset({Role.SIGNATURE, Role.DATE})
+#: How far after a header (in observed units) its first clause is looked for: headings sit
+#: right before their first clause, so a short look bounds the cost on pathological input.
+_MAX_LOOKAHEAD = 64
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A number of a global series that appears nowhere in the document."""
+
+    position: int  # in the text, where the missing clause would stand
+    series: str
+    number: int
+    reason: str
+
+
+@dataclass
+class OrderPlan:
+    """What the order stage asks of the ledger: an edit that ends the text with a line break
+    (so a last clause can move), the new order of blocks, gaps and doubts to flag."""
+
+    edits: list[Edit] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    doubts: list[tuple[Span, str, dict]] = field(default_factory=list)
+    #: How each header's place was found: "layout" (what followed it in the input), "wording"
+    #: (the clause whose wording it shares) or "number" (next to its numbered neighbours).
+    basis: dict[int, str] = field(default_factory=dict)
+    #: Headers of a global series that nothing in the input placed: they stay where they stood.
+    unplaced: list[int] = field(default_factory=list)
+
+
+def series_of(unit: Unit) -> str:
+    return f"{unit.role.value}/{unit.level}"
+
+
+def series_name(unit: Unit) -> str:
+    return unit.role.value.replace("_", "-")
+
+
+def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None]) -> OrderPlan:
+    """The canonical order of the units of `text`. `original` lists the input spans of every
+    unit of the input in input order (before dedup), `observed` the input span of the unit that
+    now stands for each (its kept twin, or itself)."""
+    plan = OrderPlan()
+    numbered = [index for index, unit in enumerate(units) if unit.number is not None]
+    if len(numbered) < 2:
+        return plan
+    last = numbered[-1]
+    tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
+    body = [index for index in numbered if index <= last]
+    by_series: dict[str, list[int]] = {}
+    for index in body:
+        by_series.setdefault(series_of(units[index]), []).append(index)
+    global_series = {
+        name: members
+        for name, members in by_series.items()
+        if len({units[i].number for i in members}) == len(members)
+    }
+    if all(_ascends(units, members) for members in global_series.values()):
+        return plan  # numbering already in order: the layout stands as it is
+    backbone_name = max(global_series, key=lambda name: (units[global_series[name][0]].level or 0, name))
+    backbone = sorted(global_series[backbone_name], key=lambda index: units[index].number)
+    backbone_level = units[backbone[0]].level or 0
+    headers = [index for index in body if (units[index].level or 0) < backbone_level]
+    sequence = _LinkedOrder(backbone)
+    follow = _observed_followers(units, observed, set(backbone) | set(headers))
+    header_series = sorted({series_of(units[i]) for i in headers}, key=lambda name: -(units[by_series[name][0]].level or 0))
+    targets = set(backbone)
+    for name in header_series:
+        members = [index for index in headers if series_of(units[index]) == name]
+        _place_headers(units, members, name in global_series, follow, targets, sequence, plan)
+        targets = targets | {member for member in members if member in sequence}
+
+    placed = sorted(targets)
+    first = placed[0]
+    hosts = _find_hosts(units, observed, original, set(placed), first, tail)
+    guests: dict[int, list[int]] = {}
+    for index in range(first, tail):
+        if index not in targets:
+            guests.setdefault(hosts[index], []).append(index)
+    order = [index for host in sequence.items() for index in [host, *guests.get(host, [])]]
+    if order == list(range(first, tail)):
+        plan.doubts.clear()
+        return plan
+    for header in sorted(plan.unplaced):
+        unit = units[header]
+        reason = f"{series_name(unit)} {unit.marker} stays after what it followed in the input; no clause followed it there, so its place is not certain"
+        plan.doubts.append((unit.span, reason, {"series": series_of(unit), "number": unit.number}))
+    if not text.endswith("\n") and tail == len(units):
+        plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
+    plan.placements = _placements(text, units, plan, order, hosts, first, tail, backbone_name)
+    return plan
+
+
+#: How far back in the input a unit's predecessor is looked for among units that stay.
+_MAX_LOOKBACK = 64
+
+
+def _find_hosts(units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None], placed: set[int], first: int, tail: int) -> dict[int, int]:
+    """For every body unit that is not placed by number (paragraphs, responsible bodies,
+    headings of restarting series), the placed unit it travels with: the one it followed in the
+    input, reached through the copies dedup removed; failing that, the one before it now."""
+    index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
+    stream = [None if span is None else index_of.get((span.start, span.end)) for span in observed]
+    hosts: dict[int, int] = {}
+    for position, index in enumerate(stream):
+        is_own = original[position] == observed[position]
+        if index is None or not is_own or index in placed or not first <= index < tail:
+            continue
+        for back in range(position - 1, max(-1, position - 1 - _MAX_LOOKBACK), -1):
+            previous = stream[back]
+            if previous is None or previous == index:
+                continue
+            if previous in placed:
+                hosts[index] = previous
+            elif previous in hosts:
+                hosts[index] = hosts[previous]
+            elif first <= previous < tail:
+                continue  # a unit whose kept copy stands later: look further back
+            break
+    for index in range(first, tail):
+        if index not in placed and index not in hosts:
+            hosts[index] = index - 1 if index - 1 in placed else hosts[index - 1]
+    return hosts
+
+
+def _ascends(units: Sequence[Unit], members: list[int]) -> bool:
+    numbers = [units[index].number for index in members]
+    return all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+class _LinkedOrder:
+    """A sequence with O(1) insert-before, so placing many headers stays linear."""
+
+    def __init__(self, items: Sequence[int]) -> None:
+        self._next: dict[int, int | None] = {}
+        self._prev: dict[int, int | None] = {}
+        self._head: int | None = None
+        self._tail: int | None = None
+        for item in items:
+            self.append(item)
+
+    def __contains__(self, item: int) -> bool:
+        return item in self._next
+
+    def append(self, item: int) -> None:
+        self._prev[item], self._next[item] = self._tail, None
+        if self._tail is None:
+            self._head = item
+        else:
+            self._next[self._tail] = item
+        self._tail = item
+
+    def insert_before(self, item: int, target: int) -> None:
+        before = self._prev[target]
+        self._prev[item], self._next[item] = before, target
+        self._prev[target] = item
+        if before is None:
+            self._head = item
+        else:
+            self._next[before] = item
+
+    def items(self) -> list[int]:
+        result, cursor = [], self._head
+        while cursor is not None:
+            result.append(cursor)
+            cursor = self._next[cursor]
+        return result
+
+
+def _observed_followers(units: Sequence[Unit], observed: Sequence[Span | None], anchors: set[int]) -> dict[int, list[int]]:
+    """For each anchor unit, the anchor units that came after it in the input, one list per
+    copy (nearest first, up to the look-ahead), from the observed sequence of copies."""
+    index_of = {units[index].input_span.start: index for index in anchors if units[index].input_span is not None}
+    stream = [index_of.get(span.start) if span is not None else None for span in observed]
+    stream = [index for index in stream if index is not None]
+    follow: dict[int, list[int]] = {}
+    for position, index in enumerate(stream):
+        follow.setdefault(index, []).append(position)
+    return {index: [stream[p + 1 : p + 1 + _MAX_LOOKAHEAD] for p in positions] for index, positions in follow.items()}
+
+
+def _first_target(units: Sequence[Unit], header: int, copies: list[list[int]], targets: set[int]) -> tuple[list[int], set[int]]:
+    """Per copy of `header`, the first target unit after it, unless a header of the same or a
+    higher level comes first: then that copy only says that `header` stood just before that one
+    (returned as the second value). Nothing after it says nothing: a last heading without
+    clauses stays where it stood."""
+    level = units[header].level or 0
+    found, blockers = [], set()
+    for after in copies:
+        # The first unit of the nearest level below wins: a chapter is placed by the section
+        # after it, not by a stray copy of an item that slipped in between; and when that
+        # section could not be placed itself, a later section (a sibling) says nothing.
+        first_at_level: dict[int, int] = {}
+        for index in after:
+            if (units[index].level or 0) <= level:
+                if not first_at_level:
+                    blockers.add(index)  # it stood right before this one
+                break
+            first_at_level.setdefault(units[index].level or 0, index)
+        if first_at_level:
+            nearest = first_at_level[min(first_at_level)]
+            if nearest in targets:
+                found.append(nearest)
+    return found, blockers
+
+
+def _place_headers(units, members, is_global, follow, targets, sequence: _LinkedOrder, plan: OrderPlan) -> None:
+    """Insert one series of headers into the sequence before the target each one preceded in
+    the input. For a global series the anchors must ascend with the numbers: the longest run
+    that does keeps its anchors; the others are placed by their wording or, failing that, by
+    their number just before the next header."""
+    items = sequence.items()
+    rank_of = {item: rank for rank, item in enumerate(items)}
+    candidates, stood_before = {}, {}
+    for header in members:
+        found, stood_before[header] = _first_target(units, header, follow.get(header, []), targets)
+        candidates[header] = sorted({rank_of[t] for t in found if t in rank_of})
+    ordered = sorted(members, key=lambda index: units[index].number) if is_global else members
+    if is_global:
+        chosen = _consistent_anchors([candidates[header] for header in ordered])
+        # A header that stood right before the next one by number goes where that one goes.
+        for index in range(len(ordered) - 2, -1, -1):
+            if chosen[index] is None and chosen[index + 1] is not None and ordered[index + 1] in stood_before[ordered[index]]:
+                chosen[index] = chosen[index + 1]
+        for header, rank in zip(ordered, chosen):
+            if rank is not None:
+                plan.basis[header] = "layout"
+        # Only headers whose observed places contradict their numbers are placed by wording; a
+        # header nothing followed (a last chapter without clauses) simply stays.
+        doubtful = {header for header in ordered if candidates[header] or stood_before[header]}
+        _anchor_by_wording(units, ordered, chosen, items, doubtful)
+    else:
+        chosen = [found[0] if found else None for found in (candidates[header] for header in ordered)]
+    for header, rank in zip(ordered, chosen):
+        plan.basis.setdefault(header, "layout" if rank is not None and rank in candidates[header] else "wording")
+        if rank is None:
+            del plan.basis[header]
+        else:
+            sequence.insert_before(header, items[rank])
+    if not is_global:
+        # A restarting series has no order of its own (（一） under every chapter): a header the
+        # layout did not place stays where it stood.
+        return
+    # Headers whose observed places all contradict the numbering go before the next header of
+    # their series by number; headers with no evidence at all stay where they stood.
+    for position_in_series in range(len(ordered) - 1, -1, -1):
+        header = ordered[position_in_series]
+        if header in sequence:
+            continue
+        if not candidates[header]:
+            plan.unplaced.append(header)
+            continue
+        following = next((h for h in ordered[position_in_series + 1 :] if h in sequence), None)
+        if following is not None:
+            sequence.insert_before(header, following)
+        else:
+            sequence.append(header)
+        if following in stood_before[header]:
+            plan.basis[header] = "layout"  # it stood right before that header in the input
+            continue
+        plan.basis[header] = "number"
+        unit = units[header]
+        reason = f"{series_name(unit)} {unit.marker} placed by its number alone; where it stood in the input contradicts the numbering"
+        plan.doubts.append((unit.span, reason, {"series": series_of(unit), "number": unit.number}))
+
+
+def _anchor_by_wording(units: Sequence[Unit], ordered: list[int], chosen: list[int | None], items: list[int], doubtful: set[int]) -> None:
+    """Headers the input's layout could not place get, where possible, the clause between their
+    placed neighbours whose wording they share most (a heading names its clauses' theme: "信用
+    体系建设" and "统一社会信用代码"), with anchors ascending along the numbers. Fills `chosen`
+    in place; a header without such a clause stays unplaced and later goes just before the next
+    header."""
+    clause_pairs = [_pairs(units[item].text[len(units[item].marker) :]) for item in items]
+    weights = _pair_weights(clause_pairs)
+    index = 0
+    while index < len(ordered):
+        if chosen[index] is not None:
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(ordered) and chosen[run_end] is None:
+            run_end += 1
+        low = chosen[index - 1] + 1 if index else 0
+        high = chosen[run_end] - 1 if run_end < len(ordered) else len(items) - 1
+        if low <= high:
+            headings = [_pairs(_heading(units[header])) for header in ordered[index:run_end]]
+            scores = [[sum(weights.get(pair, 0.0) for pair in heading & clause_pairs[rank]) for rank in range(low, high + 1)] for heading in headings]
+            for offset, pick in enumerate(_best_ascending_anchors(scores)):
+                if pick is not None and ordered[index + offset] in doubtful:
+                    chosen[index + offset] = low + pick
+        index = run_end
+
+
+def _heading(unit: Unit) -> str:
+    """The heading proper: a section may run on into its own first sentences after 。."""
+    return re.split(r"[。；;！？]", unit.text[len(unit.marker) :], maxsplit=1)[0]
+
+
+def _pairs(text: str) -> set[str]:
+    letters = [ch for ch in text if ch.isalnum()]
+    return {a + b for a, b in zip(letters, letters[1:])}
+
+
+def _pair_weights(clause_pairs: list[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of character pairs over the clauses: words every clause uses
+    (加强, 推进) weigh nothing, a theme a few clauses share (信用) weighs much. Pairs in more than
+    half of the clauses are dropped."""
+    counts: dict[str, int] = {}
+    for pairs in clause_pairs:
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + 1
+    total = len(clause_pairs)
+    return {pair: math.log(total / count) for pair, count in counts.items() if count * 2 <= total}
+
+
+def _best_ascending_anchors(scores: list[list[float]]) -> list[int | None]:
+    """For headers in order, strictly ascending positions (or none) maximising the total score,
+    by dynamic programming in O(headers × positions); only positive scores count. Ties go to
+    earlier positions."""
+    count = len(scores[0]) if scores else 0
+    # best[k][p]: the best total for the first k headers with every anchor at a position < p.
+    best = [[0.0] * (count + 1)]
+    for row in scores:
+        previous = best[-1]
+        current = [0.0] * (count + 1)
+        for position in range(1, count + 1):
+            take = previous[position - 1] + row[position - 1] if row[position - 1] > 0 else -1.0
+            current[position] = max(current[position - 1], previous[position], take)
+        best.append(current)
+    picks: list[int | None] = [None] * len(scores)
+    position = count
+    for k in range(len(scores), 0, -1):
+        row = scores[k - 1]
+        while position > 0 and best[k][position] == best[k][position - 1]:
+            position -= 1
+        if position > 0 and row[position - 1] > 0 and best[k][position] == best[k - 1][position - 1] + row[position - 1]:
+            picks[k - 1] = position - 1
+            position -= 1
+    return picks
+
+
+def _consistent_anchors(candidates: list[list[int]]) -> list[int | None]:
+    """Choose at most one anchor per header so that anchors never descend along the headers and
+    as many headers as possible keep one (a longest non-decreasing subsequence over all
+    (header, candidate) pairs; a header's candidates are offered in descending order so at
+    most one of them is taken). Ties go to the earliest choices."""
+    pairs = [(header, anchor) for header, found in enumerate(candidates) for anchor in sorted(found, reverse=True)]
+    tails: list[int] = []
+    tail_pair: list[int] = []
+    parent = [-1] * len(pairs)
+    for index, (_, anchor) in enumerate(pairs):
+        slot = bisect.bisect_right(tails, anchor)
+        if slot == len(tails):
+            tails.append(anchor)
+            tail_pair.append(index)
+        else:
+            tails[slot] = anchor
+            tail_pair[slot] = index
+        parent[index] = tail_pair[slot - 1] if slot else -1
+    chosen: list[int | None] = [None] * len(candidates)
+    index = tail_pair[-1] if tail_pair else -1
+    while index != -1:
+        header, anchor = pairs[index]
+        chosen[header] = anchor
+        index = parent[index]
+    return chosen
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
+
+
+def _placements(text, units, plan: OrderPlan, order, hosts, first, tail, backbone_name) -> list[Placement]:
+    """Pieces of the text in their new order: the head, one piece per body unit (its line and
+    the blank lines after it), the tail."""
+    length = len(text) + sum(len(edit.after) for edit in plan.edits)
+
+    def offset(unit_index: int) -> int:
+        return length if unit_index >= len(units) else _line_start(text, units[unit_index].span.start)
+
+    head_end, tail_start = offset(first), offset(tail)
+    placements = [Placement(0, head_end)] if head_end else []
+    previous_placed = None
+    for index in order:
+        unit = units[index]
+        start, end = offset(index), offset(index + 1) if index + 1 < tail else tail_start
+        if index in hosts:
+            host = units[hosts[index]]
+            reason = f"travels with {series_name(host)} {host.marker}, which it followed in the input"
+            placements.append(Placement(start, end, reason, {"host": host.marker, "host_number": host.number}))
+            continue
+        how = {
+            "layout": "before the clause that followed it in the input",
+            "wording": "before the first clause whose wording it shares",
+            "number": "between its numbered neighbours",
+        }.get(plan.basis.get(index, ""), "by its number")
+        before = units[previous_placed] if previous_placed is not None else None
+        where = f"after {series_name(before)} {before.marker}" if before is not None else "first"
+        evidence = {"series": series_of(unit), "number": unit.number, "after": None if before is None else before.marker, "basis": plan.basis.get(index, "number")}
+        placements.append(Placement(start, end, f"{series_name(unit)} {unit.marker} placed {where}, {how}", evidence))
+        previous_placed = index
+    if tail_start < length:
+        placements.append(Placement(tail_start, length))
+    return placements
+
+
+def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
+    """Numbers from 1 to the highest present that never appear, for each global series (one
+    whose numbers are all distinct). The position is the start of the line of the next present
+    clause, where the missing one would stand."""
+    by_series: dict[str, dict[int, int]] = {}
+    repeated: set[str] = set()
+    for index, unit in enumerate(units):
+        if unit.number is None:
+            continue
+        numbers = by_series.setdefault(series_of(unit), {})
+        if unit.number in numbers:
+            repeated.add(series_of(unit))
+        numbers[unit.number] = index
+    gaps = []
+    for name, by_number in sorted(by_series.items()):
+        if name in repeated or len(by_number) < 2:
+            continue
+        next_present = None
+        for number in range(max(by_number), 0, -1):
+            if number in by_number:
+                next_present = by_number[number]
+                continue
+            unit = units[next_present]
+            reason = f"{series_name(unit)} number {number} appears nowhere in the document; nothing is invented for it"
+            gaps.append(Gap(_line_start(text, unit.span.start), name, number, reason))
+    return sorted(gaps, key=lambda gap: (gap.position, gap.series, gap.number))

@@ -1,0 +1,73 @@
+"""The order stage on small documents: numbering wins, headers follow their clauses, nothing
+is invented, documents in order are left alone."""
+
+from __future__ import annotations
+
+from docrepair import repair_text
+from docrepair.ledger import find_lost_offsets, replay
+from docrepair.model import Action
+
+HEAD = "关于加强知识产权保护工作的通知\n各区县人民政府：\n为做好相关工作，现通知如下。\n"
+
+
+def _lines(result):
+    return [line for line in result.text.splitlines() if line.strip()]
+
+
+def test_scrambled_items_come_back_in_numbered_order_with_their_headers():
+    text = HEAD + (
+        "一、总体要求\n（一）明确目标。\n1．建立健全协作机制，加强信息共享。\n"
+        "3．开展专项整治行动，严厉打击侵权行为。\n（二）强化监管。\n2．完善日常监督检查制度，落实监管责任。\n"
+    )
+    result = repair_text(text)
+    body = _lines(result)[3:]
+    assert [line[:2] for line in body] == ["一、", "（一", "1．", "2．", "（二", "3．"] or [line[:2] for line in body] == ["一、", "（一", "1．", "（二", "2．", "3．"]
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_a_header_goes_before_the_clause_that_followed_it_in_the_input():
+    text = HEAD + (
+        "一、总体要求\n（一）明确目标。\n1．建立健全协作机制，加强信息共享。\n"
+        "3．开展专项整治行动，严厉打击侵权行为。\n2．完善日常监督检查制度，落实监管责任。\n"
+        # A second copy shows (二) right before item 3.
+        "（二）强化监管。\n3．开展专项整治行动，严厉打击侵权行为。\n"
+    )
+    result = repair_text(text)
+    body = [line[:2] for line in _lines(result)[3:]]
+    assert body == ["一、", "（一", "1．", "2．", "（二", "3．"]
+    moves = [n for n in result.notes if n.action is Action.MOVE]
+    assert moves and all(n.reason for n in moves)
+
+
+def test_missing_numbers_are_gaps_and_nothing_is_invented():
+    text = HEAD + "1．第一项工作内容说明。\n2．第二项工作内容说明。\n5．第五项工作内容说明。\n"
+    result = repair_text(text)
+    assert result.text == text  # in order: unchanged
+    gaps = [n for n in result.notes if n.action is Action.GAP]
+    assert [n.evidence["number"] for n in gaps] == [3, 4]
+    assert all(n.output_span is not None and result.text[n.output_span.start :].startswith("5．") for n in gaps)
+
+
+def test_restarting_numbering_is_not_reordered():
+    text = HEAD + (
+        "一、总体要求\n1．坚持问题导向，突出工作重点。\n2．坚持协同推进，形成工作合力。\n"
+        "二、主要任务\n1．加强执法协作，建立联动机制。\n2．强化信息公开，接受社会监督。\n"
+    )
+    result = repair_text(text)
+    assert result.text == text and result.notes == ()
+
+
+def test_unnumbered_text_travels_with_the_clause_it_followed():
+    text = HEAD + (
+        "2．完善日常监督检查制度，落实监管责任。\n（市工商局负责）\n"
+        "1．建立健全协作机制，加强信息共享。\n（市商务委负责）\n"
+    )
+    result = repair_text(text)
+    assert _lines(result)[3:] == ["1．建立健全协作机制，加强信息共享。", "（市商务委负责）", "2．完善日常监督检查制度，落实监管责任。", "（市工商局负责）"]
+
+
+def test_the_last_clause_can_move_when_the_text_has_no_final_line_break():
+    text = HEAD + "2．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。"
+    result = repair_text(text)
+    assert _lines(result)[3:] == ["1．建立健全协作机制，加强信息共享。", "2．完善日常监督检查制度，落实监管责任。"]
+    assert replay(text, result.notes) == result.text
