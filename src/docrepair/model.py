@@ -32,6 +32,7 @@ class Action(enum.Enum):
     STRIP_PINYIN = ("strip_pinyin", ReplayRule.EDIT, "a pinyin reading glued after its character removed")
     DROP_STRAY_PUNCT = ("drop_stray_punct", ReplayRule.EDIT, "a stray half-width comma before another mark removed")
     SPLIT_LINE = ("split_line", ReplayRule.EDIT, "a line break inserted where run-on text glued two units")
+    MERGE = ("merge", ReplayRule.EDIT, "sentences only another copy of a clause holds added to the kept copy")
     DROP_DUPLICATE = ("drop_duplicate", ReplayRule.EDIT, "a repeated copy removed; the kept twin is named")
     MOVE = ("move", ReplayRule.MOVE, "a clause block moved to the place its numbering gives it")
     GAP = ("gap", ReplayRule.NONE, "a number missing from a clause series reported; nothing is invented for it")

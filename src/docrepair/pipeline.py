@@ -9,7 +9,7 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import dedup, order, segment
+from .stages import dedup, merge, order, segment
 from .stages.decode import DecodedInput
 
 
@@ -24,6 +24,12 @@ def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, so
     observed = [units[kept].input_span for kept in duplicates.kept_of]
     original = [unit.input_span for unit in units]
     units = current_units(ledger, config)
+    merges = merge.find_merges(ledger.text, units)
+    if merges.edits:
+        ledger.apply(merge.STAGE, merges.edits)
+        moved_to = {units[copy].input_span: units[kept].input_span for copy, kept in merges.merged}
+        observed = [moved_to.get(span, span) for span in observed]
+        units = current_units(ledger, config)
     plan = order.find_order(ledger.text, units, observed, original)
     for span, reason, evidence in plan.doubts:
         ledger.flag(order.STAGE, Action.FLAG, span.start, span.end, reason, evidence)

@@ -85,14 +85,14 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
         for name, members in by_series.items()
         if len({units[i].number for i in members}) == len(members)
     }
-    if all(_ascends(units, members) for members in global_series.values()):
-        return plan  # numbering already in order: the layout stands as it is
+    if not global_series:
+        return plan
     backbone_name = max(global_series, key=lambda name: (units[global_series[name][0]].level or 0, name))
     backbone = sorted(global_series[backbone_name], key=lambda index: units[index].number)
     backbone_level = units[backbone[0]].level or 0
     headers = [index for index in body if (units[index].level or 0) < backbone_level]
     sequence = _LinkedOrder(backbone)
-    follow = _observed_followers(units, observed, set(backbone) | set(headers))
+    follow = _observed_followers(units, observed, original, set(backbone) | set(headers))
     header_series = sorted({series_of(units[i]) for i in headers}, key=lambda name: -(units[by_series[name][0]].level or 0))
     targets = set(backbone)
     for name in header_series:
@@ -153,11 +153,6 @@ def _find_hosts(units: Sequence[Unit], observed: Sequence[Span | None], original
     return hosts
 
 
-def _ascends(units: Sequence[Unit], members: list[int]) -> bool:
-    numbers = [units[index].number for index in members]
-    return all(a < b for a, b in zip(numbers, numbers[1:]))
-
-
 class _LinkedOrder:
     """A sequence with O(1) insert-before, so placing many headers stays linear."""
 
@@ -197,40 +192,47 @@ class _LinkedOrder:
         return result
 
 
-def _observed_followers(units: Sequence[Unit], observed: Sequence[Span | None], anchors: set[int]) -> dict[int, list[int]]:
-    """For each anchor unit, the anchor units that came after it in the input, one list per
-    copy (nearest first, up to the look-ahead), from the observed sequence of copies."""
+def _observed_followers(
+    units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None], anchors: set[int]
+) -> dict[int, list[list[tuple[int, bool]]]]:
+    """For each anchor unit, per copy of it in the input, the anchor units that came after it
+    (nearest first, up to the look-ahead), each marked True when that was the unit's own
+    occurrence rather than a copy dedup removed."""
     index_of = {units[index].input_span.start: index for index in anchors if units[index].input_span is not None}
-    stream = [index_of.get(span.start) if span is not None else None for span in observed]
-    stream = [index for index in stream if index is not None]
-    follow: dict[int, list[int]] = {}
-    for position, index in enumerate(stream):
-        follow.setdefault(index, []).append(position)
-    return {index: [stream[p + 1 : p + 1 + _MAX_LOOKAHEAD] for p in positions] for index, positions in follow.items()}
+    stream = [
+        (index_of[span.start], original[position] == span)
+        for position, span in enumerate(observed)
+        if span is not None and span.start in index_of
+    ]
+    follow: dict[int, list[list[tuple[int, bool]]]] = {}
+    for position, (index, is_own) in enumerate(stream):
+        follow.setdefault(index, []).append([(index, is_own)] + stream[position + 1 : position + 1 + _MAX_LOOKAHEAD])
+    return follow
 
 
-def _first_target(units: Sequence[Unit], header: int, copies: list[list[int]], targets: set[int]) -> tuple[list[int], set[int]]:
+def _first_target(units: Sequence[Unit], header: int, copies: list[list[tuple[int, bool]]], targets: set[int]) -> tuple[list[tuple[int, bool]], set[int]]:
     """Per copy of `header`, the first target unit after it, unless a header of the same or a
     higher level comes first: then that copy only says that `header` stood just before that one
     (returned as the second value). Nothing after it says nothing: a last heading without
-    clauses stays where it stood."""
+    clauses stays where it stood. A target is *strong* when both it and the header stood there
+    as themselves, not as removed copies."""
     level = units[header].level or 0
     found, blockers = [], set()
-    for after in copies:
+    for (_, header_is_own), *after in copies:
         # The first unit of the nearest level below wins: a chapter is placed by the section
         # after it, not by a stray copy of an item that slipped in between; and when that
         # section could not be placed itself, a later section (a sibling) says nothing.
-        first_at_level: dict[int, int] = {}
-        for index in after:
+        first_at_level: dict[int, tuple[int, bool]] = {}
+        for index, is_own in after:
             if (units[index].level or 0) <= level:
                 if not first_at_level:
                     blockers.add(index)  # it stood right before this one
                 break
-            first_at_level.setdefault(units[index].level or 0, index)
+            first_at_level.setdefault(units[index].level or 0, (index, is_own))
         if first_at_level:
-            nearest = first_at_level[min(first_at_level)]
+            nearest, is_own = first_at_level[min(first_at_level)]
             if nearest in targets:
-                found.append(nearest)
+                found.append((nearest, header_is_own and is_own))
     return found, blockers
 
 
@@ -241,10 +243,17 @@ def _place_headers(units, members, is_global, follow, targets, sequence: _Linked
     their number just before the next header."""
     items = sequence.items()
     rank_of = {item: rank for rank, item in enumerate(items)}
-    candidates, stood_before = {}, {}
+    found, stood_before = {}, {}
     for header in members:
-        found, stood_before[header] = _first_target(units, header, follow.get(header, []), targets)
-        candidates[header] = sorted({rank_of[t] for t in found if t in rank_of})
+        found[header], stood_before[header] = _first_target(units, header, follow.get(header, []), targets)
+    # Where the header and its clause stood as themselves is the strong evidence; a removed
+    # copy's neighbour counts only if no header of the series claims that clause strongly.
+    strongly_claimed = {target for header in members for target, strong in found[header] if strong}
+    candidates = {}
+    for header in members:
+        strong = {rank_of[t] for t, is_strong in found[header] if is_strong and t in rank_of}
+        weak = {rank_of[t] for t, is_strong in found[header] if not is_strong and t in rank_of and t not in strongly_claimed}
+        candidates[header] = sorted(strong or weak)
     ordered = sorted(members, key=lambda index: units[index].number) if is_global else members
     if is_global:
         chosen = _consistent_anchors([candidates[header] for header in ordered])
