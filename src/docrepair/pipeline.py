@@ -9,7 +9,7 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import dedup, merge, order, segment
+from .stages import boilerplate, dedup, layout, merge, order, segment
 from .stages.decode import DecodedInput
 
 
@@ -18,6 +18,13 @@ def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, so
     newline = dominant_newline(text)
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
+    table = boilerplate.find_metadata(ledger.text, units)
+    if ledger.apply(boilerplate.STAGE, table.edits + boilerplate.find_chrome_edits(ledger.text, units)):
+        units = current_units(ledger, config)
+    if ledger.apply(layout.STAGE, layout.find_layout_edits(ledger.text, units)):
+        units = current_units(ledger, config)
+    for start, end, reason, evidence in layout.find_layout_flags(ledger.text, units):
+        ledger.flag(layout.STAGE, Action.FLAG, start, end, reason, evidence)
     duplicates = dedup.find_duplicates(ledger.text, units, config.dedup)
     ledger.apply(dedup.STAGE, duplicates.edits)
     # Where every copy stood, named by the unit that stands for it now: the order stage's evidence.
@@ -41,6 +48,7 @@ def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, so
         ledger.flag(order.STAGE, Action.GAP, gap.position, gap.position, gap.reason, {"series": gap.series, "number": gap.number})
     notes = ledger.notes()
     header = build_header(text, config, decoded, source, notes)
+    header["document"] = boilerplate.describe_document(units, table.fields)
     return RepairResult(ledger.text, text, notes, tuple(units), header)
 
 

@@ -1,0 +1,215 @@
+"""Boilerplate: site chrome around a scraped document is removed, line by line, with the rule that
+fired.
+
+Chrome lives at the head and the tail of a page, never between the clauses of the document: a
+line is a candidate only in the *head run* (before the document's first own line: its title,
+number, addressees or first clause) or the *tail run* (after its last clause, signature and
+date). Each rule names one convention of site templates (breadcrumbs, view counters, teasers,
+related-reading lists, page labels, copyright and licence lines, footer navigation, share and
+print bars). A rule is *strong* when its pattern alone identifies chrome; a *weak* rule (words
+such as 本站 or 转载) counts only inside a tail run that a strong rule has opened. Metadata
+tables (索引号 | … | 发布机构 | …) are not chrome: their fields go to the result's header and
+their lines to notes.
+
+Rules are data (name, pattern, strength), documented in one table below, and callers may add
+rules (for example lines an archive shows to recur across many documents of one source).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..model import Action, Edit, Role, Unit
+
+STAGE = "boilerplate"
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    name: str
+    pattern: re.Pattern[str]
+    strong: bool = True
+
+
+def _rule(name: str, pattern: str, strong: bool = True) -> ChromeRule:
+    return ChromeRule(name, re.compile(pattern), strong)
+
+
+#: The conventions of site templates, strong first. Patterns match anywhere in a line unless
+#: anchored; all are tested on chrome not taken from the seeds (tests/test_boilerplate.py).
+RULES: tuple[ChromeRule, ...] = (
+    _rule("breadcrumb", r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|當前位置|您的位置)\s*[:：]|^首页\s*(?:>|»|＞|/|›)|(?:>|»|＞|›)\s*(?:正文|详情|内容)\s*$"),
+    _rule("view_counter", r"(?:浏览次数|浏览量|阅读次数|阅读量|点击数|点击量|点击次数|瀏覽次數|閱讀次數|访问量)\s*[:：]?"),
+    _rule("byline_bar", r"^(?:作者|来源|來源|发布时间|發布時間|发布者|编辑|时间)\s*[:：][^|｜]{0,40}[|｜].*(?:作者|来源|發布|发布|时间|浏览|字号|字體|字体)"),
+    _rule("teaser", r"下面是小编|小编为大家|小编整理|供大家参考|供大家參考|欢迎阅读|欢迎大家阅读|希望对大家有所帮助|希望对您有所帮助"),
+    _rule("related_reading", r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|上一篇|下一篇)\s*[:：]?"),
+    _rule("page_label", r"^(?:本文标题|本文链接|链接地址|原文地址|原文链接|文章来源|本文地址|本文網址|本文网址|分享链接)\s*[:：]"),
+    _rule("url_line", r"^\s*(?:https?://|www\.)\S+\s*$"),
+    _rule("copyright", r"(?:[Cc]opyright|©|版权所有|版權所有|All Rights Reserved|版权声明|版權聲明|免责声明|免責聲明)"),
+    _rule("licence", r"(?:ICP备|ICP證|ICP证|ICP備|公网安备|公網安備|网站标识码|網站標識碼)"),
+    _rule("footer_navigation", r"^(?:[^|｜]{1,12}[|｜]){3,}[^|｜]{0,12}$"),
+    _rule("share_bar", r"(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|【打印】|【关闭】|【關閉】|收藏本页|字号\s*[:：]?\s*[大中小]|字體\s*[:：]?\s*[大中小]|加入收藏|返回顶部|返回頂部)"),
+    _rule("responsible_editor", r"^[\[【(（]?(?:责任编辑|責任編輯|编辑|審核|审核|校对)\s*[:：]"),
+    _rule("site_headline", r"^【[^】]{1,8}】.{4,}$"),
+    # Weak: the language of a site's notices, chrome only inside a tail run opened by a strong rule.
+    _rule("site_notice", r"本站|本网|本網|网站|網站|转载|轉載|侵犯您|侵犯了您|权益|權益|联系我们|聯繫我們|投稿|来自互联网|來自互聯網|著作权归|著作權歸", strong=False),
+)
+
+#: The site headline (【栏目】标题) counts only in the head run: in the body 【】 quotes a name.
+_HEAD_ONLY = frozenset({"site_headline"})
+#: Roles that mark the document's own head: chrome stops where these begin.
+_DOCUMENT_START = frozenset({Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE})
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    #: Rules beyond the built-in ones (e.g. lines an archive shows to recur across a source).
+    extra_rules: tuple[ChromeRule, ...] = ()
+    #: Exact lines known to be chrome from elsewhere (batch runs: lines recurring across many
+    #: documents of one source); matched after stripping spaces.
+    known_lines: frozenset[str] = field(default_factory=frozenset)
+
+
+def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfig | None = None) -> list[Edit]:
+    """Line removals for the chrome of the head and tail runs."""
+    config = config or BoilerplateConfig()
+    rules = RULES + config.extra_rules
+    if not units:
+        return []
+    head_end = _head_end(units)
+    tail_start = _tail_start(units, head_end, rules, config.known_lines)
+    edits = []
+    for index in list(range(head_end)) + list(range(tail_start, len(units))):
+        unit = units[index]
+        if is_metadata_row(unit.text):
+            continue  # find_metadata reads it
+        in_head = index < head_end
+        rule = _strong_rule(unit.text, rules, in_head, config.known_lines)
+        if rule is None and not in_head:
+            rule = _weak_rule(unit.text, rules)
+        if rule is None:
+            continue
+        region = "head" if in_head else "tail"
+        start, end = _line_extent(text, unit)
+        edits.append(
+            Edit(start, end, "", Action.DROP_CHROME, f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})", {"rule": rule.name, "region": region})
+        )
+    return edits
+
+
+def _strong_rule(line: str, rules: Iterable[ChromeRule], in_head: bool, known: frozenset[str]) -> ChromeRule | None:
+    if line.strip() in known:
+        return ChromeRule("known_chrome_line", re.compile(re.escape(line.strip())))
+    for rule in rules:
+        if rule.strong and (in_head or rule.name not in _HEAD_ONLY) and rule.pattern.search(line):
+            return rule
+    return None
+
+
+def _weak_rule(line: str, rules: Iterable[ChromeRule]) -> ChromeRule | None:
+    return next((rule for rule in rules if not rule.strong and rule.pattern.search(line)), None)
+
+
+def _head_end(units: Sequence[Unit]) -> int:
+    """Index of the first unit of the document itself: its title right before its number or
+    addressees, or else its first number, addressees or clause."""
+    for index, unit in enumerate(units):
+        if unit.role in _DOCUMENT_START:
+            # A title (or a title broken over lines) right before belongs to the document.
+            start = index
+            while start > 0 and units[start - 1].role is Role.TITLE:
+                start -= 1
+            return start
+    return 0
+
+
+def _tail_start(units: Sequence[Unit], head_end: int, rules, known: frozenset[str]) -> int:
+    """Index where the tail run begins: the longest run of lines at the end that all look like
+    chrome (strong or weak rules), starting at its first strongly identified line. A signature,
+    a date or any plain body line ends the run."""
+    start = len(units)
+    while start > head_end and (_strong_rule(units[start - 1].text, rules, False, known) or _weak_rule(units[start - 1].text, rules)):
+        start -= 1
+    while start < len(units) and not _strong_rule(units[start].text, rules, False, known):
+        start += 1
+    return start
+
+
+#: Field labels of the metadata tables government portals print above a document (GB/T 9704
+#: elements and the portal's index fields), both scripts.
+_OFFICIAL_LABEL = re.compile(
+    r"(索引[号號]|发布机构|發布機構|发文机关|發文機關|发文单位|發文單位|成文日期|发布日期|發布日期|发文日期|發文日期|"
+    r"文[号號]|发文字号|發文字號|有效性|公文种类|公文種類|主题分类|主題分類|主题词|主題詞|体裁分类|體裁分類|标题|標題|名称|名稱)\s*[:：]"
+)
+
+
+def is_metadata_row(line: str) -> bool:
+    """A row of a portal's metadata table: official field labels between | separators."""
+    return line.count("|") + line.count("｜") >= 2 and bool(_OFFICIAL_LABEL.search(line)) and not any(
+        rule.name == "view_counter" and rule.pattern.search(line) for rule in RULES
+    )
+
+
+@dataclass(frozen=True)
+class MetadataTable:
+    """The fields of a scraped metadata table, and the edits that move its rows out of the text."""
+
+    fields: dict[str, str]
+    edits: list[Edit]
+
+
+def find_metadata(text: str, units: Sequence[Unit]) -> MetadataTable:
+    """Rows of a metadata table in the head of the page become header fields; the rows leave
+    the text (their text stays in the notes), so the document keeps its official layout."""
+    fields: dict[str, str] = {}
+    edits = []
+    for unit in units[: _head_end(units) or len(units)]:
+        if not is_metadata_row(unit.text):
+            continue
+        cells = [cell.strip() for cell in re.split(r"[|｜]", unit.text)]
+        row_fields = {}
+        for label, value in zip(cells, cells[1:]):
+            found = _OFFICIAL_LABEL.fullmatch(label.replace(" ", ""))
+            if found and value and not _OFFICIAL_LABEL.fullmatch(value.replace(" ", "")):
+                row_fields[found.group(1)] = value
+        if not row_fields:
+            continue
+        fields.update(row_fields)
+        start, end = _line_extent(text, unit)
+        edits.append(Edit(start, end, "", Action.EXTRACT_METADATA, "a row of the page's metadata table moved to the header", {"fields": row_fields}))
+    return MetadataTable(fields, edits)
+
+
+def _line_extent(text: str, unit: Unit) -> tuple[int, int]:
+    start = text.rfind("\n", 0, unit.span.start) + 1
+    newline = text.find("\n", unit.span.end)
+    end = len(text) if newline < 0 else newline + 1
+    # Blank lines after a removed line go with it, so removal leaves no gap.
+    while end < len(text):
+        next_newline = text.find("\n", end)
+        line_end = len(text) if next_newline < 0 else next_newline + 1
+        if text[end:line_end].strip():
+            break
+        end = line_end
+    return start, end
+
+
+def describe_document(units: Sequence[Unit], table: dict[str, str]) -> dict[str, object]:
+    """The document's own particulars for the result's header: title, number, issuer and date
+    as its layout gives them, and the fields of a scraped metadata table."""
+
+    def first_of(role: Role) -> str | None:
+        return next((unit.text for unit in units if unit.role is role), None)
+
+    def last_of(role: Role) -> str | None:
+        return next((unit.text for unit in reversed(units) if unit.role is role), None)
+
+    return {
+        "title": first_of(Role.TITLE),
+        "number": first_of(Role.DOC_NUMBER),
+        "issuer": last_of(Role.SIGNATURE),
+        "date": last_of(Role.DATE),
+        "metadata_table": dict(table),
+    }

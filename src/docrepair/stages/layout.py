@@ -1,0 +1,126 @@
+"""Layout: lines the scrape broke are joined, damaged citations are repaired or flagged.
+
+- A title broken over lines (`关于加强互联网领域侵权` / blank / `假冒行为治理的实施意见`) is joined:
+  a short line without punctuation right before a line that ends like a title.
+- A body line cut mid-sentence (a long paragraph line ending in a Han character, continued on the
+  next line without a marker) is joined to its continuation.
+- A document number whose brackets lost their middle (`〔201541)`: year and serial run together)
+  is repaired to `〔2015〕41号` when the digits split one way only (a year 1949–2099 then a
+  serial); a quotation mark without its other half is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..model import Action, Edit, Role, Unit
+
+STAGE = "layout"
+
+_SENTENCE_MARKS = "。，,；;：:！？!?、"
+#: Lines that head an attachment or a list and are never the first half of a title.
+_NOT_A_TITLE_HALF = re.compile(r"^(?:附件|附表|附录|附錄)\s*\d*\s*[:：]?$")
+#: A bracketed year run into its serial, the closing bracket lost: 〔201541) or [201541号.
+_RUN_TOGETHER_NUMBER = re.compile(r"([〔\[［【])((?:19[4-9]|20\d)\d)(\d{1,4})(?=[)）号號]|$)")
+_DOUBLE_QUOTES = {"“": "”", "「": "」", "『": "』"}
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    #: Longest joined title (the segment stage's title limit).
+    max_title_chars: int = 100
+    #: A body line shorter than this is a heading, never a sentence cut by the scrape.
+    min_cut_line_chars: int = 30
+    #: Blank lines allowed between the halves of a broken title.
+    max_blank_lines: int = 3
+
+
+def find_layout_edits(text: str, units: Sequence[Unit], config: LayoutConfig | None = None) -> list[Edit]:
+    config = config or LayoutConfig()
+    edits = _title_joins(text, units, config) + _sentence_joins(text, units, config)
+    edits += _citation_repairs(text, units)
+    return sorted(edits, key=lambda edit: (edit.start, edit.end))
+
+
+def find_layout_flags(text: str, units: Sequence[Unit]) -> list[tuple[int, int, str, dict]]:
+    """Damage to flag and leave: quotation marks without their other half."""
+    flags = []
+    for unit in units:
+        for opening, closing in _DOUBLE_QUOTES.items():
+            depth = 0
+            for found in re.finditer(f"[{opening}{closing}]", unit.text):
+                if found.group() == opening:
+                    depth += 1
+                elif depth:
+                    depth -= 1
+                else:
+                    at = unit.span.start + found.start()
+                    flags.append((at, at + 1, f"a closing {closing} without its opening {opening}: a quotation lost its first half", {"mark": closing}))
+            if depth:
+                at = unit.span.start + unit.text.rfind(opening)
+                flags.append((at, at + 1, f"an opening {opening} never closed in its line: a quotation lost its second half", {"mark": opening}))
+    return flags
+
+
+def _gap(text: str, first: Unit, second: Unit) -> str:
+    return text[first.span.end : second.span.start]
+
+
+def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list[Edit]:
+    edits = []
+    for first, second in zip(units, units[1:]):
+        gap = _gap(text, first, second)
+        if (
+            second.role is Role.TITLE
+            and first.role is Role.PARAGRAPH  # a whole title before it is another title
+            and first.text[0] not in "（(【[〔"
+            and not any(mark in first.text for mark in _SENTENCE_MARKS)
+            and not _NOT_A_TITLE_HALF.match(first.text)
+            and len(first.text) + len(second.text) <= config.max_title_chars
+            and gap.strip() == ""
+            and gap.count("\n") <= config.max_blank_lines + 1
+        ):
+            edits.append(
+                Edit(first.span.end, second.span.start, "", Action.JOIN_LINES, "a title broken over lines joined", {"rule": "broken title", "joined": first.text + second.text})
+            )
+    return edits
+
+
+def _sentence_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list[Edit]:
+    edits = []
+    for first, second in zip(units, units[1:]):
+        gap = _gap(text, first, second)
+        if (
+            first.role is Role.PARAGRAPH
+            and second.role is Role.PARAGRAPH
+            and len(first.text) >= config.min_cut_line_chars
+            and "\u4e00" <= first.text[-1] <= "\u9fff"
+            and "\u4e00" <= second.text[0] <= "\u9fff"
+            and gap in ("\n", "\r\n")
+        ):
+            edits.append(Edit(first.span.end, second.span.start, "", Action.JOIN_LINES, "a sentence the scrape cut over two lines joined", {"rule": "cut sentence"}))
+    return edits
+
+
+def _citation_repairs(text: str, units: Sequence[Unit]) -> list[Edit]:
+    edits = []
+    closing = {"〔": "〕", "[": "]", "［": "］", "【": "】"}
+    for unit in units:
+        for found in _RUN_TOGETHER_NUMBER.finditer(unit.text):
+            bracket, year, serial = found.groups()
+            after = unit.text[found.end() : found.end() + 1]
+            repaired = f"{bracket}{year}{closing[bracket]}{serial}" + ("" if after in "号號" and after else "号")
+            start = unit.span.start + found.start()
+            edits.append(
+                Edit(
+                    start,
+                    start + len(found.group()),
+                    repaired,
+                    Action.REPAIR_CITATION,
+                    f"a document number whose year and serial ran together repaired ({year} then {serial})",
+                    {"rule": "year and serial run together", "year": year, "serial": serial},
+                )
+            )
+    return edits

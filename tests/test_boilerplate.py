@@ -1,0 +1,75 @@
+"""Site chrome from template conventions other than the seeds', and body text that only looks
+like chrome (negative cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from docrepair import repair_text
+from docrepair.ledger import find_lost_offsets, replay
+from docrepair.model import Action
+
+DOCUMENT = (
+    "国务院办公厅关于加强质量监管工作的通知\n"
+    "国办发〔2019〕12号\n"
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+    "为进一步加强质量监管工作，经国务院同意，现就有关事项通知如下。\n"
+    "一、完善监管制度\n"
+    "（一）健全抽查机制。各地区要建立健全随机抽查制度，加强版权保护和网站备案管理。\n"
+    "（二）强化信息公开。及时公开抽查结果，接受社会监督，发布日期等信息应当准确。\n"
+    "国务院办公厅\n"
+    "2019年3月1日\n"
+)
+
+HEADS = [
+    "您的位置：首页 > 政务公开 > 政策文件 > 正文\n",
+    "当前位置:首页 » 新闻中心 » 通知公告\n来源：市政府办公室 | 发布时间：2019-03-02 | 阅读次数：1024 | 字号：大 中 小\n",
+    "首页 > 信息公开 > 文件\n【打印本页】【关闭窗口】\n",
+]
+TAILS = [
+    "上一篇：关于做好春节期间安全生产工作的通知\n下一篇：关于开展环境卫生整治的通知\n",
+    "分享到：微信 微博 QQ空间\n扫一扫在手机打开当前页\n主办单位：某市人民政府办公室 | 网站标识码：1234567890 | 京ICP备12345678号 | 京公网安备11010502030000号\n",
+    "相关阅读：\n关于我们 | 网站地图 | 联系我们 | 使用帮助 | 隐私声明\nCopyright © 2003-2024 www.example.gov.cn All Rights Reserved\n本网站部分内容来自互联网，如有侵权请联系删除。\n",
+    "【责任编辑：张三】\nhttps://www.example.gov.cn/zwgk/2019/0301/12345.html\n",
+]
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize("tail", TAILS)
+def test_chrome_of_other_templates_is_removed_and_the_document_kept_whole(head, tail):
+    text = head + DOCUMENT + tail
+    result = repair_text(text)
+    assert result.text == DOCUMENT
+    dropped = [n for n in result.notes if n.action is Action.DROP_CHROME]
+    assert dropped and all(n.evidence["rule"] and n.evidence["region"] in ("head", "tail") for n in dropped)
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "各级网站要加强版权保护，严厉打击侵权盗版行为，维护权利人合法权益。",
+        "发布日期为2019年3月1日的文件同时废止。",
+        "（三）规范转载行为。新闻网站转载作品应当注明来源，联系权利人取得许可。",
+    ],
+)
+def test_body_lines_that_mention_chrome_words_stay(line):
+    text = DOCUMENT.replace("国务院办公厅\n2019年3月1日\n", line + "\n国务院办公厅\n2019年3月1日\n")
+    result = repair_text(text)
+    assert line in result.text
+    assert not [n for n in result.notes if n.action is Action.DROP_CHROME]
+
+
+def test_a_clean_document_has_no_chrome_notes():
+    assert repair_text(DOCUMENT).notes == ()
+
+
+def test_metadata_table_rows_become_header_fields():
+    table = "索引号: | 000014349/2019-00012 | 主题分类: | 综合政务 |\n发文机关: | 国务院办公厅 | 成文日期: | 2019-03-01 |\n"
+    result = repair_text(table + DOCUMENT)
+    assert result.text == DOCUMENT
+    fields = result.header["document"]["metadata_table"]
+    assert fields == {"索引号": "000014349/2019-00012", "主题分类": "综合政务", "发文机关": "国务院办公厅", "成文日期": "2019-03-01"}
+    assert result.header["document"]["number"] == "国办发〔2019〕12号"
+    assert result.header["document"]["date"] == "2019年3月1日"
+    assert [n.action for n in result.notes] == [Action.EXTRACT_METADATA, Action.EXTRACT_METADATA]
