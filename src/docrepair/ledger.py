@@ -55,7 +55,12 @@ class Ledger:
 
     def input_span(self, start: int, end: int) -> Span:
         """The covering input range of current [start, end); a point for inserted-only text."""
-        return self.input_spans([start], [end])[0]
+        origins = self.origin[start:end]
+        real = origins[origins >= 0]
+        if real.size:
+            return Span(int(real.min()), int(real.max()) + 1)
+        point = self._input_point(start)
+        return Span(point, point)
 
     def input_spans(self, starts: Sequence[int], ends: Sequence[int]) -> list[Span]:
         """`input_span` for many ranges in one vectorised pass (the units of a whole text)."""

@@ -140,6 +140,8 @@ _DOC_TYPES = (
     "细则|細則|条例|條例|纲要|綱要|计划|計劃|措施|指导意见|公报|公報|命令|令|决议|決議|议案|議案|纪要|紀要"
 )
 _TITLE_END = re.compile(rf"(?:{_DOC_TYPES})$")
+#: Longest document-type word, the window in which _TITLE_END is looked for before a position.
+_LONGEST_DOC_TYPE = max(len(word) for word in _DOC_TYPES.split("|"))
 #: Multi-character document types, to find where a title glued to an issuer code ends.
 _TITLE_WORD = re.compile(
     r"通知|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|通告|公告|规划|規劃|细则|細則|条例|條例|纲要|綱要|计划|計劃|措施"
@@ -176,16 +178,17 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
         marker = match_marker(line, position)
         if marker is None:
             continue
-        previous = line[:position].rstrip(_SPACE)
-        if not previous:
+        back = position  # the last non-space character before the marker, found without slicing
+        while back > 0 and line[back - 1] in _SPACE:
+            back -= 1
+        if back == 0:
             continue
-        before = previous[-1]
-        heading = line[segment_start:position]
+        before = line[back - 1]
         is_after_heading = (
             segment_level is not None
             and segment_level < marker.level
-            and len(heading) <= config.max_heading_chars
-            and not any(mark in heading for mark in "。！？；，,")
+            and position - segment_start <= config.max_heading_chars
+            and not any(mark in line[segment_start:position] for mark in "。！？；，,")
         )
         if before in _SENTENCE_END:
             why = "clause marker after a sentence end"
@@ -195,7 +198,7 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
             why = "clause marker after a heading"
         else:
             continue
-        if marker.role is Role.CHAPTER and _is_han(previous[-1]):
+        if marker.role is Role.CHAPTER and _is_han(before):
             continue
         splits.append((position, f"{why}: {marker.text}"))
         segment_start = position
@@ -215,7 +218,7 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
         if start == found.start() or depth[start] > 0 or _inside_quote(line, start):
             continue
         if start > 0 and line[start - 1] not in _SENTENCE_END + "\u3000 ":
-            if not _TITLE_END.search(line[:start]) and not _is_split(splits, start):
+            if not _TITLE_END.search(line, max(0, start - _LONGEST_DOC_TYPE), start) and not _is_split(splits, start):
                 continue
         if start > 0:
             splits.append((start, f"document number: {line[start:found.end()]}"))
@@ -251,11 +254,11 @@ def _issuer_start(line: str, serial_start: int) -> int:
 def _split_title_before(line: str, position: int, splits: list[tuple[int, str]], config: SegmentConfig) -> None:
     """A title glued after a sentence (…执法。重庆市人民政府办公厅关于…的通知发布日期:…) gets
     its own line when the run before `position` ends like a title."""
-    head = line[:position]
-    start = max(head.rfind(mark) for mark in "。！？；") + 1
+    window = max(0, position - config.max_title_chars - 1)  # a longer run is no title anyway
+    start = max(line.rfind(mark, window, position) for mark in "。！？；") + 1
     if start <= 0:
         return
-    candidate = head[start:]
+    candidate = line[start:position]
     if 0 < len(candidate) <= config.max_title_chars and _TITLE_END.search(candidate):
         splits.append((start, f"title after a sentence: {candidate[:20]}"))
 
