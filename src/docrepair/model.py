@@ -31,6 +31,7 @@ class Action(enum.Enum):
     MARK_MISSING = ("mark_missing", ReplayRule.EDIT, "a character whose bytes are gone replaced by □")
     STRIP_PINYIN = ("strip_pinyin", ReplayRule.EDIT, "a pinyin reading glued after its character removed")
     DROP_STRAY_PUNCT = ("drop_stray_punct", ReplayRule.EDIT, "a stray half-width comma before another mark removed")
+    DROP_INVISIBLE = ("drop_invisible", ReplayRule.EDIT, "zero-width or control characters removed")
     SPLIT_LINE = ("split_line", ReplayRule.EDIT, "a line break inserted where run-on text glued two units")
     MERGE = ("merge", ReplayRule.EDIT, "sentences only another copy of a clause holds added to the kept copy")
     DROP_DUPLICATE = ("drop_duplicate", ReplayRule.EDIT, "a repeated copy removed; the kept twin is named")

@@ -9,13 +9,20 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import boilerplate, dedup, layout, merge, order, segment
-from .stages.decode import DecodedInput
+from .stages import boilerplate, cleanup, decode, dedup, layout, merge, order, segment
 
 
-def run(text: str, config: RepairConfig, decoded: DecodedInput | None = None, source: str | None = None) -> RepairResult:
+def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = None, source: str | None = None) -> RepairResult:
     ledger = Ledger(text)
     newline = dominant_newline(text)
+    for run in decoded.mixed if decoded is not None else ():
+        reason = (
+            f"this line was not UTF-8 like the rest of the file; it was read as {run.encoding}"
+            if run.encoding != "replacement"
+            else "bytes of this line are valid in no codec tried; they stand as U+FFFD (the bytes are in the evidence)"
+        )
+        ledger.flag(decode.STAGE, Action.FLAG, run.start, run.end, reason, {"encoding": run.encoding, "bytes": run.raw_hex})
+    ledger.apply(cleanup.STAGE, cleanup.find_invisible_edits(ledger.text))
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
     table = boilerplate.find_metadata(ledger.text, units)
@@ -65,7 +72,7 @@ def dominant_newline(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-def build_header(text: str, config: RepairConfig, decoded: DecodedInput | None, source: str | None, notes) -> dict[str, Any]:
+def build_header(text: str, config: RepairConfig, decoded: decode.DecodedInput | None, source: str | None, notes) -> dict[str, Any]:
     from . import __version__, dependency_versions
 
     counts: dict[str, int] = {}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from ..config import DecodeConfig
 from ..errors import DecodeError
 
+STAGE = "decode"
+
 #: Tried in this order after the BOM checks. GB18030 is a superset of GBK and GB2312.
 _CANDIDATES = ("utf-8", "gb18030", "big5")
 _BOMS = (
@@ -28,19 +30,33 @@ _MAX_CONTROL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
+class MixedRun:
+    """A line of a mostly UTF-8 file that was not UTF-8: decoded another way, or with U+FFFD
+    for bytes no codec accepted. Offsets are in the decoded text."""
+
+    start: int
+    end: int
+    encoding: str  # the codec that decoded the line, or "replacement"
+    raw_hex: str  # the line's bytes, so nothing is lost even where U+FFFD stands
+
+
+@dataclass(frozen=True)
 class DecodedInput:
     text: str
     encoding: str
     bom: bool
     tried: tuple[str, ...]
     sha256: str = ""
+    mixed: tuple[MixedRun, ...] = ()
+
+
 
 
 def decode_bytes(data: bytes, config: DecodeConfig | None = None) -> DecodedInput:
     """Decode input bytes; the result records the codec, whether a BOM was stripped, what was
     tried and the SHA-256 of the bytes."""
     decoded = _decode(data, config or DecodeConfig())
-    return DecodedInput(decoded.text, decoded.encoding, decoded.bom, decoded.tried, hashlib.sha256(data).hexdigest())
+    return DecodedInput(decoded.text, decoded.encoding, decoded.bom, decoded.tried, hashlib.sha256(data).hexdigest(), decoded.mixed)
 
 
 def _decode(data: bytes, config: DecodeConfig) -> DecodedInput:
@@ -65,6 +81,10 @@ def _decode(data: bytes, config: DecodeConfig) -> DecodedInput:
             continue
         if encoding == "utf-8":
             break  # valid UTF-8 of any length is almost never another codec's text
+    if "utf-8" not in decoded:
+        mixed = _decode_mostly_utf8(data)
+        if mixed is not None:
+            return mixed
     if not decoded:
         raise DecodeError(
             f"input is not valid in any of {', '.join(_CANDIDATES)}; if you know its encoding, try --encoding NAME"
@@ -76,6 +96,47 @@ def _decode(data: bytes, config: DecodeConfig) -> DecodedInput:
         text = decoded[encoding]
     tried = _CANDIDATES[: _CANDIDATES.index(max(decoded, key=_CANDIDATES.index)) + 1]
     return DecodedInput(_check_text(text, encoding), encoding, False, tried)
+
+
+def _decode_mostly_utf8(data: bytes) -> DecodedInput | None:
+    """A UTF-8 file with a few lines that are not: each such line is decoded as GB18030 when it
+    is valid GB18030, else as UTF-8 with U+FFFD for the bad bytes; every such line is recorded
+    so the pipeline can note it. None when the file is not mostly UTF-8."""
+    lines = data.splitlines(keepends=True)
+    if not _is_mostly_utf8(lines):
+        return None
+    parts: list[str] = []
+    mixed: list[MixedRun] = []
+    offset = 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text, encoding = line.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError:
+                text, encoding = line.decode("utf-8", errors="replace"), "replacement"
+            body = text.rstrip("\r\n")
+            mixed.append(MixedRun(offset, offset + len(body), encoding, line.rstrip(b"\r\n").hex()))
+        parts.append(text)
+        offset += len(text)
+    text = "".join(parts)
+    return DecodedInput(_check_text(text, "utf-8"), "utf-8", False, _CANDIDATES, mixed=tuple(mixed))
+
+
+def _is_mostly_utf8(lines: list[bytes]) -> bool:
+    """More lines with non-ASCII bytes are valid UTF-8 than not: a UTF-8 file with a pasted
+    foreign line, not a legacy file (whose Chinese lines are almost never valid UTF-8)."""
+    valid = invalid = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            invalid += 1
+    return valid > invalid
 
 
 def _decode_forced(data: bytes, encoding: str) -> DecodedInput:

@@ -24,6 +24,9 @@ _SENTENCE_MARKS = "。，,；;：:！？!?、"
 _NOT_A_TITLE_HALF = re.compile(r"^(?:附件|附表|附录|附錄)\s*\d*\s*[:：]?$")
 #: A bracketed year run into its serial, the closing bracket lost: 〔201541) or [201541号.
 _RUN_TOGETHER_NUMBER = re.compile(r"([〔\[［【])((?:19[4-9]|20\d)\d)(\d{1,4})(?=[)）号號]|$)")
+#: What the halves of an official title are made of: Han characters, digits, and the marks
+#: titles use (《》“”（）、·—). A line with anything else (Latin words, U+FFFD) is no half title.
+_TITLE_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9０-９《》〈〉“”‘’（）()、·—\-]+")
 _DOUBLE_QUOTES = {"“": "”", "「": "」", "『": "』"}
 
 
@@ -76,6 +79,7 @@ def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list
             second.role is Role.TITLE
             and first.role is Role.PARAGRAPH  # a whole title before it is another title
             and first.text[0] not in "（(【[〔"
+            and _TITLE_CHARS.fullmatch(first.text)
             and not any(mark in first.text for mark in _SENTENCE_MARKS)
             and not _NOT_A_TITLE_HALF.match(first.text)
             and len(first.text) + len(second.text) <= config.max_title_chars

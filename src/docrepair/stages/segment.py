@@ -68,8 +68,8 @@ _MARKER_PATTERNS: tuple[tuple[Role, int, re.Pattern[str]], ...] = (
     (Role.ARTICLE, 1, re.compile(rf"第([{_CN_NUMERAL}]+|\d{{1,4}})([章节条])")),
     (Role.CHAPTER, 1, re.compile(rf"([{_CN_NUMERAL}]{{1,6}})[、,，.．]")),
     (Role.SECTION, 2, re.compile(rf"[（(]([{_CN_NUMERAL}]{{1,6}})[）)]")),
-    (Role.ITEM, 3, re.compile(r"(\d{1,4})(?:[．.](?![\d.．])|、)")),
-    (Role.SUB_ITEM, 4, re.compile(r"[（(](\d{1,4})[）)]")),
+    (Role.ITEM, 3, re.compile(r"(\d{1,5})(?:[．.](?![\d.．])|、)")),
+    (Role.SUB_ITEM, 4, re.compile(r"[（(](\d{1,5})[）)]")),
     (Role.CIRCLED, 5, re.compile(rf"([{_CIRCLED}])")),
 )
 
@@ -121,7 +121,7 @@ def _line_marker(line: str) -> tuple[Marker | None, int]:
 _SENTENCE_END = "。！？；：!?;:"
 _CLOSERS = "）)"
 #: Any clause marker start, to find candidates quickly; match_marker confirms each.
-_MARKER_START = re.compile(rf"第|[{_CN_NUMERAL}]{{1,6}}、|[（(](?:[{_CN_NUMERAL}]{{1,6}}|\d{{1,4}})[）)]|\d{{1,4}}[．.、]|[{_CIRCLED}]")
+_MARKER_START = re.compile(rf"第|[{_CN_NUMERAL}]{{1,6}}、|[（(](?:[{_CN_NUMERAL}]{{1,6}}|\d{{1,5}})[）)]|(?<!\d)\d{{1,5}}[．.、]|[{_CIRCLED}]")
 #: Labels of a scraped metadata table or page header: 发布日期:2017-08-28.
 _METADATA_LABEL = re.compile(
     r"(?:发布日期|發布日期|成文日期|发文日期|發文日期|索引号|索引號|发布机构|發布機構|发文机关|發文機關|"

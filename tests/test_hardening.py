@@ -1,0 +1,98 @@
+"""Bad and pathological input: a clean result or one documented error, never a traceback, and
+the no-loss check holds."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from docrepair import repair_bytes, repair_text
+from docrepair.cli import main
+from docrepair.errors import DocrepairError
+from docrepair.ledger import find_lost_offsets, replay
+from docrepair.model import Action
+
+CLAUSE = "（一）加强组织领导。各地区各部门要高度重视，切实加强组织领导，明确责任分工。\n"
+GOOD = "关于加强知识产权保护工作的通知\n各区县人民政府：\n为做好相关工作，现通知如下。\n"
+
+
+def _assert_sound(text: str, result) -> None:
+    assert replay(text, result.notes) == result.text
+    assert find_lost_offsets(text, result.notes) == []
+    result.text.encode("utf-8")  # valid UTF-8 out (no lone surrogates)
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n\t\n", "\u3000\u3000\n".encode()], ids=["empty", "white space", "ideographic spaces"])
+def test_empty_and_blank_input_give_an_empty_result(data):
+    result = repair_bytes(data)
+    assert result.text == data.decode("utf-8")
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"abc\x00def" * 10, b"\x89PNG\r\n\x1a\n" + bytes(range(256)), bytes(range(1, 9)) * 50],
+    ids=["nul bytes", "png", "control bytes"],
+)
+def test_binary_input_is_one_documented_error(data, tmp_path):
+    with pytest.raises(DocrepairError):
+        repair_bytes(data)
+    path = tmp_path / "input.bin"
+    path.write_bytes(data)
+    outcome = CliRunner().invoke(main, ["fix", str(path)])
+    assert outcome.exit_code == 1 and len(outcome.stderr.splitlines()) == 1 and "Traceback" not in outcome.stderr
+
+
+def test_invalid_utf8_in_the_middle_is_kept_as_replacement_and_flagged_with_its_bytes():
+    data = GOOD.encode() + b"\xff\xfe\xfd broken\n" + GOOD.encode()
+    result = repair_bytes(data)
+    assert "\ufffd" in result.text and result.text.count("关于加强知识产权保护工作的通知") == 1
+    (flag,) = [n for n in result.notes if n.action is Action.FLAG]
+    assert bytes.fromhex(flag.evidence["bytes"]) == b"\xff\xfe\xfd broken"
+
+
+def test_a_gbk_line_inside_a_utf8_file_is_read_as_gbk_and_flagged():
+    line = "二、坚持依法治理，强化部门协作。\n"
+    result = repair_bytes(GOOD.encode() + line.encode("gbk") + CLAUSE.encode())
+    assert line in result.text
+    assert any(n.action is Action.FLAG and n.evidence.get("encoding") == "gb18030" for n in result.notes)
+
+
+def test_invisible_characters_and_a_bom_in_the_middle_are_removed_with_notes():
+    text = GOOD + "一、总\u200b体要求\n\ufeff（一）加强\x07组织领导。\n"
+    result = repair_text(text)
+    assert "\u200b" not in result.text and "\ufeff" not in result.text and "\x07" not in result.text
+    assert "（一）加强组织领导。" in result.text
+    assert [n.action for n in result.notes].count(Action.DROP_INVISIBLE) == 3
+    _assert_sound(text, result)
+
+
+def test_a_two_megabyte_single_line_completes():
+    text = "加强组织领导，明确责任分工，" * 150_000
+    result = repair_text(text)
+    assert result.text == text
+
+
+def test_twenty_thousand_copies_of_one_clause_become_one():
+    text = GOOD + CLAUSE * 20_000
+    result = repair_text(text)
+    assert result.text.count(CLAUSE) == 1
+    _assert_sound(text, result)
+
+
+def test_ten_thousand_numbered_items_out_of_order_are_sorted():
+    numbers = list(range(1, 10_001))
+    shuffled = numbers[1::2] + numbers[::2]
+    text = GOOD + "".join(f"{n}．第{n}项工作的具体要求和内容说明。\n" for n in shuffled)
+    result = repair_text(text)
+    items = [int(line.split("．")[0]) for line in result.text.splitlines() if "．" in line]
+    # Numbers 1900..2099 read like years at the start of a line, so they are not markers.
+    assert [n for n in items if not 1900 <= n <= 2099] == [n for n in numbers if not 1900 <= n <= 2099]
+    _assert_sound(text, result)
+
+
+def test_numbers_past_999_and_deeply_nested_markers_pass_through():
+    text = GOOD + "".join(f"{n}．第{n}项。\n（{n % 9 + 1}）子项。\n①细目。\n" for n in range(995, 1006))
+    result = repair_text(text)
+    _assert_sound(text, result)
+    assert "1005．第1005项。" in result.text
