@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ..config import DedupConfig
 from ..keys import comparison_keys, split_sentences
@@ -90,8 +91,9 @@ class DuplicatePlan:
 
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
-    twins = find_twins(units, config)
-    dropped = _select_drops(units, twins, config) if twins else {}
+    keys = _unit_keys(units)
+    twins = find_twins(units, config, keys)
+    dropped = _select_drops(units, twins, config, keys) if twins else {}
     kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
     return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
 
@@ -116,10 +118,10 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
     return edits
 
 
-def find_twins(units: Sequence[Unit], config: DedupConfig) -> dict[int, Twin]:
+def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
     choices go by key length and then position, never by hash or set order."""
-    keys = _unit_keys(units)
+    keys = keys if keys is not None else _unit_keys(units)
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -134,21 +136,13 @@ def find_twins(units: Sequence[Unit], config: DedupConfig) -> dict[int, Twin]:
             index = parent[index]
         return index
 
-    # 2. Near copies among distinct keys: LSH candidates, confirmed by ratio.
-    near_scores: dict[tuple[int, int], float] = {}
+    # 2. Near copies among distinct keys, confirmed by ratio.
     long_reps = [rep for rep in representatives if len(keys[rep]) >= 2 * config.shingle_chars and units[rep].role not in _EXACT_ONLY]
-    if len(long_reps) > 1:
-        signatures = minhash_signatures([keys[rep] for rep in long_reps], config.shingle_chars, config.num_perm, config.seed)
-        for i, j in candidate_pairs(signatures, band_params(config.jaccard_threshold, config.num_perm)):
-            a, b = long_reps[i], long_reps[j]
-            if not _may_be_copies(units[a], units[b]):
-                continue
-            score = fuzz.ratio(keys[a], keys[b], score_cutoff=config.min_ratio)
-            if score:
-                near_scores[(a, b)] = score
-                root_a, root_b = find(a), find(b)
-                if root_a != root_b:
-                    parent[max(root_a, root_b)] = min(root_a, root_b)
+    for a, b in _near_pairs(keys, long_reps, config):
+        if _may_be_copies(units[a], units[b]):
+            root_a, root_b = find(a), find(b)
+            if root_a != root_b:
+                parent[max(root_a, root_b)] = min(root_a, root_b)
     clusters: dict[int, list[int]] = {}
     for rep in representatives:
         clusters.setdefault(find(rep), []).append(rep)
@@ -181,6 +175,26 @@ def find_twins(units: Sequence[Unit], config: DedupConfig) -> dict[int, Twin]:
         if kept != twin.kept:
             twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment)
     return twins
+
+
+def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[tuple[int, int]]:
+    """Pairs of units whose keys have a ratio of at least min_ratio. Up to exact_max_units
+    units every pair is scored (rapidfuzz's cdist: complete, and for a document's few hundred
+    units several times faster than sketching); beyond, MinHash LSH proposes candidates in
+    near-linear time and ratio confirms them."""
+    if len(reps) < 2:
+        return []
+    texts = [keys[rep] for rep in reps]
+    if len(reps) <= config.exact_max_units:
+        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=config.min_ratio, dtype=np.uint8)
+        rows, columns = np.nonzero(np.triu(scores, k=1))
+        return [(reps[i], reps[j]) for i, j in zip(rows.tolist(), columns.tolist())]
+    signatures = minhash_signatures(texts, config.shingle_chars, config.num_perm, config.seed)
+    return [
+        (reps[i], reps[j])
+        for i, j in candidate_pairs(signatures, band_params(config.jaccard_threshold, config.num_perm))
+        if fuzz.ratio(texts[i], texts[j], score_cutoff=config.min_ratio)
+    ]
 
 
 def _sentence_keys(units: Sequence[Unit], indices: list[int]) -> dict[int, list[str]]:
@@ -228,10 +242,9 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
     return found
 
 
-def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig) -> dict[int, tuple[Twin, list[int] | None]]:
+def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str]) -> dict[int, tuple[Twin, list[int] | None]]:
     """Decide which copies go. Runs of consecutive copies whose twins are consecutive too are
     repeated blocks and go whole; a lone copy goes only when long enough to be no accident."""
-    keys = _unit_keys(units)
     runs: list[list[int]] = []
     block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):

@@ -309,6 +309,8 @@ def _anchor_by_wording(units: Sequence[Unit], ordered: list[int], chosen: list[i
     体系建设" and "统一社会信用代码"), with anchors ascending along the numbers. Fills `chosen`
     in place; a header without such a clause stays unplaced and later goes just before the next
     header."""
+    if not any(chosen[i] is None and header in doubtful for i, header in enumerate(ordered)):
+        return  # every header has its place: the wording of the clauses is not needed
     clause_pairs = [_pairs(units[item].text[len(units[item].marker) :]) for item in items]
     weights = _pair_weights(clause_pairs)
     index = 0
