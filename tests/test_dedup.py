@@ -66,3 +66,15 @@ def test_thresholds_are_config():
     assert len(repair_text(text).notes) == 1
     strict = RepairConfig(dedup=DedupConfig(min_unit_chars=40))
     assert repair_text(text, strict).notes == ()
+
+
+def test_the_sketch_route_finds_what_the_exact_route_finds_on_the_samples(sample_results):
+    """Above exact_max_units units dedup sketches with MinHash LSH instead of scoring every
+    pair; forced onto that route, the samples come out the same."""
+    from conftest import SAMPLES
+    from docrepair import repair_file
+    from docrepair.config import DedupConfig, RepairConfig
+
+    sketched = RepairConfig(dedup=DedupConfig(exact_max_units=0))
+    for path in SAMPLES:
+        assert repair_file(path, sketched).text == sample_results[path.name].text, path.name
