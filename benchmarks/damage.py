@@ -1,0 +1,210 @@
+"""A seeded damage generator: each kind of damage the seeds show, as a named function of a clean
+document and a random generator. The clean document is the truth a repair is scored against.
+
+Every function takes the text and a `random.Random` and returns damaged text; `damage(text,
+kinds, seed)` applies several in a fixed order (byte-level damage first, as on the real sites:
+a mirror garbles bytes, then a template wraps the page).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Callable
+
+_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[．.])")
+_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _body_start(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines) if _MARKER.match(line)), 1)
+
+
+# -- duplication and order ---------------------------------------------------------------------
+
+
+def body_repeat(text: str, rng: random.Random) -> str:
+    """The whole body, from the second line to the end, pasted again (seed 001)."""
+    lines = _lines(text)
+    return _join(lines + lines[1:])
+
+
+def block_repeat(text: str, rng: random.Random) -> str:
+    """A run of consecutive lines repeated somewhere later."""
+    lines = _lines(text)
+    start = rng.randrange(1, max(2, len(lines) - 3))
+    block = lines[start : start + rng.randint(2, 6)]
+    at = rng.randint(start + len(block), len(lines))
+    return _join(lines[:at] + block + lines[at:])
+
+
+def title_repeat(text: str, rng: random.Random) -> str:
+    """The title (and the line after it) again in the middle of the text (seeds 003, 004)."""
+    lines = _lines(text)
+    at = rng.randint(len(lines) // 3, max(len(lines) // 3, 2 * len(lines) // 3))
+    return _join(lines[:at] + lines[:2] + lines[at:])
+
+
+def scramble(text: str, rng: random.Random) -> str:
+    """Numbered clauses shuffled (each heading kept right before the clause after it), some
+    repeated and some of the copies cut after their first sentence (seed 003)."""
+    lines = _lines(text)
+    start = _body_start(lines)
+    # A group: the headings before a clause, the clause, and the unnumbered paragraphs that
+    # continue it. Groups move whole, as copies of clauses do on mirror sites.
+    groups: list[list[str]] = [[]]
+    for line in lines[start:]:
+        if _MARKER.match(line) and any(_is_clause(member) for member in groups[-1]):
+            groups.append([])
+        groups[-1].append(line)
+    groups = [group for group in groups if group]
+    rng.shuffle(groups)
+    clauses = [line for group in groups for line in group if _is_clause(line)]
+    for _ in range(rng.randint(1, 4) if clauses else 0):
+        clause = rng.choice(clauses)
+        copy = clause if rng.random() < 0.5 else clause[: clause.index("。") + 1]
+        slots = [i for i in range(1, len(groups) + 1) if any(_is_clause(member) for member in groups[i - 1])]
+        groups.insert(rng.choice(slots) if slots else len(groups), [copy])
+    return _join(lines[:start] + [line for group in groups for line in group])
+
+
+def _is_clause(line: str) -> bool:
+    return bool(_MARKER.match(line)) and "。" in line and not re.match(r"^[一二三四五六七八九十]+、", line)
+
+
+def glue_lines(text: str, rng: random.Random) -> str:
+    """Line breaks before clause markers lost: run-on text (seed 003)."""
+    out = ""
+    for index, line in enumerate(_lines(text)):
+        glue = index and out.endswith(("。", "：", "）")) and _MARKER.match(line) and rng.random() < 0.7
+        out += ("" if glue else ("\n" if index else "")) + line
+    return out + "\n"
+
+
+# -- characters --------------------------------------------------------------------------------
+
+
+def pinyin(text: str, rng: random.Random) -> str:
+    """A tone-marked reading glued after some characters, 發(fā) (seed 000)."""
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for ch in text:
+        out.append(ch)
+        if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.08:
+            out.append(f"({lazy_pinyin(ch, style=Style.TONE)[0]})")
+    return "".join(out)
+
+
+def stray_commas(text: str, rng: random.Random) -> str:
+    """A half-width comma glued before other marks: `,、` `,,` `,。` (seeds 000, 002)."""
+    return re.sub(r"(?=[、，。,])", lambda _: "," if rng.random() < 0.15 else "", text)
+
+
+def gbk_shift(text: str, rng: random.Random) -> str:
+    """Some lines' GBK bytes read one byte off, full-width letters then folded (seeds 000, 002)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if len(line) > 4 and rng.random() < 0.1:
+            try:
+                data = line.encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            cut = rng.randrange(0, min(len(data), 40))
+            shifted = data[:cut] + data[cut + 1 :]
+            lines[index] = shifted.decode("gbk", errors="replace").replace("\ufffd", "?").translate(_FULL_WIDTH_ASCII)
+    return "\n".join(lines)
+
+
+def utf8_as_gbk(text: str, rng: random.Random) -> str:
+    """Some lines' UTF-8 bytes read as GBK."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line and rng.random() < 0.1:
+            lines[index] = line.encode("utf-8").decode("gbk", errors="replace")
+    return "\n".join(lines)
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+_HEADS = [
+    "当前位置：首页 > 政务公开 > 政策文件 >",
+    "您的位置: 首页 » 信息公开 » 通知公告",
+    "首页 > 专题范文 > 公文范文 > 正文",
+]
+_BYLINES = [
+    "作者: | 发布时间:2023-05-13 19:36:02 | 浏览次数:",
+    "来源：市政府办公室 | 发布时间：2021-03-02 | 阅读次数：1024",
+    "发布时间：2019-07-01 | 点击量：87 | 字号：大 中 小",
+]
+_TAILS = [
+    ["推荐访问:政策 文件 通知", "本文标题:{title}", "链接地址:https://www.example.com/doc/118850.html"],
+    ["上一篇：关于做好春节期间安全生产工作的通知", "下一篇：关于开展环境卫生整治的通知", "【打印本页】【关闭窗口】"],
+    ["分享到：微信 微博 QQ空间", "关于我们 | 网站地图 | 联系我们 | 使用帮助 | 隐私声明", "Copyright © 2003-2024 www.example.gov.cn All Rights Reserved", "京ICP备12345678号"],
+    ["版权声明:", "1.本站资料来自互联网以及用户的投稿,仅供学习参考。", "2.如果本网所转载内容侵犯了您的权益,请联系我们删除。", "备案号:苏ICP备16063874号-2"],
+]
+
+
+def chrome(text: str, rng: random.Random) -> str:
+    """Site chrome at the head and the tail of the page (seed 004), in several templates."""
+    lines = _lines(text)
+    head = [rng.choice(_HEADS), rng.choice(_BYLINES)]
+    tail = [line.format(title=lines[0]) for line in rng.choice(_TAILS)]
+    return _join(head + lines + tail)
+
+
+def broken_title(text: str, rng: random.Random) -> str:
+    """The title broken over two lines with a blank line between (seed 004)."""
+    lines = _lines(text)
+    title = lines[0]
+    cut = rng.randint(max(2, len(title) // 3), max(3, 2 * len(title) // 3))
+    return _join([title[:cut], "", title[cut:]] + lines[1:])
+
+
+def script_flip(text: str, rng: random.Random) -> str:
+    """The other script (OpenCC): a traditional mirror of a simplified page, or back."""
+    import opencc
+
+    traditional = len(re.findall(r"[國會發關於與為這個們說來時對經當]", text)) > 5
+    return opencc.OpenCC("t2s" if traditional else "s2t").convert(text)
+
+
+KINDS: dict[str, Callable[[str, random.Random], str]] = {
+    "body_repeat": body_repeat,
+    "block_repeat": block_repeat,
+    "title_repeat": title_repeat,
+    "scramble": scramble,
+    "glue_lines": glue_lines,
+    "pinyin": pinyin,
+    "stray_commas": stray_commas,
+    "gbk_shift": gbk_shift,
+    "utf8_as_gbk": utf8_as_gbk,
+    "chrome": chrome,
+    "broken_title": broken_title,
+    "script_flip": script_flip,
+}
+#: The order damage is applied in when combined: structure first, bytes, then page layout.
+ORDER = ["scramble", "block_repeat", "body_repeat", "title_repeat", "glue_lines", "stray_commas", "pinyin", "gbk_shift", "utf8_as_gbk", "script_flip", "broken_title", "chrome"]
+#: Combinations that occur together on real pages.
+COMBINATIONS = [
+    ("scramble", "title_repeat", "glue_lines"),
+    ("body_repeat", "chrome"),
+    ("pinyin", "stray_commas", "gbk_shift"),
+    ("broken_title", "chrome", "title_repeat"),
+    ("script_flip", "block_repeat"),
+]
+
+
+def damage(text: str, kinds: tuple[str, ...], seed: int) -> str:
+    rng = random.Random(seed)
+    for kind in sorted(kinds, key=ORDER.index):
+        text = KINDS[kind](text, rng)
+    return text
