@@ -4,7 +4,7 @@ space, so a tool is judged on content, not on the script it writes in.
 - similarity: rapidfuzz ratio of the folded output and the folded truth (0-100);
 - recall: share of truth sentences present in the output (nothing lost);
 - precision: share of output sentences found in the truth (no junk);
-- duplicated: share of truth sentences that occur more than once in the output;
+- duplicated: share of truth sentences that occur more often in the output than in the truth;
 - order: share of concordant pairs among truth sentences found once in the output
   (Kendall's tau rescaled to 0-1, counted by merge sort in O(n log n)).
 """
@@ -65,7 +65,9 @@ def score(output: str, truth: str) -> Score:
     output_counts = Counter(output_sentences)
     recall = sum(1 for s in truth_sentences if s in output_counts) / max(1, len(truth_sentences))
     precision = sum(1 for s in output_sentences if s in truth_set) / max(1, len(output_sentences))
-    duplicated = sum(1 for s in truth_set if output_counts.get(s, 0) > 1) / max(1, len(truth_set))
+    truth_counts = Counter(truth_sentences)
+    # More copies than the truth has: a sentence the document itself repeats is no duplicate.
+    duplicated = sum(1 for s in truth_set if output_counts.get(s, 0) > truth_counts[s]) / max(1, len(truth_set))
     return Score(fuzz.ratio(fold(output), fold(truth)), recall, precision, duplicated, _order(truth_sentences, output_sentences))
 
 

@@ -23,6 +23,7 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
         )
         ledger.flag(decode.STAGE, Action.FLAG, run.start, run.end, reason, {"encoding": run.encoding, "bytes": run.raw_hex})
     ledger.apply(cleanup.STAGE, cleanup.find_invisible_edits(ledger.text))
+    ledger.apply(cleanup.STAGE, cleanup.find_cleanup_edits(ledger.text))
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
     table = boilerplate.find_metadata(ledger.text, units)

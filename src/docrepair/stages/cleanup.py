@@ -1,10 +1,20 @@
-"""Cleanup: characters nobody can see are removed (zero-width marks, a byte-order mark inside
-the text, control characters), one note per run. They break comparisons and markers
-(（\u200b一）) and never carry text."""
+"""Cleanup: character-level damage that carries no text of its own.
+
+- Invisible characters (zero-width marks, a byte-order mark inside the text, control characters)
+  are removed: they break comparisons and markers (（\u200b一）) and never carry text.
+- Pinyin glued after characters by a mirror site's annotation script, 發(fā)布機構(gòu), is removed
+  where the pinyin is a reading of the character before it (pypinyin's heteronyms, tone marks
+  and all), and only in a document where such readings recur (at least `min_pinyin_glosses`):
+  a lone 重(zhòng) is an author's gloss and stays, as do real parentheses 各縣(區), (试行) and
+  北京(Beijing), whose contents are no reading of the character before them.
+- A stray half-width comma glued before another mark (`,、` `,,` `,。`) is removed.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Action, Edit
 
@@ -13,6 +23,17 @@ STAGE = "cleanup"
 #: Zero-width space/joiners, word joiner, BOM as zero-width no-break space, soft hyphen, and
 #: C0/C1 controls other than tab, line feed, form feed and carriage return.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+#: A Han character followed by a parenthesised syllable of lower-case pinyin with tone marks.
+_GLUED_READING = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})[)）]")
+#: A half-width comma right before another mark of punctuation.
+_STRAY_COMMA = re.compile(r",(?=[、，。；：,.;:！？!?])")
+
+
+@dataclass(frozen=True)
+class CleanupConfig:
+    #: Verified glued readings a document needs before any is removed: the annotation scripts
+    #: of mirror sites gloss hundreds of characters; an author glosses one or two.
+    min_pinyin_glosses: int = 5
 
 
 def find_invisible_edits(text: str) -> list[Edit]:
@@ -26,4 +47,55 @@ def find_invisible_edits(text: str) -> list[Edit]:
             {"code_points": [f"U+{ord(ch):04X}" for ch in found.group()[:8]]},
         )
         for found in _INVISIBLE.finditer(text)
+    ]
+
+
+def find_cleanup_edits(text: str, config: CleanupConfig | None = None) -> list[Edit]:
+    """Glued readings and stray commas, as one sorted list of non-overlapping edits."""
+    config = config or CleanupConfig()
+    edits = _pinyin_edits(text, config) + _stray_comma_edits(text)
+    return sorted(edits, key=lambda edit: (edit.start, edit.end))
+
+
+def _pinyin_edits(text: str, config: CleanupConfig) -> list[Edit]:
+    verified = []
+    for found in _GLUED_READING.finditer(text):
+        character, syllable = found.groups()
+        if syllable in readings_of(character):  # a toneless syllable only as a neutral-tone reading
+            verified.append(found)
+    if len(verified) < config.min_pinyin_glosses:
+        return []
+    return [
+        Edit(
+            found.start(2) - 1,
+            found.end(),
+            "",
+            Action.STRIP_PINYIN,
+            f"the reading {found.group(2)} glued after {found.group(1)} removed",
+            {"character": found.group(1), "pinyin": found.group(2), "document_glosses": len(verified)},
+        )
+        for found in verified
+    ]
+
+
+@lru_cache(maxsize=8192)
+def readings_of(character: str) -> frozenset[str]:
+    """Every tone-marked reading pypinyin knows for a character, in either script."""
+    from pypinyin import Style, pinyin
+
+    found = pinyin(character, style=Style.TONE, heteronym=True, errors="ignore")
+    readings = set(found[0]) if found else set()
+    if not readings:
+        from ..keys import to_simplified
+
+        simplified = to_simplified(character)
+        if simplified != character:
+            readings |= set(readings_of(simplified))
+    return frozenset(readings)
+
+
+def _stray_comma_edits(text: str) -> list[Edit]:
+    return [
+        Edit(found.start(), found.end(), "", Action.DROP_STRAY_PUNCT, "a half-width comma glued before another mark removed", {"before": text[found.end() : found.end() + 1]})
+        for found in _STRAY_COMMA.finditer(text)
     ]

@@ -213,7 +213,7 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
         if value and value.end() < len(line):
             splits.append((value.end(), "end of a metadata value"))
             _split_title_before(line, found.start(), splits, config)
-    for found in _DOC_SERIAL.finditer(line):
+    for found in () if is_table_row else _DOC_SERIAL.finditer(line):
         start = _issuer_start(line, found.start())
         if start == found.start() or depth[start] > 0 or _inside_quote(line, start):
             continue
