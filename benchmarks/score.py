@@ -3,7 +3,9 @@ space, so a tool is judged on content, not on the script it writes in.
 
 - similarity: rapidfuzz ratio of the folded output and the folded truth (0-100);
 - recall: share of truth sentences present in the output (nothing lost);
-- precision: share of output sentences found in the truth (no junk);
+- precision: share of output sentences found in the truth (no junk); a sentence with □ (a
+  character whose bytes were lost) counts as the truth sentence it matches with □ as a wildcard,
+  and is not junk when every stretch between its □ occurs in the truth;
 - duplicated: share of truth sentences that occur more often in the output than in the truth;
 - order: share of concordant pairs among truth sentences found once in the output
   (Kendall's tau rescaled to 0-1, counted by merge sort in O(n log n)).
@@ -62,13 +64,34 @@ def score(output: str, truth: str) -> Score:
     truth_sentences = sentences(truth)
     output_sentences = sentences(output)
     truth_set = set(truth_sentences)
+    # A sentence with □ where bytes were lost is the truth's sentence, not junk: it stands for
+    # the truth sentence it matches with □ as a wildcard (the lost character is in a note).
+    output_sentences = [_resolve_missing(s, truth_set, truth_sentences) for s in output_sentences]
     output_counts = Counter(output_sentences)
     recall = sum(1 for s in truth_sentences if s in output_counts) / max(1, len(truth_sentences))
-    precision = sum(1 for s in output_sentences if s in truth_set) / max(1, len(output_sentences))
+    folded_truth = fold(truth)
+    precision = sum(1 for s in output_sentences if s in truth_set or _is_truth_with_losses(s, folded_truth)) / max(1, len(output_sentences))
     truth_counts = Counter(truth_sentences)
     # More copies than the truth has: a sentence the document itself repeats is no duplicate.
     duplicated = sum(1 for s in truth_set if output_counts.get(s, 0) > truth_counts[s]) / max(1, len(truth_set))
     return Score(fuzz.ratio(fold(output), fold(truth)), recall, precision, duplicated, _order(truth_sentences, output_sentences))
+
+
+def _is_truth_with_losses(sentence: str, folded_truth: str) -> bool:
+    """A sentence with □ whose every stretch between □ occurs in the truth is the truth with
+    characters lost (a sentence end among them, so it may span two truth sentences): damaged,
+    not junk. Junk is text the truth does not have."""
+    if "\u25a1" not in sentence:
+        return False
+    pieces = [piece for piece in sentence.split("\u25a1") if piece]
+    return bool(pieces) and all(piece in folded_truth for piece in pieces)
+
+
+def _resolve_missing(sentence: str, truth_set: set[str], truth: list[str]) -> str:
+    if "\u25a1" not in sentence or sentence in truth_set:
+        return sentence
+    pattern = re.compile(re.escape(sentence).replace("\u25a1", "."))
+    return next((candidate for candidate in truth if len(candidate) == len(sentence) and pattern.fullmatch(candidate)), sentence)
 
 
 def _order(truth: list[str], output: list[str]) -> float:

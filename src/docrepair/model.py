@@ -39,6 +39,7 @@ class Action(enum.Enum):
     EXTRACT_METADATA = ("extract_metadata", ReplayRule.EDIT, "a row of a scraped metadata table moved out of the text into the header's fields")
     JOIN_LINES = ("join_lines", ReplayRule.EDIT, "a line break the scrape put inside a title or a sentence removed")
     REPAIR_CITATION = ("repair_citation", ReplayRule.EDIT, "a damaged document number (year and serial run together) repaired")
+    RESTORE_MARKER = ("restore_marker", ReplayRule.EDIT, "a clause marker destroyed by garbled bytes restored from the numbering around it")
     MOVE = ("move", ReplayRule.MOVE, "a clause block moved to the place its numbering gives it")
     GAP = ("gap", ReplayRule.NONE, "a number missing from a clause series reported; nothing is invented for it")
     FLAG = ("flag", ReplayRule.NONE, "damage seen but left as it is")

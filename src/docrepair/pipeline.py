@@ -9,7 +9,7 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import boilerplate, cleanup, decode, dedup, layout, merge, order, segment
+from .stages import boilerplate, cleanup, decode, dedup, layout, merge, mojibake, order, segment
 
 
 def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = None, source: str | None = None) -> RepairResult:
@@ -23,6 +23,12 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
         )
         ledger.flag(decode.STAGE, Action.FLAG, run.start, run.end, reason, {"encoding": run.encoding, "bytes": run.raw_hex})
     ledger.apply(cleanup.STAGE, cleanup.find_invisible_edits(ledger.text))
+    # Bytes first: every later stage (pinyin, width, script) would destroy the byte evidence.
+    ledger.apply(mojibake.STAGE, mojibake.find_utf8_as_gbk_edits(ledger.text))
+    repairs, garbled = mojibake.find_mojibake_edits(ledger.text)
+    for start, end, reason, evidence in garbled:
+        ledger.flag(mojibake.STAGE, Action.FLAG, start, end, reason, evidence)
+    ledger.apply(mojibake.STAGE, repairs)
     ledger.apply(cleanup.STAGE, cleanup.find_cleanup_edits(ledger.text))
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
@@ -30,6 +36,8 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
     if ledger.apply(boilerplate.STAGE, table.edits + boilerplate.find_chrome_edits(ledger.text, units)):
         units = current_units(ledger, config)
     if ledger.apply(layout.STAGE, layout.find_layout_edits(ledger.text, units)):
+        units = current_units(ledger, config)
+    if ledger.apply(order.STAGE, order.find_marker_restorations(ledger.text, units)):
         units = current_units(ledger, config)
     for start, end, reason, evidence in layout.find_layout_flags(ledger.text, units):
         ledger.flag(layout.STAGE, Action.FLAG, start, end, reason, evidence)

@@ -471,3 +471,58 @@ def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
             reason = f"{series_name(unit)} number {number} appears nowhere in the document; nothing is invented for it"
             gaps.append(Gap(_line_start(text, unit.span.start), name, number, reason))
     return sorted(gaps, key=lambda gap: (gap.position, gap.series, gap.number))
+
+
+#: A line opening with a clause marker the garble destroyed: □ where the numeral was, in or
+#: beside the brackets (□（□）, □）, （□）).
+_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□+[）)]")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 17 → 十七, 35 → 三十五 (up to 99, the range of section markers)."""
+    tens, units = divmod(number, 10)
+    if number < 10:
+        return _CN_DIGITS[number]
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if units == 0 else _CN_DIGITS[units])
+
+
+def find_marker_restorations(text: str, units: Sequence[Unit]) -> list[Edit]:
+    """Section markers the garble destroyed, restored where the numbering around them leaves
+    exactly as many numbers missing as there are damaged lines between two sections."""
+    edits: list[Edit] = []
+    previous: Unit | None = None
+    damaged: list[tuple[Unit, re.Match[str]]] = []
+    for unit in [*units, None]:
+        found = _DAMAGED_MARKER.match(unit.text) if unit is not None and unit.marker == "" else None
+        if found:
+            damaged.append((unit, found))
+            continue
+        if unit is not None and unit.role is not Role.SECTION and unit.role is not Role.CHAPTER:
+            continue
+        if previous is not None and damaged:
+            # Between two sections: as many damaged lines as missing numbers. Before the next
+            # chapter or the end: one damaged line is the section after the last one.
+            fits = len(damaged) == unit.number - previous.number - 1 if unit is not None and unit.role is Role.SECTION else len(damaged) == 1
+            if fits:
+                edits.extend(_restored(previous, damaged, unit))
+        if unit is None or unit.role is Role.SECTION:
+            previous = unit
+        damaged = []
+    return edits
+
+
+def _restored(previous: Unit, damaged: list[tuple[Unit, re.Match[str]]], following: Unit | None) -> list[Edit]:
+    opening, closing = ("(", ")") if previous.marker.startswith("(") else ("（", "）")
+    after = f"and before section {following.number}" if following is not None and following.role is Role.SECTION else "as the last of its chapter"
+    return [
+        Edit(
+            line.span.start,
+            line.span.start + match.end(),
+            f"{opening}{chinese_numeral(previous.number + offset)}{closing}",
+            Action.RESTORE_MARKER,
+            f"a section marker destroyed by garbled bytes restored as {previous.number + offset}: it follows section {previous.number} {after}, with no other number free there",
+            {"series": series_of(previous), "number": previous.number + offset, "after": previous.number},
+        )
+        for offset, (line, match) in enumerate(damaged, start=1)
+    ]
