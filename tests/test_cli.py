@@ -165,3 +165,13 @@ def test_importing_the_package_does_not_load_the_heavy_libraries():
     code = "import sys, docrepair; print(sorted(m for m in ('numpy', 'datasketch', 'opencc', 'rapidfuzz', 'click') if m in sys.modules))"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert completed.stdout.strip() == "[]"
+
+
+def test_script_conversion_is_on_request_and_noted():
+    kept = run("fix", str(SEED_001))
+    converted = run("fix", str(SEED_001), "--script", "simplified", "--format", "json")
+    data = json.loads(converted.stdout)
+    assert "關於" in kept.stdout or "國" in kept.stdout
+    assert "国" in data["text"] and "國" not in data["text"]
+    assert data["header"]["counts"]["convert_script"] > 0
+    assert data["header"]["document"]["script"] == "traditional"

@@ -41,18 +41,18 @@ def _boundary(command):
     return click.option("--debug", is_flag=True, help="Show the traceback of an error.")(wrapper)
 
 
-def _config(encoding: str | None):
-    from .config import DecodeConfig, RepairConfig
+def _config(encoding: str | None, script: str = "keep"):
+    from .config import DecodeConfig, OutputConfig, RepairConfig
 
-    return RepairConfig(decode=DecodeConfig(encoding=encoding))
+    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script))
 
 
-def _repair(input_path: str, encoding: str | None):
+def _repair(input_path: str, encoding: str | None, script: str = "keep"):
     from . import repair_bytes
     from .files import read_input
 
     data = read_input(input_path)
-    return repair_bytes(data, _config(encoding), source=None if input_path == "-" else input_path)
+    return repair_bytes(data, _config(encoding, script), source=None if input_path == "-" else input_path)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -85,8 +85,15 @@ def main() -> None:
     help="text: the clean document only; json: text, units, notes and header in one object.",
 )
 @click.option("--encoding", metavar="NAME", help="Decode the input with this codec instead of detecting it.")
+@click.option(
+    "--script",
+    type=click.Choice(["keep", "simplified", "traditional"]),
+    default="keep",
+    show_default=True,
+    help="Keep the input's script, or convert the output (OpenCC) after every repair.",
+)
 @_boundary
-def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None) -> None:
+def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str) -> None:
     """Repair one document. INPUT is a file or '-' for stdin (the default)."""
     from .render.notes import notes_to_jsonl, result_to_json
 
@@ -94,7 +101,7 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
         raise click.UsageError("--notes - writes notes to stdout, so the text needs -o FILE")
     if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
         raise click.UsageError("-o names the input file; write the repair somewhere else")
-    result = _repair(input_path, encoding)
+    result = _repair(input_path, encoding, script)
     _emit(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
         _emit(notes_to_jsonl(result.notes), notes_path)

@@ -53,8 +53,15 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    #: "keep" (the input's script), "simplified" or "traditional" (OpenCC conversion, last).
+    script: str = "keep"
+
+
+@dataclass(frozen=True)
 class RepairConfig:
     decode: DecodeConfig = field(default_factory=DecodeConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
@@ -66,6 +73,8 @@ class RepairConfig:
             raise ConfigError("dedup.num_perm must be at least 16")
         if not 0.0 < dedup.jaccard_threshold <= 1.0:
             raise ConfigError("dedup.jaccard_threshold must be in (0, 1]")
+        if self.output.script not in ("keep", "simplified", "traditional"):
+            raise ConfigError("output.script must be keep, simplified or traditional")
         if dedup.scheme not in ("affine32",):
             raise ConfigError("dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)")
 

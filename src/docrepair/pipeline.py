@@ -9,7 +9,7 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import boilerplate, cleanup, decode, dedup, layout, merge, mojibake, order, segment
+from .stages import boilerplate, cleanup, decode, dedup, layout, merge, mojibake, order, script, segment
 
 
 def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = None, source: str | None = None) -> RepairResult:
@@ -62,9 +62,11 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
         units = current_units(ledger, config)
     for gap in order.find_gaps(ledger.text, units):
         ledger.flag(order.STAGE, Action.GAP, gap.position, gap.position, gap.reason, {"series": gap.series, "number": gap.number})
+    ledger.apply(script.STAGE, script.find_conversion_edits(ledger.text, config.output.script))
     notes = ledger.notes()
     header = build_header(text, config, decoded, source, notes)
     header["document"] = boilerplate.describe_document(units, table.fields)
+    header["document"]["script"] = script.detect_script(text)
     return RepairResult(ledger.text, text, notes, tuple(units), header)
 
 
