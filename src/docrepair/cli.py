@@ -139,6 +139,53 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
     _emit(replay_notes(text, notes), None)
 
 
+@main.command()
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", metavar="OUTDIR", help="Folder for the results; without it, SOURCE must be '-' and JSONL goes to stdout.")
+@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="One clean file per input, or one JSONL record per document.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only paths matching this glob (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable).")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document.")
+@click.option("--id-field", default="id", show_default=True, help="JSONL field holding its id.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR.")
+@click.option("--quiet", is_flag=True, help="No progress line on stderr.")
+@click.option("--cross-doc", type=click.Choice(["off", "mark"]), default="off", show_default=True, help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl.")
+@click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it.")
+@click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True)
+@_boundary
+def batch(sources, outdir, output_format, include, exclude, text_field, id_field, jobs, resume, quiet, cross_doc, encoding, script) -> None:
+    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
+    stdin. Bad inputs go to OUTDIR/failures.jsonl and the run goes on; exit code 1 if any
+    failed."""
+    from pathlib import Path
+
+    from .batch.crossdoc import CrossDocIndex, write_clusters
+    from .batch.runner import BatchOptions, environment_jobs, outdir_lock, run_batch
+    from .batch.sources import SourceOptions, iter_documents
+
+    if outdir is None and list(sources) != ["-"]:
+        raise click.UsageError("-o OUTDIR is needed unless SOURCE is '-' (JSONL in, JSONL out)")
+    if outdir is not None and cross_doc != "off" and output_format not in ("files", "jsonl"):
+        raise click.UsageError("--cross-doc needs an OUTDIR")
+    root = Path(outdir) if outdir is not None else None
+    lock = outdir_lock(root) if root is not None else None
+    index = CrossDocIndex() if cross_doc != "off" and root is not None else None
+    options = BatchOptions(root, output_format, jobs or environment_jobs(), resume, quiet, _config(encoding, script))
+    items = iter_documents(sources, SourceOptions(tuple(include), tuple(exclude), text_field, id_field))
+    summary = run_batch(items, options, on_outcome=(lambda outcome: index.add(outcome.document.id, outcome.text)) if index else None)
+    if index is not None:
+        clusters = index.clusters()
+        write_clusters(root / "clusters.jsonl", clusters)
+        click.echo(f"{len(clusters)} clusters of near-duplicate documents in {root / 'clusters.jsonl'}", err=True)
+    if lock is not None:
+        lock.close()
+    if not quiet:
+        click.echo(summary.line(), err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
 def _same_file(first: str, second: str) -> bool:
     import os
 

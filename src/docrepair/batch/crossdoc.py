@@ -1,0 +1,94 @@
+"""Cross-document near-duplicates: the copies of one document that many mirror sites published.
+
+Each repaired document keeps only its MinHash signature (character shingles of its
+script-folded comparison key, the datasketch-compatible affine32 scheme, fixed seed) and a short
+key prefix; LSH banding proposes pairs, rapidfuzz confirms them on the keys, union-find joins
+them. Clusters and their kept member are ordered by document id, never by hash or arrival.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from ..keys import comparison_keys
+from ..sketch import band_params, candidate_pairs, minhash_signatures
+
+#: Shingles of 5 characters: long enough that two different notices rarely share many.
+SHINGLE_CHARS = 5
+NUM_PERM = 128
+SEED = 1
+#: LSH threshold on estimated Jaccard, and the rapidfuzz ratio that confirms a pair.
+JACCARD_THRESHOLD = 0.5
+MIN_RATIO = 80.0
+#: Characters of each key kept for verification (bounds memory per document).
+KEY_PREFIX_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    members: list[str]
+    kept: str
+    scores: dict[str, float]
+
+
+class CrossDocIndex:
+    """Collects one signature per document as a batch runs, then clusters them."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.keys: list[str] = []
+        self.lengths: list[int] = []
+
+    def add(self, document_id: str, text: str) -> None:
+        key = comparison_keys([text])[0]
+        self.ids.append(document_id)
+        self.keys.append(key[:KEY_PREFIX_CHARS])
+        self.lengths.append(len(key))
+
+    def clusters(self) -> list[Cluster]:
+        if len(self.ids) < 2:
+            return []
+        order = sorted(range(len(self.ids)), key=lambda i: self.ids[i])
+        keys = [self.keys[i] for i in order]
+        signatures = minhash_signatures(keys, SHINGLE_CHARS, NUM_PERM, SEED)
+        parent = list(range(len(order)))
+
+        def find(index: int) -> int:
+            while parent[index] != index:
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            return index
+
+        scores: dict[tuple[int, int], float] = {}
+        for i, j in candidate_pairs(signatures, band_params(JACCARD_THRESHOLD, NUM_PERM)):
+            score = fuzz.ratio(keys[i], keys[j], score_cutoff=MIN_RATIO)
+            if score:
+                scores[(i, j)] = score
+                root_i, root_j = find(i), find(j)
+                if root_i != root_j:
+                    parent[max(root_i, root_j)] = min(root_i, root_j)
+        groups: dict[int, list[int]] = {}
+        for index in range(len(order)):
+            groups.setdefault(find(index), []).append(index)
+        result = []
+        for members in sorted((m for m in groups.values() if len(m) > 1), key=lambda m: m[0]):
+            ids = [self.ids[order[m]] for m in members]
+            kept = min(members, key=lambda m: (-self.lengths[order[m]], self.ids[order[m]]))
+            pair_scores = {f"{self.ids[order[a]]}|{self.ids[order[b]]}": round(s, 2) for (a, b), s in sorted(scores.items()) if a in members}
+            result.append(Cluster(f"c{len(result) + 1:05d}", ids, self.ids[order[kept]], pair_scores))
+        return result
+
+
+def write_clusters(path: Path, clusters: list[Cluster]) -> None:
+    from ..files import write_atomic
+
+    lines = "".join(
+        json.dumps({"cluster": c.id, "members": c.members, "kept": c.kept, "scores": c.scores}, ensure_ascii=False) + "\n" for c in clusters
+    )
+    write_atomic(path, lines.encode("utf-8"))
+

@@ -1,0 +1,178 @@
+"""Where batch documents come from: files, directories, zip and tar archives, JSONL. Documents
+stream one at a time; a source that cannot be read yields a failure and the rest goes on.
+
+Archive members are refused, as failures, when their names would leave the output folder
+(`..`, absolute paths), when they are links or devices, or when they would unpack past the size
+limits (zip and tar bombs).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import io
+import json
+import sys
+import tarfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator, Sequence
+
+#: One document larger than this is refused (a scraped page is kilobytes).
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+#: A compressed member expanding more than this many times is a bomb.
+MAX_COMPRESSION_RATIO = 200
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str  # stable: the relative path, or the JSONL id
+    relpath: str  # where its output goes under OUTDIR (POSIX, never absolute, never '..')
+    data: bytes | None  # bytes to decode, or None when `text` is given (JSONL)
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    id: str
+    source: str
+    error: str
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    text_field: str = "text"
+    id_field: str = "id"
+
+
+def iter_documents(sources: Sequence[str], options: SourceOptions) -> Iterator[Document | Failure]:
+    for source in sources:
+        yield from _iter_source(source, options)
+
+
+def _iter_source(source: str, options: SourceOptions) -> Iterator[Document | Failure]:
+    if source == "-":
+        yield from _iter_jsonl(sys.stdin.buffer, "-", options)
+        return
+    path = Path(source)
+    name = path.name.lower()
+    try:
+        if path.is_dir():
+            yield from _iter_directory(path, options)
+        elif name.endswith(".zip"):
+            yield from _iter_zip(path, options)
+        elif name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")):
+            yield from _iter_tar(path, options)
+        elif name.endswith((".jsonl", ".jsonl.gz")):
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rb") as stream:
+                yield from _iter_jsonl(stream, source, options)
+        elif path.is_file():
+            yield Document(path.name, path.name, path.read_bytes())
+        else:
+            yield Failure(source, source, "no such file or directory")
+    except (OSError, zipfile.BadZipFile, zlib.error, tarfile.TarError, EOFError) as error:
+        yield Failure(source, source, f"cannot read: {error}")
+
+
+def _selected(relpath: str, options: SourceOptions) -> bool:
+    if options.include and not any(fnmatch.fnmatch(relpath, pattern) for pattern in options.include):
+        return False
+    return not any(fnmatch.fnmatch(relpath, pattern) for pattern in options.exclude)
+
+
+def _iter_directory(root: Path, options: SourceOptions) -> Iterator[Document | Failure]:
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        relpath = path.relative_to(root).as_posix()
+        if not _selected(relpath, options):
+            continue
+        try:
+            yield Document(relpath, relpath, path.read_bytes())
+        except OSError as error:
+            yield Failure(relpath, str(path), f"cannot read: {error.strerror}")
+
+
+def safe_relpath(name: str) -> str | None:
+    """The member name as a relative POSIX path inside OUTDIR, or None when it would escape."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or ":" in pure.parts[0]:
+        return None
+    return pure.as_posix()
+
+
+def _iter_zip(path: Path, options: SourceOptions) -> Iterator[Document | Failure]:
+    with zipfile.ZipFile(path) as archive:
+        seen: set[str] = set()
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir():
+                continue
+            relpath = safe_relpath(info.filename)
+            member_id = f"{path.name}/{info.filename}"
+            refusal = _refusal(relpath, info.file_size, info.compress_size, seen)
+            if refusal:
+                yield Failure(member_id, str(path), refusal)
+                continue
+            if not _selected(relpath, options):
+                continue
+            seen.add(relpath)
+            try:
+                yield Document(member_id, f"{path.stem}/{relpath}", archive.read(info))
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, EOFError, NotImplementedError) as error:
+                yield Failure(member_id, str(path), f"corrupt member: {error}")
+
+
+def _iter_tar(path: Path, options: SourceOptions) -> Iterator[Document | Failure]:
+    stem = path.name.split(".tar")[0].removesuffix(".tgz")
+    with tarfile.open(path, "r:*") as archive:
+        seen: set[str] = set()
+        for member in archive:  # streams: members come in archive order
+            member_id = f"{path.name}/{member.name}"
+            if member.isdir():
+                continue
+            if not member.isfile():
+                yield Failure(member_id, str(path), "refused: links and devices are not documents")
+                continue
+            relpath = safe_relpath(member.name)
+            refusal = _refusal(relpath, member.size, member.size, seen)
+            if refusal:
+                yield Failure(member_id, str(path), refusal)
+                continue
+            if not _selected(relpath, options):
+                continue
+            seen.add(relpath)
+            stream = archive.extractfile(member)
+            yield Document(member_id, f"{stem}/{relpath}", stream.read() if stream else b"")
+
+
+def _refusal(relpath: str | None, size: int, compressed: int, seen: set[str]) -> str | None:
+    if relpath is None:
+        return "refused: the member's name leaves the output folder"
+    if relpath in seen:
+        return "refused: a second member with the same name"
+    if size > MAX_MEMBER_BYTES:
+        return f"refused: {size} bytes, over the {MAX_MEMBER_BYTES}-byte limit for one document"
+    if compressed and size / compressed > MAX_COMPRESSION_RATIO:
+        return f"refused: expands {size // compressed}x, a compression bomb"
+    return None
+
+
+def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions) -> Iterator[Document | Failure]:
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+            text = record[options.text_field]
+            if not isinstance(text, str):
+                raise TypeError(f"field {options.text_field!r} is not a string")
+        except (ValueError, KeyError, TypeError) as error:
+            yield Failure(f"{source}:{number}", source, f"line {number} is not a usable record ({error})")
+            continue
+        document_id = str(record.get(options.id_field, number))
+        relpath = safe_relpath(document_id) or f"line-{number}"
+        yield Document(document_id, relpath, None, text)
+

@@ -1,0 +1,134 @@
+"""Batch mode as a user runs it: every kind of source, failures that do not stop the run,
+resume, JSONL in and out, near-duplicate clusters."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLES
+from docrepair import repair_file
+from docrepair.cli import main
+
+SEED_001 = next(p for p in SAMPLES if p.name.startswith("001"))
+SEED_004 = next(p for p in SAMPLES if p.name.startswith("004"))
+
+
+def run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, ["batch", *args, "--quiet"], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_bytes(SEED_001.read_bytes())
+    (root / "sub" / "b.txt").write_bytes(SEED_004.read_bytes())
+    return root
+
+
+def test_a_folder_is_repaired_file_by_file_mirroring_paths(folder, tmp_path):
+    out = tmp_path / "out"
+    result = run(str(folder), "-o", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_001).text
+    assert (out / "sub" / "b.txt").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    notes = (out / ".docrepair" / "notes" / "a.txt.jsonl").read_text(encoding="utf-8").splitlines()
+    assert notes and all(json.loads(line)["schema"] == 1 for line in notes)
+
+
+def test_bad_inputs_are_listed_and_the_run_goes_on(folder, tmp_path):
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
+    (folder / "empty.txt").write_bytes(b"")
+    archive = tmp_path / "pack.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("good.txt", SEED_004.read_bytes())
+        zf.writestr("../escape.txt", b"outside")
+    out = tmp_path / "out"
+    result = run(str(folder), str(archive), "-o", str(out))
+    assert result.exit_code == 1
+    failures = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {f["id"] for f in failures} == {"image.png", "pack.zip/../escape.txt"}
+    assert (out / "pack" / "good.txt").exists() and (out / "empty.txt").read_text() == ""
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_a_corrupt_zip_member_is_a_failure(tmp_path):
+    archive = tmp_path / "pack.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.txt", SEED_001.read_bytes())
+        zf.writestr("b.txt", SEED_004.read_bytes())
+    data = bytearray(archive.read_bytes())
+    offset = data.find(b"a.txt") + 40  # inside a.txt's compressed bytes
+    data[offset : offset + 20] = b"\x00" * 20
+    archive.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    result = run(str(archive), "-o", str(out))
+    assert result.exit_code == 1
+    assert (out / "pack" / "b.txt").exists()
+    assert "pack.zip/a.txt" in (out / "failures.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_tar_archive_and_its_links(tmp_path):
+    archive = tmp_path / "pack.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        info = tarfile.TarInfo("docs/a.txt")
+        data = SEED_004.read_bytes()
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("docs/link.txt")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tf.addfile(link)
+    out = tmp_path / "out"
+    result = run(str(archive), "-o", str(out))
+    assert result.exit_code == 1
+    assert (out / "pack" / "docs" / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    assert "links and devices" in (out / "failures.jsonl").read_text(encoding="utf-8")
+
+
+def test_jsonl_in_and_out_through_a_pipe_keeps_the_order():
+    records = [{"id": f"doc{i}", "text": path.read_text(encoding="utf-8")} for i, path in enumerate(SAMPLES)]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    result = run("-", input=stdin)
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+    assert out[1]["text"] == repair_file(SAMPLES[1]).text and out[1]["notes"]
+
+
+def test_a_rerun_resumes_and_redoes_only_what_is_missing(folder, tmp_path):
+    out = tmp_path / "out"
+    run(str(folder), "-o", str(out))
+    (out / "a.txt").unlink()
+    for marker in (out / ".docrepair" / "done").iterdir():
+        if marker.read_text() == __import__("hashlib").sha256(SEED_001.read_bytes()).hexdigest():
+            marker.unlink()
+    before = (out / "sub" / "b.txt").stat().st_mtime_ns
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)], catch_exceptions=False)
+    assert "1 repaired, 1 already done" in result.stderr
+    assert (out / "a.txt").exists() and (out / "sub" / "b.txt").stat().st_mtime_ns == before
+
+
+def test_near_duplicate_documents_are_clustered_the_same_way_with_any_number_of_workers(folder, tmp_path):
+    # A mirror of b.txt that lost its last section: the same document, less complete.
+    lines = SEED_004.read_text(encoding="utf-8").splitlines()
+    last_section = max(i for i, line in enumerate(lines) if line.startswith("(十"))
+    (folder / "mirror.txt").write_text("\n".join(lines[:last_section] + lines[last_section + 1 :]), encoding="utf-8")
+    clusters = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        assert run(str(folder), "-o", str(out), "--jobs", jobs, "--cross-doc", "mark").exit_code == 0
+        clusters.append((out / "clusters.jsonl").read_text(encoding="utf-8"))
+    assert clusters[0] == clusters[1]
+    (cluster,) = [json.loads(line) for line in clusters[0].splitlines()]
+    assert cluster["members"] == ["mirror.txt", "sub/b.txt"] and cluster["kept"] == "sub/b.txt"
+
+
+def test_without_an_outdir_only_a_pipe_is_allowed(folder):
+    assert run(str(folder)).exit_code == 2
