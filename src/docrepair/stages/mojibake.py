@@ -30,10 +30,11 @@ MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are go
 #: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
 #: drawing, kana, Cyrillic, Greek, full-width Latin letters.
 _SUSPICIOUS = "\u3100-\u312f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
+#: A Latin letter with a tone mark outside a glued reading (ǘ after 。) is a misread pair too.
 #: A lone `?` beside Han is ordinary punctuation (是否?); two in a row, or one beside a Han
 #: character run into a Latin letter or digit (?诤9?, 诤jP after ??), is what a decoder leaves
 #: where bytes would not decode and full-width forms were folded.
-_SIGNAL = re.compile(rf"[{_SUSPICIOUS}]|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
+_SIGNAL = re.compile(rf"[{_SUSPICIOUS}]|(?<![A-Za-z(\u00c0-\u024f])[\u00c0-\u024f](?![A-Za-z\u00c0-\u024f]*[)）])|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
     r"|\?(?=[\u4e00-\u9fff][A-Za-z0-9])|(?<=[\u4e00-\u9fff][A-Za-z0-9])\?")
 #: What a garbled run may hold around its signals: the signals, `?`, ASCII letters, marks and
 #: Han characters (misread pairs are often valid Han).
@@ -239,7 +240,7 @@ def _read(stream: list[int | None], vocabulary: frozenset[str], bigrams: frozens
                     ch = bytes(pair).decode("gb18030")
                 except UnicodeDecodeError:
                     ch = None
-                if ch is not None and ch in vocabulary:
+                if ch is not None and ch in vocabulary and (_is_han(ch) or ch in _ALWAYS_PLAUSIBLE):
                     steps.append((2, ch, 1.0))
             steps.append((2, None, -0.5))  # a pair read as lost
         steps.append((1, None, -0.6))  # a byte given up: the realignment costs a little more
