@@ -92,8 +92,9 @@ def main() -> None:
     show_default=True,
     help="Keep the input's script, or convert the output (OpenCC) after every repair.",
 )
+@click.option("--report", "report_path", metavar="FILE", help="Also write a self-contained HTML report of the changes here.")
 @_boundary
-def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str) -> None:
+def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str, report_path: str | None) -> None:
     """Repair one document. INPUT is a file or '-' for stdin (the default)."""
     from .render.notes import notes_to_jsonl, result_to_json
 
@@ -105,6 +106,26 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
     _emit(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
         _emit(notes_to_jsonl(result.notes), notes_path)
+    if report_path:
+        _write_report(result, report_path)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", "report_path", metavar="FILE", required=True, help="Where to write the HTML report.")
+@click.option("--encoding", metavar="NAME", help="Decode the input with this codec instead of detecting it.")
+@_boundary
+def report(input_path: str, report_path: str, encoding: str | None) -> None:
+    """Write a self-contained HTML report: input and output side by side, every note
+    highlighted on both, a click shows why."""
+    _write_report(_repair(input_path, encoding), report_path)
+
+
+def _write_report(result, report_path: str) -> None:
+    from .files import write_atomic
+    from .render.report import render_report
+
+    write_atomic(report_path, render_report(result).encode("utf-8"))
 
 
 @main.command()

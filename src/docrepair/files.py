@@ -49,6 +49,7 @@ def write_atomic(path: "str | os.PathLike[str]", data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; an output is an ordinary file
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -56,3 +57,9 @@ def write_atomic(path: "str | os.PathLike[str]", data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
