@@ -80,9 +80,13 @@ def test_explain_prints_a_summary_and_a_line_per_note():
     fixed = run("fix", str(SEED_001), "--format", "json")
     explained = run("explain", str(SEED_001))
     lines = explained.stdout.splitlines()
-    assert lines[0].startswith("kept ")
-    assert len(lines) == 1 + len(json.loads(fixed.stdout)["notes"])
-    assert any("drop_duplicate" in line and "→ removed" in line and "kept at input" in line for line in lines[1:])
+    notes = json.loads(fixed.stdout)["notes"]
+    assert lines[0].startswith("kept ") and "dropped 68 duplicates" in lines[0]
+    note_lines = [line for line in lines[1:] if line.startswith("   n")]
+    assert len(note_lines) == len(notes)
+    # Grouped: a heading per output line, then the removed text in a group of its own.
+    assert any(line.startswith("── removed from the input (") for line in lines)
+    assert any("drop_duplicate" in line and "→ removed" in line and "kept at input" in line for line in note_lines)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
-"""The human explanation: a summary line, then one line per note."""
+"""The human explanation: a summary line in words, then the notes grouped by the line they concern."""
 
 from __future__ import annotations
+
+import bisect
 
 from ..model import Action, Note, RepairResult, ReplayRule
 
@@ -8,9 +10,43 @@ _PREVIEW_CHARS = 36
 
 
 def explain(result: RepairResult) -> str:
+    """A summary, then the notes grouped by the clause (output line) they concern, in output
+    order; notes whose text was removed follow, in input order."""
     lines = [summarize(result)]
-    lines.extend(explain_note(note) for note in result.notes)
+    starts = [unit.span.start for unit in result.units]
+    by_unit: dict[int, list[Note]] = {}
+    removed: list[Note] = []
+    for note in result.notes:
+        if note.output_span is None:
+            removed.append(note)
+            continue
+        index = max(0, bisect.bisect_right(starts, note.output_span.start) - 1)
+        by_unit.setdefault(index, []).append(note)
+    for index in sorted(by_unit):
+        unit = result.units[index] if result.units else None
+        lines.append(f"── {_short(unit.text) if unit is not None else '(start)'}")
+        lines.extend("   " + explain_note(note) for note in by_unit[index])
+    if removed:
+        lines.append(f"── removed from the input ({len(removed)})")
+        lines.extend("   " + explain_note(note) for note in sorted(removed, key=lambda n: n.input_span.start))
     return "\n".join(lines) + "\n"
+
+
+#: How the summary says each action in words.
+_SUMMARY_WORDS = {
+    Action.DROP_DUPLICATE: "dropped {} duplicates",
+    Action.MOVE: "moved {}",
+    Action.MERGE: "merged {}",
+    Action.GAP: "{} gaps",
+    Action.RESTORE_MARKER: "restored {} markers",
+    Action.REPAIR_MOJIBAKE: "re-read {} garbled runs",
+    Action.STRIP_PINYIN: "removed {} glued readings",
+    Action.DROP_STRAY_PUNCT: "removed {} stray commas",
+    Action.DROP_CHROME: "removed {} chrome lines",
+    Action.SPLIT_LINE: "split {} run-on lines",
+    Action.JOIN_LINES: "joined {} broken lines",
+    Action.FLAG: "{} flags",
+}
 
 
 def summarize(result: RepairResult) -> str:
@@ -18,7 +54,7 @@ def summarize(result: RepairResult) -> str:
     for note in result.notes:
         counts[note.action] = counts.get(note.action, 0) + 1
     parts = [f"kept {len(result.units)} units"]
-    parts.extend(f"{action.value} {counts[action]}" for action in Action if action in counts)
+    parts.extend(_SUMMARY_WORDS.get(action, action.value + " {}").format(counts[action]) for action in Action if action in counts)
     return ", ".join(parts) + f" ({len(result.input_text)} → {len(result.text)} characters)"
 
 
