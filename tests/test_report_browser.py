@@ -45,8 +45,10 @@ def test_each_sample_report_highlights_every_note_and_shows_its_reason(browser, 
         result = sample_results[sample.name]
         _open(browser, tmp_path, render_report(result), f"{sample.stem}.html")
         marks = browser.find_elements(By.CSS_SELECTOR, "mark[data-note]")
-        shown = {m.get_attribute("data-note") for m in marks} | {i for m in marks for i in (m.get_attribute("data-also") or "").split()}
-        assert {note.id for note in result.notes} <= shown, sample.name
+        for side in ("input", "output"):
+            on_side = [m for m in marks if m.get_attribute("data-side") == side]
+            shown = {m.get_attribute("data-note") for m in on_side} | {i for m in on_side for i in (m.get_attribute("data-also") or "").split()}
+            assert {note.id for note in result.notes} <= shown, (sample.name, side)
         if not result.notes:
             continue
         first = next(m for m in marks if m.is_displayed())

@@ -101,7 +101,7 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
             "".join(_filter(action, counts[action.value]) for action in Action if action.value in counts),
             "</div></header><main>",
             f"<section><h2>input ({len(result.input_text)} characters)</h2><pre id=\"input\">{_highlight(result.input_text, result.notes, 'input')}</pre></section>",
-            f"<section><h2>output ({len(result.text)} characters)</h2><pre id=\"output\">{_highlight(result.text, result.notes, 'output')}</pre></section>",
+            f"<section><h2>output ({len(result.text)} characters)</h2><pre id=\"output\">{_highlight(result.text, _with_removal_points(result), 'output')}</pre></section>",
             "</main><div id=\"note\" role=\"dialog\" aria-live=\"polite\"></div>",
             f"<script type=\"application/json\" id=\"notes-data\">{data}</script>",
             f"<script>{_SCRIPT}</script></body></html>\n",
@@ -115,6 +115,28 @@ def _filter(action: Action, count: int) -> str:
         f"<label style=\"background:{colour}\" title=\"{html.escape(action.meaning)}\">"
         f"<input type=\"checkbox\" checked data-action=\"{action.value}\"> {action.value} {count}</label>"
     )
+
+
+def _with_removal_points(result: RepairResult) -> list[Note]:
+    """The notes, each removal given an output span of zero width where its text was: just
+    before the output character that came from the next surviving input character."""
+    import bisect
+    import dataclasses
+
+    from ..ledger import replay_with_origins
+    from ..model import Span
+
+    _, origins = replay_with_origins(result.input_text, result.notes)
+    position_of = {origin: index for index, origin in enumerate(origins) if origin >= 0}
+    surviving = sorted(position_of)
+    placed = []
+    for note in result.notes:
+        if note.output_span is None:
+            slot = bisect.bisect_left(surviving, note.input_span.end)
+            at = position_of[surviving[slot]] if slot < len(surviving) else len(result.text)
+            note = dataclasses.replace(note, output_span=Span(at, at))
+        placed.append(note)
+    return placed
 
 
 def _highlight(text: str, notes: Iterable[Note], side: str) -> str:
