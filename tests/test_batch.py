@@ -132,3 +132,16 @@ def test_near_duplicate_documents_are_clustered_the_same_way_with_any_number_of_
 
 def test_without_an_outdir_only_a_pipe_is_allowed(folder):
     assert run(str(folder)).exit_code == 2
+
+
+def test_cross_doc_dedup_keeps_the_most_complete_copy_and_sets_the_others_aside(folder, tmp_path):
+    lines = SEED_004.read_text(encoding="utf-8").splitlines()
+    last_section = max(i for i, line in enumerate(lines) if line.startswith("(十"))
+    (folder / "mirror.txt").write_text("\n".join(lines[:last_section] + lines[last_section + 1 :]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(str(folder), "-o", str(out), "--cross-doc", "dedup", "--no-resume")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "sub" / "b.txt").exists() and not (out / "mirror.txt").exists()
+    assert (out / ".docrepair" / "duplicates" / "mirror.txt").exists()
+    (record,) = [json.loads(line) for line in (out / "duplicates.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["id"] == "mirror.txt" and record["kept"] == "sub/b.txt"

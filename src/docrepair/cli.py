@@ -171,7 +171,13 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR.")
 @click.option("--quiet", is_flag=True, help="No progress line on stderr.")
-@click.option("--cross-doc", type=click.Choice(["off", "mark"]), default="off", show_default=True, help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl.")
+@click.option(
+    "--cross-doc",
+    type=click.Choice(["off", "mark", "dedup"]),
+    default="off",
+    show_default=True,
+    help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl; dedup: also keep one file per cluster (the others move to OUTDIR/.docrepair/duplicates/).",
+)
 @click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it.")
 @click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True)
 @_boundary
@@ -191,14 +197,27 @@ def batch(sources, outdir, output_format, include, exclude, text_field, id_field
         raise click.UsageError("--cross-doc needs an OUTDIR")
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
+    if cross_doc == "dedup" and (output_format != "files" or resume):
+        raise click.UsageError("--cross-doc dedup needs --format files and --no-resume (every document's signature is needed)")
     index = CrossDocIndex() if cross_doc != "off" and root is not None else None
+    relpaths: dict[str, str] = {}
+
+    def remember(outcome) -> None:
+        index.add(outcome.document.id, outcome.text)
+        relpaths[outcome.document.id] = outcome.document.relpath
+
     options = BatchOptions(root, output_format, jobs or environment_jobs(), resume, quiet, _config(encoding, script))
     items = iter_documents(sources, SourceOptions(tuple(include), tuple(exclude), text_field, id_field))
-    summary = run_batch(items, options, on_outcome=(lambda outcome: index.add(outcome.document.id, outcome.text)) if index else None)
+    summary = run_batch(items, options, on_outcome=remember if index else None)
     if index is not None:
         clusters = index.clusters()
         write_clusters(root / "clusters.jsonl", clusters)
         click.echo(f"{len(clusters)} clusters of near-duplicate documents in {root / 'clusters.jsonl'}", err=True)
+        if cross_doc == "dedup":
+            from .batch.crossdoc import set_aside_duplicates
+
+            moved = set_aside_duplicates(root, clusters, relpaths)
+            click.echo(f"{moved} near-duplicate documents set aside in {root / '.docrepair' / 'duplicates'}", err=True)
     if lock is not None:
         lock.close()
     if not quiet:

@@ -92,3 +92,25 @@ def write_clusters(path: Path, clusters: list[Cluster]) -> None:
     )
     write_atomic(path, lines.encode("utf-8"))
 
+
+
+def set_aside_duplicates(root: Path, clusters: list[Cluster], relpaths: dict[str, str]) -> int:
+    """Keep one member per cluster in OUTDIR: the others' outputs move under
+    .docrepair/duplicates/ (nothing is deleted) and duplicates.jsonl says which kept copy each
+    one gave way to."""
+    from ..files import write_atomic
+
+    moved, lines = 0, []
+    for cluster in clusters:
+        for member in cluster.members:
+            if member == cluster.kept or member not in relpaths:
+                continue
+            source = root / relpaths[member]
+            target = root / ".docrepair" / "duplicates" / relpaths[member]
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.replace(target)
+                moved += 1
+            lines.append(json.dumps({"id": member, "cluster": cluster.id, "kept": cluster.kept, "moved_to": str(target.relative_to(root))}, ensure_ascii=False) + "\n")
+    write_atomic(root / "duplicates.jsonl", "".join(lines).encode("utf-8"))
+    return moved
