@@ -96,3 +96,44 @@ def test_numbers_past_999_and_deeply_nested_markers_pass_through():
     result = repair_text(text)
     _assert_sound(text, result)
     assert "1005．第1005项。" in result.text
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Bytes a scraped page is made of: GBK and UTF-8 Chinese, ASCII, markers, marks, damage.
+_PIECES = [s.encode("utf-8") for s in ("（一）", "一、", "1．", "第三条", "。", "，", "?", "??诤jP", "發(fā)", ",、", "\n", "　", "关于", "通知")]
+_PIECES += [s.encode("gbk") for s in ("指导思想", "（二）", "海口海关")]
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes_give_a_result_or_a_documented_error(data):
+    try:
+        result = repair_bytes(data)
+    except DocrepairError:
+        return
+    _assert_sound(result.input_text, result)
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.binary(max_size=6)), max_size=60))
+def test_chinese_shaped_byte_soup_gives_a_result_or_a_documented_error(pieces):
+    data = b"".join(pieces)
+    try:
+        result = repair_bytes(data)
+    except DocrepairError:
+        return
+    _assert_sound(result.input_text, result)
+    assert repair_text(result.text).text == repair_text(repair_text(result.text).text).text
+
+
+@pytest.mark.parametrize("path", sorted((__import__("conftest").ROOT / "tests" / "fuzz_regressions").glob("*")), ids=lambda p: p.name)
+def test_fuzz_regressions_stay_fixed(path):
+    data = path.read_bytes()
+    try:
+        result = repair_bytes(data)
+    except DocrepairError:
+        return
+    _assert_sound(result.input_text, result)
