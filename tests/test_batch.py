@@ -145,3 +145,17 @@ def test_cross_doc_dedup_keeps_the_most_complete_copy_and_sets_the_others_aside(
     assert (out / ".docrepair" / "duplicates" / "mirror.txt").exists()
     (record,) = [json.loads(line) for line in (out / "duplicates.jsonl").read_text(encoding="utf-8").splitlines()]
     assert record["id"] == "mirror.txt" and record["kept"] == "sub/b.txt"
+
+
+def test_archive_bombs_and_member_floods_are_refused_by_configurable_limits(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", b"\x00" * (8 * 1024 * 1024))  # 8 MiB of zeros: ~1000x
+        for index in range(5):
+            zf.writestr(f"doc{index}.txt", SEED_004.read_bytes())
+    out = tmp_path / "out"
+    result = run(str(archive), "-o", str(out), "--max-members", "4")
+    assert result.exit_code == 1
+    failures = (out / "failures.jsonl").read_text(encoding="utf-8")
+    assert "compression bomb" in failures and "more than 4 members" in failures
+    assert len(list((out / "bomb").glob("doc*.txt"))) == 3

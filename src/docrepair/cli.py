@@ -180,8 +180,11 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
 )
 @click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it.")
 @click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True)
+@click.option("--max-member-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True, help="Refuse archive members larger than this.")
+@click.option("--max-compression-ratio", type=click.IntRange(min=1), default=200, show_default=True, help="Refuse members (over 1 MiB) that expand more than this many times.")
+@click.option("--max-members", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Refuse the members of one archive past this count.")
 @_boundary
-def batch(sources, outdir, output_format, include, exclude, text_field, id_field, jobs, resume, quiet, cross_doc, encoding, script) -> None:
+def batch(sources, outdir, output_format, include, exclude, text_field, id_field, jobs, resume, quiet, cross_doc, encoding, script, max_member_bytes, max_compression_ratio, max_members) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
     stdin. Bad inputs go to OUTDIR/failures.jsonl and the run goes on; exit code 1 if any
     failed."""
@@ -207,7 +210,8 @@ def batch(sources, outdir, output_format, include, exclude, text_field, id_field
         relpaths[outcome.document.id] = outcome.document.relpath
 
     options = BatchOptions(root, output_format, jobs or environment_jobs(), resume, quiet, _config(encoding, script))
-    items = iter_documents(sources, SourceOptions(tuple(include), tuple(exclude), text_field, id_field))
+    limits = SourceOptions(tuple(include), tuple(exclude), text_field, id_field, max_member_bytes, max_compression_ratio, max_members)
+    items = iter_documents(sources, limits)
     summary = run_batch(items, options, on_outcome=remember if index else None)
     if index is not None:
         clusters = index.clusters()

@@ -22,7 +22,7 @@ from typing import Iterator, Sequence
 
 #: One document larger than this is refused (a scraped page is kilobytes).
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
-#: A compressed member expanding more than this many times is a bomb.
+#: A compressed member expanding more than this many times is a bomb (text compresses ~5-10x).
 MAX_COMPRESSION_RATIO = 200
 
 
@@ -47,6 +47,10 @@ class SourceOptions:
     exclude: tuple[str, ...] = ()
     text_field: str = "text"
     id_field: str = "id"
+    max_member_bytes: int = MAX_MEMBER_BYTES
+    max_compression_ratio: int = MAX_COMPRESSION_RATIO
+    #: Members read from one archive at most; the rest are refused (a member-count bomb).
+    max_members: int = 1_000_000
 
 
 def iter_documents(sources: Sequence[str], options: SourceOptions) -> Iterator[Document | Failure]:
@@ -107,12 +111,12 @@ def safe_relpath(name: str) -> str | None:
 def _iter_zip(path: Path, options: SourceOptions) -> Iterator[Document | Failure]:
     with zipfile.ZipFile(path) as archive:
         seen: set[str] = set()
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        for count, info in enumerate(sorted(archive.infolist(), key=lambda i: i.filename)):
             if info.is_dir():
                 continue
             relpath = safe_relpath(info.filename)
             member_id = f"{path.name}/{info.filename}"
-            refusal = _refusal(relpath, info.file_size, info.compress_size, seen)
+            refusal = _refusal(relpath, info.file_size, info.compress_size, seen, options) or _too_many(count, options)
             if refusal:
                 yield Failure(member_id, str(path), refusal)
                 continue
@@ -129,15 +133,18 @@ def _iter_tar(path: Path, options: SourceOptions) -> Iterator[Document | Failure
     stem = path.name.split(".tar")[0].removesuffix(".tgz")
     with tarfile.open(path, "r:*") as archive:
         seen: set[str] = set()
-        for member in archive:  # streams: members come in archive order
+        for count, member in enumerate(archive):  # streams: members come in archive order
             member_id = f"{path.name}/{member.name}"
+            if _too_many(count, options):
+                yield Failure(member_id, str(path), _too_many(count, options))
+                break
             if member.isdir():
                 continue
             if not member.isfile():
                 yield Failure(member_id, str(path), "refused: links and devices are not documents")
                 continue
             relpath = safe_relpath(member.name)
-            refusal = _refusal(relpath, member.size, member.size, seen)
+            refusal = _refusal(relpath, member.size, member.size, seen, options)
             if refusal:
                 yield Failure(member_id, str(path), refusal)
                 continue
@@ -148,16 +155,20 @@ def _iter_tar(path: Path, options: SourceOptions) -> Iterator[Document | Failure
             yield Document(member_id, f"{stem}/{relpath}", stream.read() if stream else b"")
 
 
-def _refusal(relpath: str | None, size: int, compressed: int, seen: set[str]) -> str | None:
+def _refusal(relpath: str | None, size: int, compressed: int, seen: set[str], options: SourceOptions) -> str | None:
     if relpath is None:
         return "refused: the member's name leaves the output folder"
     if relpath in seen:
         return "refused: a second member with the same name"
-    if size > MAX_MEMBER_BYTES:
-        return f"refused: {size} bytes, over the {MAX_MEMBER_BYTES}-byte limit for one document"
-    if compressed and size / compressed > MAX_COMPRESSION_RATIO:
+    if size > options.max_member_bytes:
+        return f"refused: {size} bytes, over the {options.max_member_bytes}-byte limit for one document"
+    if compressed and size > 1024 * 1024 and size / compressed > options.max_compression_ratio:
         return f"refused: expands {size // compressed}x, a compression bomb"
     return None
+
+
+def _too_many(count: int, options: SourceOptions) -> str | None:
+    return f"refused: more than {options.max_members} members in one archive" if count >= options.max_members else None
 
 
 def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions) -> Iterator[Document | Failure]:
