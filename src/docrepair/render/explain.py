@@ -45,6 +45,10 @@ _SUMMARY_WORDS = {
     Action.DROP_CHROME: "removed {} chrome lines",
     Action.SPLIT_LINE: "split {} run-on lines",
     Action.JOIN_LINES: "joined {} broken lines",
+    Action.EXTRACT_METADATA: "moved {} metadata rows to the header",
+    Action.REPAIR_CITATION: "repaired {} citations",
+    Action.DROP_INVISIBLE: "removed {} invisible runs",
+    Action.CONVERT_SCRIPT: "converted {} runs of script",
     Action.FLAG: "{} flags",
 }
 
