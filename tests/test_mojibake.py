@@ -44,10 +44,12 @@ def test_the_seed_002_organisation_name_is_recovered_everywhere(sample_results):
     assert result.text.count("口海關") >= 8
 
 
-def test_a_garble_nothing_confirms_is_flagged_not_guessed():
+def test_a_garble_nothing_confirms_becomes_one_missing_mark_not_a_guess():
     text = CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
     edits, flags = find_mojibake_edits(text)
-    assert edits == [] and len(flags) == 1
+    (edit,) = edits
+    assert edit.action is Action.MARK_MISSING and edit.after == MISSING
+    assert edit.evidence["run"] == "ㄒ唬┲笇枷"  # the garbled text stays in the note
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,17 @@ def test_004_chrome_gone_title_once_and_whole_body_kept(sample_results):
         if len(line) > 80 and "小编" not in line:
             assert line.replace("〔201541", "〔2015〕41号") in result.text
     assert any(n.action is Action.REPAIR_CITATION for n in result.notes)
+
+
+def test_000_sections_once_in_order_no_glued_pinyin_no_stray_commas_script_kept(sample_results):
+    from docrepair.stages.segment import parse_chinese_numeral
+
+    name = next(p.name for p in SAMPLES if p.name.startswith("000"))
+    result = sample_results[name]
+    sections = [parse_chinese_numeral(n) for n in re.findall(r"^\(([一二三四五六七八九十]+)\)", result.text, flags=re.M)]
+    assert sections == list(range(1, 18))
+    assert not re.search(r"[\u4e00-\u9fff]\((?:fā|gòu|qū|wù|guān|zhì|chǎn)\)", result.text)
+    assert not re.search(r",[、，。,]", result.text)
+    assert "國" in result.text and "国" not in result.text  # the script stays traditional
+    assert result.header["document"]["metadata_table"]["文號"] == "瀘市府發〔2018〕7號"
+    assert all(n.evidence.get("number") for n in result.notes if n.action is Action.RESTORE_MARKER)

@@ -13,7 +13,8 @@ outside garbled runs (the document is the language model that says what is plaus
 characters whose bytes are lost, or that the document never uses, become □ (U+25A1). The
 candidate with the most such characters wins (ties to fewer □, then the first variant); a run is
 only replaced when the winner recovers at least `min_recovered_chars` characters, otherwise it is
-flagged and left alone. Nothing is guessed: every character in a repair was read from bytes.
+flagged and left alone. A run nothing confirms becomes one □ (its text stays in the note). Nothing is guessed: every
+character in a repair was read from bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ STAGE = "mojibake"
 MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are gone
 #: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
 #: drawing, kana, Cyrillic, Greek, full-width Latin letters.
-_SUSPICIOUS = "\u3100-\u312f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
+_SUSPICIOUS = "\u3100-\u312f\ufe50-\ufe6f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
 #: A Latin letter with a tone mark outside a glued reading (ǘ after 。) is a misread pair too.
 #: A lone `?` beside Han is ordinary punctuation (是否?); two in a row, or one beside a Han
 #: character run into a Latin letter or digit (?诤9?, 诤jP after ??), is what a decoder leaves
@@ -98,7 +99,18 @@ def find_mojibake_edits(text: str, config: MojibakeConfig | None = None) -> tupl
                 )
             )
         elif re.search(f"[{_SUSPICIOUS}]", run):
-            flags.append((start, end, "garbled text (misaligned GBK bytes) that could not be re-read with confidence; left as it is", {"run": run}))
+            # Unreadable: the run is no text of the document, and no reading of it is certain.
+            # One □ stands for what was there; the garbled run itself stays in the note.
+            edits.append(
+                Edit(
+                    start,
+                    end,
+                    MISSING,
+                    Action.MARK_MISSING,
+                    f"garbled text whose bytes cannot be re-read with confidence replaced by {MISSING}; the garbled run is kept in this note",
+                    {"run": run, "encoding": "gb18030", "best_reading": best.text if best is not None else None},
+                )
+            )
     return edits, flags
 
 

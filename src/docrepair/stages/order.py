@@ -475,7 +475,7 @@ def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
 
 #: A line opening with a clause marker the garble destroyed: □ where the numeral was, in or
 #: beside the brackets (□（□）, □）, （□）).
-_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□+[）)]")
+_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^□+(?=[^（(□])")
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -489,40 +489,50 @@ def chinese_numeral(number: int) -> str:
 
 def find_marker_restorations(text: str, units: Sequence[Unit]) -> list[Edit]:
     """Section markers the garble destroyed, restored where the numbering around them leaves
-    exactly as many numbers missing as there are damaged lines between two sections."""
+    exactly as many numbers missing as there are damaged lines: between two sections, before the
+    first one (numbers from 1), or one line before the next chapter or the end."""
+    sections = [unit for unit in units if unit.role is Role.SECTION]
+    if not sections:
+        return []
+    brackets = ("(", ")") if sections[0].marker.startswith("(") else ("（", "）")
     edits: list[Edit] = []
-    previous: Unit | None = None
+    previous = 0
     damaged: list[tuple[Unit, re.Match[str]]] = []
     for unit in [*units, None]:
         found = _DAMAGED_MARKER.match(unit.text) if unit is not None and unit.marker == "" else None
         if found:
             damaged.append((unit, found))
             continue
-        if unit is not None and unit.role is not Role.SECTION and unit.role is not Role.CHAPTER:
-            continue
-        if previous is not None and damaged:
-            # Between two sections: as many damaged lines as missing numbers. Before the next
-            # chapter or the end: one damaged line is the section after the last one.
-            fits = len(damaged) == unit.number - previous.number - 1 if unit is not None and unit.role is Role.SECTION else len(damaged) == 1
-            if fits:
-                edits.extend(_restored(previous, damaged, unit))
-        if unit is None or unit.role is Role.SECTION:
-            previous = unit
-        damaged = []
+        if unit is not None and unit.role is Role.SECTION:
+            if damaged and len(damaged) == unit.number - previous - 1:
+                edits.extend(_restored(previous, damaged, brackets, f"between sections {previous} and {unit.number}"))
+            previous, damaged = unit.number, []
+        elif unit is None or unit.role is Role.CHAPTER:
+            if previous and len(damaged) == 1:
+                edits.extend(_restored(previous, damaged, brackets, f"after section {previous}, the last before the next chapter"))
+                previous += 1
+                damaged = []
+            # Otherwise the damaged lines wait: the next section's number may account for them
+            # (（一）（二） garbled under the first chapter, （三） under the second).
     return edits
 
 
-def _restored(previous: Unit, damaged: list[tuple[Unit, re.Match[str]]], following: Unit | None) -> list[Edit]:
-    opening, closing = ("(", ")") if previous.marker.startswith("(") else ("（", "）")
-    after = f"and before section {following.number}" if following is not None and following.role is Role.SECTION else "as the last of its chapter"
+def _has_bracket(damaged: str) -> bool:
+    """A damaged marker with a bracket left is replaced; a bare □ (a lost heading whose marker
+    went with it) stays, and the marker goes before it."""
+    return any(mark in damaged for mark in "（()）")
+
+
+def _restored(previous: int, damaged: list[tuple[Unit, re.Match[str]]], brackets: tuple[str, str], where: str) -> list[Edit]:
+    opening, closing = brackets
     return [
         Edit(
             line.span.start,
-            line.span.start + match.end(),
-            f"{opening}{chinese_numeral(previous.number + offset)}{closing}",
+            line.span.start + (match.end() if _has_bracket(match.group()) else 0),
+            f"{opening}{chinese_numeral(previous + offset)}{closing}",
             Action.RESTORE_MARKER,
-            f"a section marker destroyed by garbled bytes restored as {previous.number + offset}: it follows section {previous.number} {after}, with no other number free there",
-            {"series": series_of(previous), "number": previous.number + offset, "after": previous.number},
+            f"a section marker destroyed by garbled bytes restored as {previous + offset}: the only number free {where}",
+            {"number": previous + offset, "after": previous},
         )
         for offset, (line, match) in enumerate(damaged, start=1)
     ]
