@@ -50,7 +50,7 @@ _MAX_TAIL = 4
 _ALWAYS_PLAUSIBLE = frozenset("（）《》“”‘’、，。：；【】〔〕…—0123456789")
 _NUMERALS = frozenset("一二三四五六七八九十百零〇")
 #: At most this many ambiguous characters (`?`, ASCII letters) per run: 2**n variants are tried.
-_MAX_AMBIGUOUS = 8
+_MAX_AMBIGUOUS = 6
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,9 @@ def _reread_as_utf8(line: str) -> str | None:
     try:
         data = b"\xff".join(part.encode("gb18030") for part in line.split("\ufffd"))
     except UnicodeEncodeError:
+        return None
+    # A clean line's GBK bytes are no UTF-8: its first bytes already fail (a cheap early exit).
+    if data[:48].decode("utf-8", errors="replace").count("\ufffd") > 12:
         return None
     reread = re.sub("\ufffd+", MISSING, data.decode("utf-8", errors="replace"))
     if reread == line or reread.count(MISSING) * 4 > len(reread):
