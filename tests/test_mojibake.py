@@ -88,3 +88,19 @@ def test_a_line_of_utf8_read_as_gbk_is_reread():
     assert repaired.count(MISSING) <= 3
     (note,) = [n for n in result.notes if n.action is Action.REPAIR_MOJIBAKE]
     assert note.evidence["encoding"] == "utf-8 read as gb18030"
+
+
+def test_a_lost_character_is_named_by_its_glued_reading_and_the_documents_own_pairs():
+    text = CONTEXT.replace("监管部门", "监(jiān)管部门") + "海关要加强□O(jiān)管。依法开展□zhí)法工作，严格执法。\n"
+    result = repair_text(text)
+    # □O: O is what is left of 监; the □ before it may stand for more, so it stays.
+    assert "加强□监管" in result.text and "开展执法工作" in result.text
+    restored = [n for n in result.notes if n.action is Action.REPAIR_MOJIBAKE]
+    assert {n.after for n in restored} == {"监", "执"} and all(n.evidence["pinyin"] for n in restored)
+
+
+def test_a_reading_that_names_several_characters_of_the_document_restores_none():
+    # Two characters of the document read jiān and come before 管 (监管, 兼管): ambiguous.
+    text = CONTEXT + "监管兼管两种说法都有。加强□O(jiān)管。\n"
+    result = repair_text(text)
+    assert "加强□O(jiān)管" in result.text  # 监管 and 兼管 both fit: no guess

@@ -29,6 +29,7 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
     for start, end, reason, evidence in garbled:
         ledger.flag(mojibake.STAGE, Action.FLAG, start, end, reason, evidence)
     ledger.apply(mojibake.STAGE, repairs)
+    ledger.apply(mojibake.STAGE, mojibake.find_reading_evidence_edits(ledger.text))
     ledger.apply(cleanup.STAGE, cleanup.find_cleanup_edits(ledger.text))
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)

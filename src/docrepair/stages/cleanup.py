@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..model import Action, Edit
+from ..readings import readings_of
 
 STAGE = "cleanup"
 
@@ -76,22 +76,6 @@ def _pinyin_edits(text: str, config: CleanupConfig) -> list[Edit]:
         )
         for found in verified
     ]
-
-
-@lru_cache(maxsize=8192)
-def readings_of(character: str) -> frozenset[str]:
-    """Every tone-marked reading pypinyin knows for a character, in either script."""
-    from pypinyin import Style, pinyin
-
-    found = pinyin(character, style=Style.TONE, heteronym=True, errors="ignore")
-    readings = set(found[0]) if found else set()
-    if not readings:
-        from ..keys import to_simplified
-
-        simplified = to_simplified(character)
-        if simplified != character:
-            readings |= set(readings_of(simplified))
-    return frozenset(readings)
 
 
 def _stray_comma_edits(text: str) -> list[Edit]:

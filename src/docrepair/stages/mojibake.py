@@ -316,3 +316,46 @@ def _merge_missing(chars: list[str | None]) -> list[str | None]:
             continue
         merged.append(ch)
     return merged
+
+
+#: A character lost or misread in a garbled run, with the reading a mirror glued after it:
+#: □O(jiān) (監's lead byte lost, its trail byte read as O), or □zhí) (執 and the "(" lost).
+#: Pinyin is lower case, so a lower-case letter after □ starts the reading.
+_LOST_WITH_READING = re.compile(r"(?:□?([A-Z0-9])|(□))[(（]?([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）](?=[\u4e00-\u9fff])")
+
+
+def find_reading_evidence_edits(text: str) -> list[Edit]:
+    """A lost character is restored from the reading glued after it when exactly one character
+    of the document has that reading and forms, with the character after it, a pair the
+    document uses elsewhere (zhí + 法 → 執法). Otherwise it stays □ (and the reading stays)."""
+    from ..readings import readings_of
+
+    matches = list(_LOST_WITH_READING.finditer(text))
+    if not matches:
+        return []
+    # Pairs as the document reads without its glued readings (執(zhí)法 is the pair 執法).
+    plain = re.sub(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]", "", text)
+    pairs: dict[str, set[str]] = {}
+    for first, second in zip(plain, plain[1:]):
+        if _is_han(first) and _is_han(second):
+            pairs.setdefault(second, set()).add(first)
+    edits = []
+    for found in matches:
+        syllable, following = found.group(3), text[found.end()]
+        # □O: the letter is what is left of the character, the □ before it stands for text lost
+        # before it and stays. □ alone right before the reading is the character itself.
+        start = found.start(1) if found.group(1) else found.start(2)
+        candidates = sorted(ch for ch in pairs.get(following, ()) if syllable in readings_of(ch))
+        if len(candidates) != 1:
+            continue
+        edits.append(
+            Edit(
+                start,
+                found.end(),
+                candidates[0],
+                Action.REPAIR_MOJIBAKE,
+                f"a character lost in garbled bytes restored as {candidates[0]}: the reading {syllable} glued after it, and {candidates[0]}{following} is used elsewhere in the document",
+                {"pinyin": syllable, "pair": candidates[0] + following, "evidence": "glued reading and the document's own pairs"},
+            )
+        )
+    return edits
