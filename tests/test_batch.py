@@ -159,3 +159,17 @@ def test_archive_bombs_and_member_floods_are_refused_by_configurable_limits(tmp_
     failures = (out / "failures.jsonl").read_text(encoding="utf-8")
     assert "compression bomb" in failures and "more than 4 members" in failures
     assert len(list((out / "bomb").glob("doc*.txt"))) == 3
+
+
+def test_a_second_run_on_the_same_outdir_is_refused_while_the_first_holds_it(folder, tmp_path):
+    from docrepair.batch.runner import outdir_lock
+
+    out = tmp_path / "out"
+    holder = outdir_lock(out)
+    try:
+        result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)])
+        assert result.exit_code == 1 and "in use by another docrepair batch run" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+    finally:
+        holder.close()
+    assert run(str(folder), "-o", str(out)).exit_code == 0

@@ -52,3 +52,12 @@ def test_fix_and_report_commands_write_the_report(tmp_path):
     other = tmp_path / "s.html"
     assert CliRunner().invoke(main, ["report", sample, "-o", str(other)]).exit_code == 0
     assert other.read_text(encoding="utf-8") == target.read_text(encoding="utf-8")
+
+
+def test_a_hostile_file_name_is_escaped_in_the_report(tmp_path):
+    from docrepair import repair_file
+
+    path = tmp_path / "<script>alert(1)<"
+    path.write_text("关于加强安全管理的通知\n各单位：\n", encoding="utf-8")
+    page = render_report(repair_file(path))
+    assert "<script>alert(1)<" not in page and "&lt;script&gt;alert(1)&lt;" in page
