@@ -173,3 +173,24 @@ def test_a_second_run_on_the_same_outdir_is_refused_while_the_first_holds_it(fol
     finally:
         holder.close()
     assert run(str(folder), "-o", str(out)).exit_code == 0
+
+
+def test_cross_doc_merge_recovers_clauses_no_single_copy_has(tmp_path):
+    lines = SEED_004.read_text(encoding="utf-8").splitlines()
+    sections = [i for i, line in enumerate(lines) if line.startswith("(") and line[1] in "一二三四五六七八九十"]
+    first, last = sections[2], sections[-1]  # each copy lost a different section
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "copy1.txt").write_text("\n".join(lines[:first] + lines[first + 1 :]), encoding="utf-8")
+    (folder / "copy2.txt").write_text("\n".join(lines[:last] + lines[last + 1 :]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(str(folder), "-o", str(out), "--cross-doc", "merge", "--no-resume")
+    assert result.exit_code == 0, result.stderr
+    merged = (out / "merged" / "c00001.txt").read_text(encoding="utf-8")
+    assert lines[first] in merged and lines[last] in merged
+    assert merged.count(lines[sections[0]]) == 1
+    order = [merged.index(lines[i]) for i in sections]
+    assert order == sorted(order)  # the recovered section stands in its numbered place
+    provenance = [json.loads(line) for line in (out / "merged" / "c00001.jsonl").read_text(encoding="utf-8").splitlines()]
+    sources = {p["from"] for p in provenance}
+    assert sources == {"copy1.txt", "copy2.txt"}

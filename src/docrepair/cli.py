@@ -173,10 +173,10 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
 @click.option("--quiet", is_flag=True, help="No progress line on stderr.")
 @click.option(
     "--cross-doc",
-    type=click.Choice(["off", "mark", "dedup"]),
+    type=click.Choice(["off", "mark", "dedup", "merge"]),
     default="off",
     show_default=True,
-    help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl; dedup: also keep one file per cluster (the others move to OUTDIR/.docrepair/duplicates/).",
+    help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl; dedup: also keep one file per cluster (the others move to OUTDIR/.docrepair/duplicates/); merge: also rebuild each cluster's best document from all its copies in OUTDIR/merged/.",
 )
 @click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it.")
 @click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True)
@@ -200,8 +200,8 @@ def batch(sources, outdir, output_format, include, exclude, text_field, id_field
         raise click.UsageError("--cross-doc needs an OUTDIR")
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
-    if cross_doc == "dedup" and (output_format != "files" or resume):
-        raise click.UsageError("--cross-doc dedup needs --format files and --no-resume (every document's signature is needed)")
+    if cross_doc in ("dedup", "merge") and (output_format != "files" or resume):
+        raise click.UsageError(f"--cross-doc {cross_doc} needs --format files and --no-resume (every document's signature is needed)")
     index = CrossDocIndex() if cross_doc != "off" and root is not None else None
     relpaths: dict[str, str] = {}
 
@@ -217,6 +217,11 @@ def batch(sources, outdir, output_format, include, exclude, text_field, id_field
         clusters = index.clusters()
         write_clusters(root / "clusters.jsonl", clusters)
         click.echo(f"{len(clusters)} clusters of near-duplicate documents in {root / 'clusters.jsonl'}", err=True)
+        if cross_doc == "merge":
+            from .batch.crossdoc import merge_clusters
+
+            merged = merge_clusters(root, clusters, relpaths, options.config)
+            click.echo(f"{merged} documents rebuilt from their copies in {root / 'merged'}", err=True)
         if cross_doc == "dedup":
             from .batch.crossdoc import set_aside_duplicates
 

@@ -114,3 +114,38 @@ def set_aside_duplicates(root: Path, clusters: list[Cluster], relpaths: dict[str
             lines.append(json.dumps({"id": member, "cluster": cluster.id, "kept": cluster.kept, "moved_to": str(target.relative_to(root))}, ensure_ascii=False) + "\n")
     write_atomic(root / "duplicates.jsonl", "".join(lines).encode("utf-8"))
     return moved
+
+
+def merge_clusters(root: Path, clusters: list[Cluster], relpaths: dict[str, str], config) -> int:
+    """Rebuild each cluster's best document from all its copies: the copies' clean texts, the
+    kept one first, go through the repair once more as one text, so dedup keeps each clause's
+    most complete copy, merge joins sentences only some copies hold, and order puts the clauses
+    in their numbered places. merged/<cluster>.txt is the document; merged/<cluster>.jsonl names,
+    for every line of it, the copy it came from."""
+    import bisect
+
+    from .. import repair_text
+    from ..files import write_atomic
+
+    written = 0
+    for cluster in clusters:
+        members = [cluster.kept] + [m for m in cluster.members if m != cluster.kept and m in relpaths]
+        texts = [(root / relpaths[m]).read_text(encoding="utf-8") for m in members if (root / relpaths[m]).exists()]
+        if len(texts) < 2:
+            continue
+        joined = "\n".join(text.rstrip("\n") for text in texts) + "\n"
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text.rstrip("\n")) + 1
+        result = repair_text(joined, config)
+        provenance = []
+        for unit in result.units:
+            source = members[bisect.bisect_right(starts, unit.input_span.start) - 1] if unit.input_span is not None else None
+            provenance.append({"line": unit.text[:40], "role": unit.role.value, "number": unit.number, "from": source})
+        target = root / "merged"
+        target.mkdir(exist_ok=True)
+        write_atomic(target / f"{cluster.id}.txt", result.text.encode("utf-8"))
+        write_atomic(target / f"{cluster.id}.jsonl", "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in provenance).encode("utf-8"))
+        written += 1
+    return written
