@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ..keys import comparison_keys
@@ -24,8 +25,10 @@ SEED = 1
 #: LSH threshold on estimated Jaccard, and the rapidfuzz ratio that confirms a pair.
 JACCARD_THRESHOLD = 0.5
 MIN_RATIO = 80.0
-#: Characters of each key kept for verification (bounds memory per document).
+#: Characters of each key kept for signatures (bounds memory and time per document).
 KEY_PREFIX_CHARS = 4000
+#: Characters of the keys rapidfuzz compares to confirm a pair.
+VERIFY_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -43,19 +46,22 @@ class CrossDocIndex:
         self.ids: list[str] = []
         self.keys: list[str] = []
         self.lengths: list[int] = []
+        self.signatures: list[np.ndarray] = []
 
     def add(self, document_id: str, text: str) -> None:
+        """Sign one document as it passes: only its signature and a short key stay in memory."""
         key = comparison_keys([text])[0]
         self.ids.append(document_id)
-        self.keys.append(key[:KEY_PREFIX_CHARS])
+        self.keys.append(key[:VERIFY_CHARS])
         self.lengths.append(len(key))
+        self.signatures.append(minhash_signatures([key[:KEY_PREFIX_CHARS]], SHINGLE_CHARS, NUM_PERM, SEED)[0])
 
     def clusters(self) -> list[Cluster]:
         if len(self.ids) < 2:
             return []
         order = sorted(range(len(self.ids)), key=lambda i: self.ids[i])
         keys = [self.keys[i] for i in order]
-        signatures = minhash_signatures(keys, SHINGLE_CHARS, NUM_PERM, SEED)
+        signatures = np.stack([self.signatures[i] for i in order])
         parent = list(range(len(order)))
 
         def find(index: int) -> int:
@@ -66,6 +72,11 @@ class CrossDocIndex:
 
         scores: dict[tuple[int, int], float] = {}
         for i, j in candidate_pairs(signatures, band_params(JACCARD_THRESHOLD, NUM_PERM)):
+            # The signatures' agreement estimates Jaccard for free; only pairs that pass it are
+            # scored with rapidfuzz, on the first VERIFY_CHARS characters (cost grows with the
+            # square of the length, and copies of one document agree from their first lines).
+            if np.count_nonzero(signatures[i] == signatures[j]) < JACCARD_THRESHOLD * NUM_PERM:
+                continue
             score = fuzz.ratio(keys[i], keys[j], score_cutoff=MIN_RATIO)
             if score:
                 scores[(i, j)] = score
