@@ -37,6 +37,8 @@ _SUSPICIOUS = "\u3100-\u312f\ufe50-\ufe6f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff
 #: where bytes would not decode and full-width forms were folded.
 _SIGNAL = re.compile(rf"[{_SUSPICIOUS}]|(?<![A-Za-z(\u00c0-\u024f])[\u00c0-\u024f](?![A-Za-z\u00c0-\u024f]*[)）])|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
     r"|\?(?=[\u4e00-\u9fff][A-Za-z0-9])|(?<=[\u4e00-\u9fff][A-Za-z0-9])\?")
+#: Every signal starts at one of these characters.
+_ANY_SIGNAL_CHAR = re.compile(f"[{_SUSPICIOUS}?\u00c0-\u024f]")
 #: What a garbled run may hold around its signals: the signals, `?`, ASCII letters, marks and
 #: Han characters (misread pairs are often valid Han).
 _RUN_CHAR = re.compile(rf"[{_SUSPICIOUS}?A-Za-z0-9\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
@@ -172,6 +174,8 @@ def _reread_as_utf8(line: str) -> str | None:
 def _find_runs(text: str) -> list[tuple[int, int]]:
     """Spans of garbled text: clusters of signals, widened over the characters between them
     and the `?`/ASCII letters at their edges, never across a line."""
+    if not _ANY_SIGNAL_CHAR.search(text):
+        return []  # the common case: nothing a signal could start from, one fast scan
     runs: list[tuple[int, int]] = []
     for signal in _SIGNAL.finditer(text):
         start, end = signal.start(), signal.end()
