@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from conftest import SAMPLES
 from docrepair import repair_file
-from docrepair.cli import main
+from docrepair.batch.cli import batch
 
 SEED_001 = next(p for p in SAMPLES if p.name.startswith("001"))
 SEED_004 = next(p for p in SAMPLES if p.name.startswith("004"))
 
 
-def run(*args: str, input: bytes | None = None):
-    return CliRunner().invoke(main, ["batch", *args, "--quiet"], input=input, catch_exceptions=False)
+def run(*args: str, input: bytes | None = None, quiet: bool = True):
+    return CliRunner().invoke(batch, [*args, "--quiet"] if quiet else list(args), input=input, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -53,8 +53,9 @@ def test_bad_inputs_are_listed_and_the_run_goes_on(folder, tmp_path):
     result = run(str(folder), str(archive), "-o", str(out))
     assert result.exit_code == 1
     failures = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {f["id"] for f in failures} == {"image.png", "pack.zip/../escape.txt"}
-    assert (out / "pack" / "good.txt").exists() and (out / "empty.txt").read_text() == ""
+    assert {f["id"] for f in failures} == {"empty.txt", "image.png", "pack.zip/../escape.txt"}
+    assert all(f["error"] and "\n" not in f["error"] for f in failures)
+    assert (out / "pack" / "good.txt").exists() and not (out / "empty.txt").exists()
     assert not (tmp_path / "escape.txt").exists()
 
 
@@ -105,14 +106,18 @@ def test_jsonl_in_and_out_through_a_pipe_keeps_the_order():
 def test_a_rerun_resumes_and_redoes_only_what_is_missing(folder, tmp_path):
     out = tmp_path / "out"
     run(str(folder), "-o", str(out))
-    (out / "a.txt").unlink()
-    for marker in (out / ".docrepair" / "done").iterdir():
-        if marker.read_text() == __import__("hashlib").sha256(SEED_001.read_bytes()).hexdigest():
-            marker.unlink()
-    before = (out / "sub" / "b.txt").stat().st_mtime_ns
-    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)], catch_exceptions=False)
+    markers = sorted((out / ".docrepair" / "done").rglob("*.json"))
+    assert len(markers) == 2
+    (out / "a.txt").unlink()  # the output alone: its marker is still there
+    before = {path: path.stat().st_mtime_ns for path in [out / "sub" / "b.txt", *markers]}
+    result = run(str(folder), "-o", str(out), quiet=False)
+    assert result.exit_code == 0
     assert "1 repaired, 1 already done" in result.stderr
-    assert (out / "a.txt").exists() and (out / "sub" / "b.txt").stat().st_mtime_ns == before
+    assert (out / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_001).text
+    changed = [path.name for path, mtime in before.items() if path.stat().st_mtime_ns != mtime]
+    assert changed == [marker.name for marker in markers if json.loads(marker.read_text())["id"] == "a.txt"]
+    assert "0 repaired, 2 already done" in run(str(folder), "-o", str(out), quiet=False).stderr
+    assert "2 repaired" in run(str(folder), "-o", str(out), "--no-resume", quiet=False).stderr
 
 
 def test_near_duplicate_documents_are_clustered_the_same_way_with_any_number_of_workers(folder, tmp_path):
@@ -167,7 +172,7 @@ def test_a_second_run_on_the_same_outdir_is_refused_while_the_first_holds_it(fol
     out = tmp_path / "out"
     holder = outdir_lock(out)
     try:
-        result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)])
+        result = CliRunner().invoke(batch, [str(folder), "-o", str(out)])
         assert result.exit_code == 1 and "in use by another docrepair batch run" in result.stderr
         assert len(result.stderr.splitlines()) == 1
     finally:
@@ -194,3 +199,137 @@ def test_cross_doc_merge_recovers_clauses_no_single_copy_has(tmp_path):
     provenance = [json.loads(line) for line in (out / "merged" / "c00001.jsonl").read_text(encoding="utf-8").splitlines()]
     sources = {p["from"] for p in provenance}
     assert sources == {"copy1.txt", "copy2.txt"}
+
+
+def test_a_single_file_and_a_gzipped_jsonl_with_other_field_names(tmp_path):
+    import gzip
+
+    records = [{"key": "x/one", "body": SEED_004.read_text(encoding="utf-8")}, {"key": "two", "body": SEED_001.read_text(encoding="utf-8")}]
+    source = tmp_path / "records.jsonl.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        stream.write('{"key": "bad"}\n')  # no text field: a failure, the run goes on
+    out = tmp_path / "out"
+    result = run(str(source), str(SEED_004), "-o", str(out), "--text-field", "body", "--id-field", "key")
+    assert result.exit_code == 1
+    assert (out / "x" / "one").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    assert (out / SEED_004.name).read_text(encoding="utf-8") == repair_file(SEED_004).text
+    (failure,) = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failure["id"] == f"{source}:3" and "body" in failure["error"]
+
+
+def test_jsonl_output_resumes_after_a_line_cut_by_a_crash(folder, tmp_path):
+    out = tmp_path / "out"
+    assert run(str(folder), "-o", str(out), "--format", "jsonl").exit_code == 0
+    records = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(r)["id"] for r in records] == ["a.txt", "sub/b.txt"]
+    assert set(json.loads(records[0])) == {"id", "text", "header", "notes"}
+    # A crash while the second record was written: half a line, and no marker for it.
+    (out / "documents.jsonl").write_text(records[0] + "\n" + records[1][:100], encoding="utf-8")
+    marker = next(m for m in (out / ".docrepair" / "done").rglob("*.json") if json.loads(m.read_text())["id"] == "sub/b.txt")
+    marker.unlink()
+    assert run(str(folder), "-o", str(out), "--format", "jsonl").exit_code == 0
+    assert (out / "documents.jsonl").read_text(encoding="utf-8").splitlines() == records
+
+
+def test_outputs_are_the_same_bytes_with_one_or_two_workers(folder, tmp_path):
+    for seed in SAMPLES:
+        (folder / "more" / seed.name).parent.mkdir(exist_ok=True)
+        (folder / "more" / seed.name).write_bytes(seed.read_bytes())
+    trees = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        assert run(str(folder), "-o", str(out), "--jobs", jobs).exit_code == 0
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
+    assert trees[0] == trees[1] and len(trees[0]) == 3 * (2 + len(SAMPLES))
+
+
+_SLOW_RUN = """
+import sys, time
+import docrepair.batch.runner as runner
+repair = runner.process_document
+def slow(document, task):
+    time.sleep(0.15)
+    return repair(document, task)
+runner.process_document = slow
+from docrepair.batch.cli import batch
+batch.main(sys.argv[1:])
+"""
+
+
+def test_a_run_killed_midway_resumes_without_partial_files_or_work_done_twice(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index in range(30):
+        (folder / f"doc{index:02d}.txt").write_bytes(SEED_004.read_bytes())
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _SLOW_RUN, str(folder), "-o", str(out), "--jobs", "1", "--quiet"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
+    done = out / ".docrepair" / "done"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(done.rglob("*.json")) if done.exists() else []) < 5:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = {m: m.stat().st_mtime_ns for m in done.rglob("*.json")}
+    assert 5 <= len(finished) < 30
+    (out / ".doc29.txt.a1b2c3d4.tmp").write_bytes(b"half a docu")  # what a kill mid-write leaves
+    result = run(str(folder), "-o", str(out), quiet=False)
+    assert result.exit_code == 0
+    assert f"{30 - len(finished)} repaired, {len(finished)} already done" in result.stderr
+    assert all(marker.stat().st_mtime_ns == mtime for marker, mtime in finished.items())  # not done twice
+    assert not list(out.rglob("*.tmp"))
+    expected = repair_file(SEED_004).text
+    assert all((out / f"doc{index:02d}.txt").read_text(encoding="utf-8") == expected for index in range(30))
+
+
+def test_the_progress_line_counts_rates_and_estimates():
+    from docrepair.batch.runner import Summary, progress_line
+
+    line = progress_line(Summary(done=40, skipped=10, failed=2, bytes_in=4_000_000), 2.0, 100)
+    assert line == "52/100 documents, 2 failed, 10 already done, 2.00 MB/s, ETA 0:02"
+    assert "ETA" not in progress_line(Summary(done=1), 1.0, None)
+
+
+def test_bad_options_are_one_line_and_exit_two(folder, tmp_path):
+    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "o"), "--cross-doc", "merge", "--format", "jsonl"])
+    assert result.exit_code == 2 and "needs --format files" in result.stderr
+    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "o"), "--jobs", "0"])
+    assert result.exit_code == 2
+
+
+def test_the_ray_engine_without_ray_is_one_line_with_the_pip_command(folder, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "out"), "--engine", "ray"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: the Ray engine needs the ray extra: pip install 'docrepair[ray]'\n"
+
+
+def test_importing_docrepair_and_the_batch_commands_never_imports_ray():
+    import subprocess
+    import sys
+
+    code = "import sys, docrepair, docrepair.batch.cli, docrepair.batch.runner, docrepair.batch.engines.local; print('ray' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_the_ray_engine_gives_the_local_engines_bytes(folder, tmp_path):
+    pytest.importorskip("ray")
+    lines = SEED_004.read_text(encoding="utf-8").splitlines()
+    (folder / "mirror.txt").write_text("\n".join(lines[:-3]), encoding="utf-8")
+    trees = []
+    for engine in ("local", "ray"):
+        out = tmp_path / engine
+        result = run(str(folder), "-o", str(out), "--engine", engine, "--jobs", "2", "--cross-doc", "mark")
+        assert result.exit_code == 0, result.stderr
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
+    assert trees[0] == trees[1]
+    assert json.loads(trees[1]["clusters.jsonl"])["members"] == ["mirror.txt", "sub/b.txt"]

@@ -85,7 +85,7 @@ def test_explain_prints_a_summary_and_a_line_per_note():
     note_lines = [line for line in lines[1:] if line.startswith("   n")]
     assert len(note_lines) == len(notes)
     # Grouped: a heading per output line, then the removed text in a group of its own.
-    assert any(line.startswith("── removed from the input (") for line in lines)
+    assert all(line.startswith("── ") and line.endswith("]") for line in lines[1:] if not line.startswith("   "))
     assert any("drop_duplicate" in line and "→ removed" in line and "kept at input" in line for line in note_lines)
 
 

@@ -160,81 +160,6 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
     _emit(replay_notes(text, notes), None)
 
 
-@main.command()
-@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
-@click.option("-o", "--output", "outdir", metavar="OUTDIR", help="Folder for the results; without it, SOURCE must be '-' and JSONL goes to stdout.")
-@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="One clean file per input, or one JSONL record per document.")
-@click.option("--include", multiple=True, metavar="GLOB", help="Only paths matching this glob (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable).")
-@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document.")
-@click.option("--id-field", default="id", show_default=True, help="JSONL field holding its id.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR.")
-@click.option("--quiet", is_flag=True, help="No progress line on stderr.")
-@click.option(
-    "--cross-doc",
-    type=click.Choice(["off", "mark", "dedup", "merge"]),
-    default="off",
-    show_default=True,
-    help="mark: write clusters of near-duplicate documents to OUTDIR/clusters.jsonl; dedup: also keep one file per cluster (the others move to OUTDIR/.docrepair/duplicates/); merge: also rebuild each cluster's best document from all its copies in OUTDIR/merged/.",
-)
-@click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it.")
-@click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True)
-@click.option("--max-member-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True, help="Refuse archive members larger than this.")
-@click.option("--max-compression-ratio", type=click.IntRange(min=1), default=200, show_default=True, help="Refuse members (over 1 MiB) that expand more than this many times.")
-@click.option("--max-members", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Refuse the members of one archive past this count.")
-@_boundary
-def batch(sources, outdir, output_format, include, exclude, text_field, id_field, jobs, resume, quiet, cross_doc, encoding, script, max_member_bytes, max_compression_ratio, max_members) -> None:
-    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
-    stdin. Bad inputs go to OUTDIR/failures.jsonl and the run goes on; exit code 1 if any
-    failed."""
-    from pathlib import Path
-
-    from .batch.crossdoc import CrossDocIndex, write_clusters
-    from .batch.runner import BatchOptions, environment_jobs, outdir_lock, run_batch
-    from .batch.sources import SourceOptions, iter_documents
-
-    if outdir is None and list(sources) != ["-"]:
-        raise click.UsageError("-o OUTDIR is needed unless SOURCE is '-' (JSONL in, JSONL out)")
-    if outdir is not None and cross_doc != "off" and output_format not in ("files", "jsonl"):
-        raise click.UsageError("--cross-doc needs an OUTDIR")
-    root = Path(outdir) if outdir is not None else None
-    lock = outdir_lock(root) if root is not None else None
-    if cross_doc in ("dedup", "merge") and (output_format != "files" or resume):
-        raise click.UsageError(f"--cross-doc {cross_doc} needs --format files and --no-resume (every document's signature is needed)")
-    index = CrossDocIndex() if cross_doc != "off" and root is not None else None
-    relpaths: dict[str, str] = {}
-
-    def remember(outcome) -> None:
-        index.add(outcome.document.id, outcome.text)
-        relpaths[outcome.document.id] = outcome.document.relpath
-
-    options = BatchOptions(root, output_format, jobs or environment_jobs(), resume, quiet, _config(encoding, script))
-    limits = SourceOptions(tuple(include), tuple(exclude), text_field, id_field, max_member_bytes, max_compression_ratio, max_members)
-    items = iter_documents(sources, limits)
-    summary = run_batch(items, options, on_outcome=remember if index else None)
-    if index is not None:
-        clusters = index.clusters()
-        write_clusters(root / "clusters.jsonl", clusters)
-        click.echo(f"{len(clusters)} clusters of near-duplicate documents in {root / 'clusters.jsonl'}", err=True)
-        if cross_doc == "merge":
-            from .batch.crossdoc import merge_clusters
-
-            merged = merge_clusters(root, clusters, relpaths, options.config)
-            click.echo(f"{merged} documents rebuilt from their copies in {root / 'merged'}", err=True)
-        if cross_doc == "dedup":
-            from .batch.crossdoc import set_aside_duplicates
-
-            moved = set_aside_duplicates(root, clusters, relpaths)
-            click.echo(f"{moved} near-duplicate documents set aside in {root / '.docrepair' / 'duplicates'}", err=True)
-    if lock is not None:
-        lock.close()
-    if not quiet:
-        click.echo(summary.line(), err=True)
-    if summary.failed:
-        sys.exit(1)
-
-
 def _same_file(first: str, second: str) -> bool:
     import os
 
@@ -243,6 +168,11 @@ def _same_file(first: str, second: str) -> bool:
     except OSError:
         return False
 
+
+from .batch.cli import batch, dedup  # noqa: E402 - batch builds on the commands above
+
+main.add_command(batch)
+main.add_command(dedup)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

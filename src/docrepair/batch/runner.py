@@ -1,45 +1,141 @@
-"""The batch runner: documents stream through a pool of worker processes (the local engine),
-results are written atomically in input order, completion markers make a re-run skip finished
-work, bad documents go to failures.jsonl and the run goes on.
+"""The batch runner: items stream from the sources through an engine (local processes or Ray)
+and come back in input order; results are written atomically, completion markers make a re-run
+skip finished work, bad documents go to failures.jsonl and the run goes on.
+
+The one stage every engine runs is `process_chunk`: a pure function of the documents and the
+task, which never raises (a failure is an outcome with its reason), so the same input gives the
+same bytes out whatever the engine and the number of workers.
 
 Layout of OUTDIR:
-    <relpath>                      the clean text of each document (--format files)
-    documents.jsonl                one record per document (--format jsonl)
-    .docrepair/notes/<relpath>.jsonl   the notes of each document (files format)
-    .docrepair/done/<key>          completion markers (the input's SHA-256 inside)
-    failures.jsonl                 one line per input that could not be repaired
-    clusters.jsonl                 cross-document near-duplicate clusters (--cross-doc)
+    <relpath>                          the clean text of each document (--format files)
+    documents.jsonl                    one record per document (--format jsonl)
+    failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
+    clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)
+    .docrepair/notes/<relpath>.jsonl   the notes of each document (--format files)
+    .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from ..config import RepairConfig
 from ..files import write_atomic
 from .sources import Document, Failure
 
-#: Documents handed to the pool at once: bounds memory whatever the archive's size.
-_WINDOW = 256
+if TYPE_CHECKING:
+    from .crossdoc import CrossDocConfig, Signature
+    from .engines import Engine
+
+
+@dataclass(frozen=True)
+class Task:
+    """What every worker needs besides its documents."""
+
+    config: RepairConfig = field(default_factory=RepairConfig)
+    #: Sign each document for cross-document clustering (None: do not).
+    sign: "CrossDocConfig | None" = None
+    #: False: only decode (and sign) the input, for a quick cluster report without repairs.
+    repair: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document's result, small enough to cross a process boundary (no input bytes)."""
+
+    id: str
+    relpath: str
+    sha256: str
+    size: int
+    text: str | None = None
+    notes_jsonl: str = ""
+    header: dict | None = None
+    signature: "Signature | None" = None
+    error: str | None = None
+
+
+def process_chunk(items: list[Document | Failure], task: Task) -> list[Outcome | Failure]:
+    """The stage every engine runs. Failures of the sources pass through in place, so results
+    keep the input order without the engine knowing about them."""
+    return [item if isinstance(item, Failure) else process_document(item, task) for item in items]
+
+
+def process_document(document: Document, task: Task) -> Outcome:
+    """Repair (and sign) one document. Never raises: a failure is an outcome with its reason."""
+    from ..errors import DocrepairError
+
+    data = document_bytes(document)
+    base = Outcome(document.id, document.relpath, hashlib.sha256(data).hexdigest(), len(data))
+    if not data.strip():
+        # The library repairs an empty text to an empty text; in an archive it is a page
+        # whose scrape failed, which the user wants listed.
+        return _replace(base, error="empty document: no text to repair")
+    try:
+        return _repaired(document, task, base)
+    except DocrepairError as error:
+        return _replace(base, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one document must never stop the batch
+        return _replace(base, error=f"internal error ({type(error).__name__}: {error})")
+
+
+def _repaired(document: Document, task: Task, base: Outcome) -> Outcome:
+    from .. import repair_bytes, repair_text
+    from ..render.notes import notes_to_jsonl
+
+    if not task.repair:
+        text = document.text if document.data is None else _decoded(document.data, task.config)
+        return _replace(base, text=text, signature=_sign(text, task))
+    if document.data is None:
+        result = repair_text(document.text or "", task.config, source=document.id)
+    else:
+        result = repair_bytes(document.data, task.config, source=document.id)
+    return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task))
+
+
+def _decoded(data: bytes, config: RepairConfig) -> str:
+    from ..stages.decode import decode_bytes
+
+    return decode_bytes(data, config.decode).text
+
+
+def _sign(text: str, task: Task) -> "Signature | None":
+    if task.sign is None:
+        return None
+    from .crossdoc import sign_text
+
+    return sign_text(text, task.sign)
+
+
+def _replace(outcome: Outcome, **changes) -> Outcome:
+    from dataclasses import replace
+
+    return replace(outcome, **changes)
+
+
+def document_bytes(document: Document) -> bytes:
+    return document.data if document.data is not None else (document.text or "").encode("utf-8")
+
+
+# -- the run ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BatchOptions:
     outdir: Path | None  # None: JSONL to stdout (the pipe stage)
-    output_format: str = "files"  # files | jsonl
-    jobs: int = 1
+    output_format: str = "files"  # files | jsonl | none (a cluster report writes no documents)
     resume: bool = True
     quiet: bool = False
-    config: RepairConfig = field(default_factory=RepairConfig)
+    task: Task = field(default_factory=Task)
+    #: Documents expected, for the progress line's ETA (None when a source cannot say cheaply).
+    total: int | None = None
 
 
 @dataclass
@@ -49,149 +145,133 @@ class Summary:
     failed: int = 0
     bytes_in: int = 0
     seconds: float = 0.0
-    signatures: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
         rate = self.bytes_in / 1e6 / self.seconds if self.seconds else 0.0
-        return f"{self.done} repaired, {self.skipped} already done, {self.failed} failed ({rate:.2f} MB/s)"
+        return (
+            f"{self.done} repaired, {self.skipped} already done, {self.failed} failed; "
+            f"{self.bytes_in / 1e6:.1f} MB in {self.seconds:.1f} s ({rate:.2f} MB/s)"
+        )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    document: Document
-    sha256: str
-    text: str | None = None
-    notes_jsonl: str = ""
-    header: dict | None = None
-    error: str | None = None
+#: Called with (id, relpath, signature) for every finished document, resumed ones included.
+OnDone = Callable[[str, str, "Signature | None"], None]
 
 
-def repair_document(document: Document, config: RepairConfig) -> Outcome:
-    """One document in a worker: never raises, a failure is an outcome."""
-    from .. import repair_bytes, repair_text
-    from ..errors import DocrepairError
-    from ..render.notes import notes_to_jsonl
-
-    data = document.data if document.data is not None else (document.text or "").encode("utf-8")
-    sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        if document.data is None:
-            result = repair_text(document.text or "", config, source=document.id)
-        else:
-            result = repair_bytes(document.data, config, source=document.id)
-    except DocrepairError as error:
-        return Outcome(document, sha256, error=str(error))
-    except Exception as error:  # noqa: BLE001 - one document must never stop the batch
-        return Outcome(document, sha256, error=f"internal error ({type(error).__name__}: {error})")
-    return Outcome(document, sha256, result.text, notes_to_jsonl(result.notes), result.header)
-
-
-def _worker(payload: tuple[Document, RepairConfig]) -> Outcome:
-    return repair_document(*payload)
-
-
-def run_batch(items: Iterable[Document | Failure], options: BatchOptions, on_outcome=None) -> Summary:
+def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine: "Engine", on_done: OnDone | None = None) -> Summary:
     summary = Summary()
     started = time.perf_counter()
-    writer = _Writer(options)
-    progress = _Progress(options.quiet or options.outdir is None)
-    pending = (item for item in items if not _skip(item, writer, summary))
-    for outcome in _outcomes(pending, options):
-        if isinstance(outcome, Failure):
-            writer.failure(outcome.id, outcome.source, outcome.error)
-            summary.failed += 1
-        elif outcome.error is not None:
-            writer.failure(outcome.document.id, outcome.document.id, outcome.error)
-            summary.failed += 1
-        else:
-            writer.result(outcome)
-            summary.done += 1
-            summary.bytes_in += len(outcome.text or "")
-            if on_outcome is not None:
-                on_outcome(outcome)
-        progress.update(summary, time.perf_counter() - started)
-    summary.seconds = time.perf_counter() - started
-    writer.close()
-    progress.finish(summary)
+    writer = Writer(options)
+    progress = Progress(options.quiet, options.total)
+    try:
+        pending = (item for item in items if not _resumed(item, writer, summary, on_done))
+        for outcome in engine.map_ordered(process_chunk, pending, options.task):
+            _record(outcome, writer, summary, on_done)
+            progress.update(summary, time.perf_counter() - started)
+    finally:
+        summary.seconds = time.perf_counter() - started
+        writer.close()
+        progress.finish()
     return summary
 
 
-def _skip(item: Document | Failure, writer: "_Writer", summary: Summary) -> bool:
-    if isinstance(item, Document) and writer.is_done(item):
-        summary.skipped += 1
-        return True
-    return False
+def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> bool:
+    if not isinstance(item, Document):
+        return False
+    marker = writer.finished_marker(item)
+    if marker is None:
+        return False
+    summary.skipped += 1
+    if on_done is not None:
+        from .crossdoc import Signature
+
+        signature = marker.get("signature")
+        on_done(item.id, item.relpath, Signature.from_dict(signature) if signature else None)
+    return True
 
 
-def _outcomes(items: Iterator[Document | Failure], options: BatchOptions) -> Iterator[Outcome | Failure]:
-    """Outcomes in input order. Failures of the sources pass straight through."""
-    if options.jobs <= 1:
-        for item in items:
-            yield item if isinstance(item, Failure) else repair_document(item, options.config)
-        return
-    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    with context.Pool(options.jobs) as pool:
-        while True:
-            window = list(islice(items, _WINDOW))
-            if not window:
-                break
-            documents = [(item, options.config) for item in window if isinstance(item, Document)]
-            results = iter(pool.imap(_worker, documents, chunksize=4))
-            for item in window:
-                yield item if isinstance(item, Failure) else next(results)
+def _record(outcome: Outcome | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> None:
+    if isinstance(outcome, Failure):
+        writer.failure(outcome.id, outcome.source, outcome.error)
+        summary.failed += 1
+    elif outcome.error is not None:
+        writer.failure(outcome.id, outcome.id, outcome.error)
+        summary.failed += 1
+    else:
+        writer.result(outcome)
+        summary.done += 1
+        summary.bytes_in += outcome.size
+        if on_done is not None:
+            on_done(outcome.id, outcome.relpath, outcome.signature)
 
 
-class _Writer:
+# -- writing ----------------------------------------------------------------------------------------
+
+#: Temporary files write_atomic leaves behind only when the process is killed mid-write
+#: (mkstemp's 8 random characters between the target's name and .tmp).
+_STALE_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+class Writer:
     def __init__(self, options: BatchOptions) -> None:
         self.options = options
         self.root = options.outdir
         self._jsonl: TextIO | None = None
         self._failures: TextIO | None = None
-        if self.root is not None:
-            (self.root / ".docrepair" / "done").mkdir(parents=True, exist_ok=True)
-            if options.output_format == "jsonl":
-                self._jsonl = open(self.root / "documents.jsonl", "a" if options.resume else "w", encoding="utf-8")
-        else:
-            self._jsonl = sys.stdout
+        if self.root is None:
+            # The pipe stage writes its records to stdout; a cluster report writes none.
+            self._jsonl = sys.stdout if options.output_format == "jsonl" else None
+            return
+        remove_stale_temporaries(self.root)
+        (self.root / ".docrepair" / "done").mkdir(parents=True, exist_ok=True)
+        (self.root / "failures.jsonl").unlink(missing_ok=True)  # failures are this run's only
+        if options.output_format == "jsonl":
+            self._jsonl = _open_jsonl(self.root / "documents.jsonl", options.resume)
 
-    def _marker(self, document: Document) -> Path:
-        return self.root / ".docrepair" / "done" / hashlib.sha256(document.id.encode("utf-8")).hexdigest()[:32]
+    def marker_path(self, document_id: str) -> Path:
+        digest = hashlib.sha256(document_id.encode("utf-8")).hexdigest()
+        return self.root / ".docrepair" / "done" / digest[:2] / f"{digest[2:34]}.json"
 
-    def is_done(self, document: Document) -> bool:
+    def finished_marker(self, document: Document) -> dict | None:
+        """The marker of a document this OUTDIR already holds, unchanged since, or None."""
         if self.root is None or not self.options.resume:
-            return False
-        marker = self._marker(document)
-        if not marker.exists():
-            return False
-        data = document.data if document.data is not None else (document.text or "").encode("utf-8")
-        return marker.read_text(encoding="utf-8").strip() == hashlib.sha256(data).hexdigest()
+            return None
+        try:
+            marker = json.loads(self.marker_path(document.id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if marker.get("sha256") != hashlib.sha256(document_bytes(document)).hexdigest():
+            return None
+        if self.options.task.sign is not None and not marker.get("signature"):
+            return None  # done before without cross-doc: its signature is needed now
+        if self.options.output_format == "files" and not self._has_output(document.relpath):
+            return None  # the output was deleted since: do it again
+        return marker
+
+    def _has_output(self, relpath: str) -> bool:
+        return (self.root / relpath).exists() or (self.root / ".docrepair" / "duplicates" / relpath).exists()
 
     def result(self, outcome: Outcome) -> None:
-        document = outcome.document
         if self._jsonl is not None:
-            record = {"id": document.id, "text": outcome.text, "header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
+            record = {"id": outcome.id, "text": outcome.text, "header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
             self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
             self._jsonl.flush()
-        else:
-            target = self.root / document.relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, outcome.text.encode("utf-8"))
-            notes = self.root / ".docrepair" / "notes" / f"{document.relpath}.jsonl"
-            notes.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(notes, outcome.notes_jsonl.encode("utf-8"))
+        elif self.options.output_format == "files":
+            _write_into(self.root, outcome.relpath, outcome.text.encode("utf-8"))
+            _write_into(self.root / ".docrepair" / "notes", f"{outcome.relpath}.jsonl", outcome.notes_jsonl.encode("utf-8"))
         if self.root is not None:
             # Written last: a crash before this line leaves the document to be done again.
-            write_atomic(self._marker(document), outcome.sha256.encode("utf-8"))
+            marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None}
+            _write_into(self.root, self.marker_path(outcome.id).relative_to(self.root).as_posix(), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
 
     def failure(self, document_id: str, source: str, error: str) -> None:
-        line = json.dumps({"id": document_id, "source": source, "error": error}, ensure_ascii=False) + "\n"
         if self.root is None:
             sys.stderr.write(f"failed: {document_id}: {error}\n")
             return
         if self._failures is None:
-            self._failures = open(self.root / "failures.jsonl", "w", encoding="utf-8")  # this run's failures
-        self._failures.write(line)
-        self._failures.flush()
+            self._failures = open(self.root / "failures.jsonl", "w", encoding="utf-8")
+        self._failures.write(json.dumps({"id": document_id, "source": source, "error": error}, ensure_ascii=False) + "\n")
+        self._failures.flush()  # readable while the run goes on
 
     def close(self) -> None:
         for stream in (self._failures, self._jsonl):
@@ -199,25 +279,79 @@ class _Writer:
                 stream.close()
 
 
-class _Progress:
-    """One line on stderr, rewritten at most a few times a second; silent when stderr is not a
+def _write_into(root: Path, relpath: str, data: bytes) -> None:
+    target = root / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
+
+
+def _open_jsonl(path: Path, resume: bool) -> TextIO:
+    """documents.jsonl, appended to when resuming; a last line cut by a crash is removed first
+    (its document has no marker, so it is done again)."""
+    if resume and path.exists():
+        with open(path, "rb+") as stream:
+            data = stream.read()
+            if data and not data.endswith(b"\n"):
+                stream.truncate(data.rfind(b"\n") + 1)
+        return open(path, "a", encoding="utf-8")
+    return open(path, "w", encoding="utf-8")
+
+
+def remove_stale_temporaries(root: Path) -> int:
+    """Remove the temporary files of writes a killed run never finished (a finished write
+    renames its temporary file away). Safe: OUTDIR is locked, nobody else writes there."""
+    removed = 0
+    if not root.exists():
+        return removed
+    for directory, _, names in os.walk(root):
+        for name in names:
+            if _STALE_TEMPORARY.match(name):
+                Path(directory, name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+# -- progress ---------------------------------------------------------------------------------------
+
+
+class Progress:
+    """One line on stderr, rewritten at most four times a second; silent when stderr is not a
     terminal or when asked."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, total: int | None) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
+        self.total = total
         self._last = 0.0
 
     def update(self, summary: Summary, elapsed: float) -> None:
         if not self.enabled or elapsed - self._last < 0.25:
             return
         self._last = elapsed
-        rate = summary.bytes_in / 1e6 / elapsed if elapsed else 0.0
-        sys.stderr.write(f"\r{summary.done} done, {summary.failed} failed, {summary.skipped} skipped, {rate:.2f} MB/s, {elapsed:.0f} s")
+        sys.stderr.write("\r" + progress_line(summary, elapsed, self.total) + "\x1b[K")
         sys.stderr.flush()
 
-    def finish(self, summary: Summary) -> None:
+    def finish(self) -> None:
         if self.enabled:
-            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def progress_line(summary: Summary, elapsed: float, total: int | None) -> str:
+    seen = summary.done + summary.failed + summary.skipped
+    rate = summary.bytes_in / 1e6 / elapsed if elapsed else 0.0
+    count = f"{seen}/{total}" if total else f"{seen}"
+    line = f"{count} documents, {summary.failed} failed, {summary.skipped} already done, {rate:.2f} MB/s"
+    worked = summary.done + summary.failed
+    if total and worked and elapsed:
+        remaining = max(0, total - seen) * elapsed / worked
+        line += f", ETA {_duration(remaining)}"
+    return line
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def outdir_lock(outdir: Path):
@@ -226,15 +360,14 @@ def outdir_lock(outdir: Path):
 
     from ..errors import InputError
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    handle = open(outdir / ".docrepair.lock", "w")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        handle = open(outdir / ".docrepair.lock", "w")
+    except OSError as error:
+        raise InputError(f"cannot use {outdir} as the output folder: {error.strerror}") from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
         raise InputError(f"{outdir} is in use by another docrepair batch run") from None
     return handle
-
-
-def environment_jobs() -> int:
-    return os.cpu_count() or 1

@@ -187,3 +187,26 @@ def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions) 
         relpath = safe_relpath(document_id) or f"line-{number}"
         yield Document(document_id, relpath, None, text)
 
+
+
+def count_documents(sources: Sequence[str], options: SourceOptions) -> int | None:
+    """How many documents the sources hold, when that is cheap to know (folders, zip archives,
+    single files): the progress line's ETA. None when a source would have to be read through
+    (tar, JSONL, stdin)."""
+    total = 0
+    for source in sources:
+        path = Path(source)
+        name = path.name.lower()
+        try:
+            if source == "-" or name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".jsonl", ".jsonl.gz")):
+                return None
+            if path.is_dir():
+                total += sum(1 for p in path.rglob("*") if p.is_file() and _selected(p.relative_to(path).as_posix(), options))
+            elif name.endswith(".zip"):
+                with zipfile.ZipFile(path) as archive:
+                    total += min(options.max_members, sum(1 for info in archive.infolist() if not info.is_dir()))
+            else:
+                total += 1
+        except (OSError, zipfile.BadZipFile):
+            total += 1  # it will be one failure
+    return total

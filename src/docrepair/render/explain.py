@@ -1,65 +1,190 @@
-"""The human explanation: a summary line in words, then the notes grouped by the line they concern."""
+"""The human explanation: a summary line in words, then the notes grouped by the clause they
+concern, in output order.
+
+Every note is placed at one output position: where its text is now, where its text was (for
+removed text: just before the output character that came from the next surviving input
+character), or, for a dropped duplicate, where its kept twin is now, so a clause's group lists
+the copies that gave way to it. `OffsetMap` does that mapping; the HTML report uses it too.
+"""
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-from ..model import Action, Note, RepairResult, ReplayRule
+from ..model import Action, Note, RepairResult, ReplayRule, Role, Span, Unit
 
+#: Characters of text quoted in one line (long enough to recognise a clause by its opening words).
 _PREVIEW_CHARS = 36
+
+#: Roles that end the body: a signature or date after the last clause opens a group of its own.
+_CLOSING_ROLES = frozenset({Role.SIGNATURE, Role.DATE})
+
+
+# ---------------------------------------------------------------------------------------------
+# Where input offsets ended up in the output
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """For each input offset, the output index its character reached (-1: it did not)."""
+
+    output_at: Sequence[int]
+    surviving: Sequence[int]  # input offsets that reached the output, ascending
+    output_length: int
+
+    def removal_point(self, note: Note) -> int:
+        """The output position where a removed note's text was: before the output character that
+        came from the next surviving input character (the end of the output when none does)."""
+        slot = bisect.bisect_left(self.surviving, note.input_span.end)
+        return self.output_at[self.surviving[slot]] if slot < len(self.surviving) else self.output_length
+
+    def output_span(self, input_span: Span) -> Span | None:
+        """The output range covering what survives of an input range (None: nothing survives)."""
+        positions = [at for at in self.output_at[input_span.start : input_span.end] if at >= 0]
+        return Span(min(positions), max(positions) + 1) if positions else None
+
+    def position(self, note: Note) -> int:
+        """The one output position a note is listed at: its text, else its kept twin, else where
+        its text was."""
+        if note.output_span is not None:
+            return note.output_span.start
+        twin = self.twin_output_span(note)
+        return twin.start if twin is not None else self.removal_point(note)
+
+    def twin_output_span(self, note: Note) -> Span | None:
+        twin = input_span_of(note.evidence.get("kept_input_span"), len(self.output_at))
+        return None if twin is None else self.output_span(twin)
+
+
+def map_offsets(result: RepairResult) -> OffsetMap:
+    from ..ledger import replay_with_origins
+
+    _, origins = replay_with_origins(result.input_text, result.notes)
+    output_at = [-1] * len(result.input_text)
+    for index, origin in enumerate(origins):
+        if origin >= 0:
+            output_at[origin] = index
+    surviving = [offset for offset, at in enumerate(output_at) if at >= 0]
+    return OffsetMap(output_at, surviving, len(result.text))
+
+
+def input_span_of(value: Any, input_length: int) -> Span | None:
+    """An evidence value read as an input span, when it is one ([start, end] within the input)."""
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(bound, int) and not isinstance(bound, bool) for bound in value)
+        and 0 <= value[0] <= value[1] <= input_length
+    ):
+        return Span(value[0], value[1])
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The explanation
+
+
+@dataclass(frozen=True)
+class ClauseGroup:
+    """A numbered clause (or the head, or the closing lines) with the notes that concern it."""
+
+    heading: str
+    span: Span | None  # in the output; None when the output has no units
+    notes: tuple[Note, ...]
 
 
 def explain(result: RepairResult) -> str:
-    """A summary, then the notes grouped by the clause (output line) they concern, in output
-    order; notes whose text was removed follow, in input order."""
+    """A summary, then the notes grouped by the clause they concern, in output order."""
     lines = [summarize(result)]
-    starts = [unit.span.start for unit in result.units]
-    by_unit: dict[int, list[Note]] = {}
-    removed: list[Note] = []
-    for note in result.notes:
-        if note.output_span is None:
-            removed.append(note)
-            continue
-        index = max(0, bisect.bisect_right(starts, note.output_span.start) - 1)
-        by_unit.setdefault(index, []).append(note)
-    for index in sorted(by_unit):
-        unit = result.units[index] if result.units else None
-        lines.append(f"── {_short(unit.text) if unit is not None else '(start)'}")
-        lines.extend("   " + explain_note(note) for note in by_unit[index])
-    if removed:
-        lines.append(f"── removed from the input ({len(removed)})")
-        lines.extend("   " + explain_note(note) for note in sorted(removed, key=lambda n: n.input_span.start))
+    for group in group_notes_by_clause(result):
+        where = f"  [output {group.span.start}-{group.span.end}]" if group.span is not None else ""
+        lines.append(f"── {group.heading}{where}")
+        lines.extend("   " + explain_note(note) for note in group.notes)
     return "\n".join(lines) + "\n"
 
 
-#: How the summary says each action in words.
-_SUMMARY_WORDS = {
-    Action.DROP_DUPLICATE: "dropped {} duplicates",
-    Action.MOVE: "moved {}",
-    Action.MERGE: "merged {}",
-    Action.GAP: "{} gaps",
-    Action.RESTORE_MARKER: "restored {} markers",
-    Action.REPAIR_MOJIBAKE: "re-read {} garbled runs",
-    Action.STRIP_PINYIN: "removed {} glued readings",
-    Action.DROP_STRAY_PUNCT: "removed {} stray commas",
-    Action.DROP_CHROME: "removed {} chrome lines",
-    Action.SPLIT_LINE: "split {} run-on lines",
-    Action.JOIN_LINES: "joined {} broken lines",
-    Action.EXTRACT_METADATA: "moved {} metadata rows to the header",
-    Action.REPAIR_CITATION: "repaired {} citations",
-    Action.DROP_INVISIBLE: "removed {} invisible runs",
-    Action.CONVERT_SCRIPT: "converted {} runs of script",
-    Action.FLAG: "{} flags",
+def group_notes_by_clause(result: RepairResult, offsets: OffsetMap | None = None) -> list[ClauseGroup]:
+    """The clauses of the output that have notes, in output order, each with its notes in the
+    order of their output positions (dropped copies of the clause after the notes in it)."""
+    if not result.notes:
+        return []
+    offsets = offsets or map_offsets(result)
+    heads = _clause_heads(sorted(result.units, key=lambda unit: unit.span.start))
+    starts = [unit.span.start for unit, _ in heads]
+    placed: dict[int, list[tuple[tuple[int, int, int], Note]]] = {}
+    for order, note in enumerate(result.notes):
+        position = offsets.position(note)
+        by_twin = note.output_span is None and offsets.twin_output_span(note) is not None
+        index = max(0, bisect.bisect_right(starts, position) - 1)
+        placed.setdefault(index, []).append(((int(by_twin), position, order), note))
+    groups = []
+    for index in sorted(placed):
+        notes = tuple(note for _, note in sorted(placed[index], key=lambda pair: pair[0]))
+        if not heads:
+            groups.append(ClauseGroup("(the whole text)", None, notes))
+            continue
+        unit, label = heads[index]
+        end = heads[index + 1][0].span.start if index + 1 < len(heads) else len(result.text)
+        groups.append(ClauseGroup(label + _short(unit.text), Span(unit.span.start, max(unit.span.start, end)), notes))
+    return groups
+
+
+def _clause_heads(units: Sequence[Unit]) -> list[tuple[Unit, str]]:
+    """The units that open a group, each with a label: the first unit (the head of the document),
+    every numbered clause, and the first signature or date after a clause."""
+    heads: list[tuple[Unit, str]] = []
+    for unit in units:
+        if not heads:
+            heads.append((unit, "(head) " if not unit.marker else ""))
+        elif unit.marker:
+            heads.append((unit, ""))
+        elif unit.role in _CLOSING_ROLES and heads[-1][0].marker:
+            heads.append((unit, "(end) "))
+    return heads
+
+
+#: How the summary says each action, singular and plural. The structural changes lead (the order
+#: the issue asked for: duplicates, merges, moves, markers, gaps); the rest follow in `Action` order.
+_SUMMARY_WORDS: dict[Action, tuple[str, str]] = {
+    Action.DROP_DUPLICATE: ("dropped {} duplicate", "dropped {} duplicates"),
+    Action.MERGE: ("merged {} clause copy", "merged {} clause copies"),
+    Action.MOVE: ("moved {}", "moved {}"),
+    Action.RESTORE_MARKER: ("restored {} marker", "restored {} markers"),
+    Action.GAP: ("{} gap", "{} gaps"),
+    Action.REPAIR_MOJIBAKE: ("re-read {} garbled run", "re-read {} garbled runs"),
+    Action.MARK_MISSING: ("marked {} unreadable run □", "marked {} unreadable runs □"),
+    Action.STRIP_PINYIN: ("removed {} glued reading", "removed {} glued readings"),
+    Action.DROP_STRAY_PUNCT: ("removed {} stray comma", "removed {} stray commas"),
+    Action.DROP_INVISIBLE: ("removed {} invisible run", "removed {} invisible runs"),
+    Action.SPLIT_LINE: ("inserted {} line break", "inserted {} line breaks"),
+    Action.DROP_CHROME: ("removed {} chrome line", "removed {} chrome lines"),
+    Action.EXTRACT_METADATA: ("moved {} metadata row to the header", "moved {} metadata rows to the header"),
+    Action.JOIN_LINES: ("joined {} broken line", "joined {} broken lines"),
+    Action.REPAIR_CITATION: ("repaired {} document number", "repaired {} document numbers"),
+    Action.CONVERT_SCRIPT: ("converted {} run of script", "converted {} runs of script"),
+    Action.FLAG: ("{} flag", "{} flags"),
 }
+_LEADING = (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE, Action.RESTORE_MARKER, Action.GAP)
 
 
 def summarize(result: RepairResult) -> str:
+    """One line: the units kept, each action's count in words, and the lengths."""
     counts: dict[Action, int] = {}
     for note in result.notes:
         counts[note.action] = counts.get(note.action, 0) + 1
-    parts = [f"kept {len(result.units)} units"]
-    parts.extend(_SUMMARY_WORDS.get(action, action.value + " {}").format(counts[action]) for action in Action if action in counts)
+    ordered = [action for action in _LEADING if action in counts]
+    ordered += [action for action in Action if action in counts and action not in _LEADING]
+    parts = [f"kept {len(result.units)} unit{'s' if len(result.units) != 1 else ''}"]
+    parts += [say_count(action, counts[action]) for action in ordered]
     return ", ".join(parts) + f" ({len(result.input_text)} → {len(result.text)} characters)"
+
+
+def say_count(action: Action, count: int) -> str:
+    """`dropped 3 duplicates`; an action without words is named: `some_action 3`."""
+    singular, plural = _SUMMARY_WORDS.get(action, (action.value + " {}", action.value + " {}"))
+    return (singular if count == 1 else plural).format(count)
 
 
 def explain_note(note: Note) -> str:
@@ -78,7 +203,7 @@ def _describe_change(note: Note) -> str:
     if note.action is Action.MOVE:
         return f"moved «{_short(note.before)}»"
     if note.before == note.after:
-        return f"«{_short(note.before)}»"
+        return f"«{_short(note.before)}»" if note.before else "(a position)"
     if not note.after:
         return f"dropped «{_short(note.before)}»"
     if not note.before:

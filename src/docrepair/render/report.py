@@ -1,179 +1,538 @@
-"""The HTML report: input and output side by side, every note highlighted on both sides in the
-colour of its action, a click (or Enter) shows the note. One self-contained file: no network,
-no external script, font or style sheet. Everything from the document is escaped; the notes
-travel as JSON in a non-executable script element and are only ever set as text.
+"""The HTML report: the input and the output side by side, every note highlighted on both sides in
+the colour of its action; a click or Enter on a highlight shows the note (reason, evidence, the
+kept twin with a link that scrolls to it); checkboxes filter actions; it prints.
+
+One self-contained file: no network, no external script, font or style sheet. Everything from the
+document and the notes is escaped (html.escape) on its way into the markup; the notes travel as
+JSON in a non-executable <script type="application/json"> whose `<`, `>` and `&` are \\u-escaped,
+and the page's own script only ever sets them as text (textContent), never as markup.
+
+Each side is built in one pass over the spans sorted by start: marks nest, and a span that would
+cross another's end is cut into pieces (the first piece is the focusable one, the others carry
+class `cont`). Positions (an insertion seen on the input side, removed text on the output side,
+a gap) are small empty marks whose sign comes from CSS, so the text itself stays exactly the
+document's text.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
-from typing import Iterable
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
 
-from ..model import Action, Note, RepairResult, ReplayRule
+from ..model import Action, Note, RepairResult
+from .explain import OffsetMap, input_span_of, map_offsets, summarize
 
-#: One colour per action (readable on white, distinct in print); unknown actions get grey.
+#: One background per action: pastel enough for black text, distinct from their neighbours, and
+#: kept in print. Actions added to `Action` later get `_DEFAULT_COLOUR` until they are given one.
 _COLOURS = {
-    "split_line": "#d0e4ff",
-    "drop_duplicate": "#ffd6d6",
-    "merge": "#d9f7d0",
-    "move": "#ffe9b3",
-    "gap": "#e6d6ff",
-    "flag": "#ffc6f0",
-    "drop_chrome": "#e0e0e0",
-    "extract_metadata": "#cfeff5",
-    "join_lines": "#d0f0e8",
-    "repair_citation": "#f5e6c8",
-    "repair_mojibake": "#c8f5c8",
-    "mark_missing": "#f5c8c8",
-    "strip_pinyin": "#fff3b0",
-    "drop_stray_punct": "#f0d8c0",
-    "drop_invisible": "#dddddd",
-    "restore_marker": "#b8e0ff",
-    "convert_script": "#eeeeff",
+    "drop_duplicate": "#ffc9c9",
+    "merge": "#c3efb8",
+    "move": "#ffe08a",
+    "restore_marker": "#a8d5ff",
+    "gap": "#dccbff",
+    "repair_mojibake": "#d8f29e",
+    "mark_missing": "#ffb27f",
+    "strip_pinyin": "#fff0a0",
+    "drop_stray_punct": "#e9cfb6",
+    "drop_invisible": "#e6e6e6",
+    "split_line": "#cde0ff",
+    "drop_chrome": "#d9d9d9",
+    "extract_metadata": "#c4edf6",
+    "join_lines": "#bfeee0",
+    "repair_citation": "#f1dcb0",
+    "convert_script": "#e4e0ff",
+    "flag": "#ffbde8",
+}
+_DEFAULT_COLOUR = "#d0d0d0"
+_ALL_NONE = '<button type="button" data-all="1">all</button><button type="button" data-all="0">none</button>'
+
+#: Characters of before/after/twin text carried in the JSON for one note; the full text is in the
+#: panes (a 1 MB input with long duplicate blocks would otherwise double the page).
+_EXCERPT_CHARS = 600
+#: Characters of a reason in a highlight's tooltip.
+_TOOLTIP_CHARS = 160
+
+_CJK_FONTS = {
+    "zh-Hans": '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei",'
+    '"WenQuanYi Zen Hei","WenQuanYi Micro Hei"',
+    "zh-Hant": '"Noto Sans CJK TC","Source Han Sans TC","PingFang TC","Microsoft JhengHei",'
+    '"WenQuanYi Zen Hei","WenQuanYi Micro Hei"',
 }
 
 _STYLE = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;margin:0;color:#222}
-header{position:sticky;top:0;background:#fafafa;border-bottom:1px solid #ccc;padding:.5em 1em;z-index:2}
-h1{font-size:1.1em;margin:0 0 .3em}
-.bar label{display:inline-block;margin:0 .8em .2em 0;padding:0 .4em;border-radius:3px;cursor:pointer}
-main{display:grid;grid-template-columns:1fr 1fr;gap:1em;padding:1em}
-section h2{font-size:1em;margin:.2em 0}
-pre{white-space:pre-wrap;word-break:break-all;font-family:inherit;line-height:1.7;margin:0}
-mark{border-radius:2px;cursor:pointer;color:inherit}
-mark:focus{outline:2px solid #333}
-mark.removed{display:inline-block;min-width:.6em;border-left:3px solid #c00}
-mark.hidden{background:none!important;border:none}
-#note{position:fixed;right:1em;bottom:1em;max-width:36em;max-height:50vh;overflow:auto;background:#fff;border:1px solid #888;
-box-shadow:0 2px 8px rgba(0,0,0,.2);padding:.7em 1em;display:none;z-index:3;white-space:pre-wrap}
-@media print{header{position:static}#note{display:none!important}main{display:block}mark{border:1px solid #999}}
+*{box-sizing:border-box}
+html,body{height:100%}
+body{margin:0;display:flex;flex-direction:column;color:#1d1d1f;background:#fff;
+ font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,__FONTS__,sans-serif}
+header{flex:none;padding:.55rem 1rem .5rem;border-bottom:1px solid #d0d0d0;background:#f7f7f8}
+h1{font-size:1.05rem;margin:0;font-weight:600;display:flex;gap:.6em;align-items:baseline;flex-wrap:wrap}
+h1 .file{font-weight:400;color:#555;font-size:.9rem}
+.doc{margin:.1rem 0 0;color:#333}
+.summary{margin:.15rem 0 .35rem;color:#444;font-size:.9rem}
+.bar{display:flex;flex-wrap:wrap;gap:.3rem .35rem;align-items:center}
+.bar label{display:inline-flex;align-items:center;gap:.3em;padding:.05rem .5rem .05rem .3rem;border-radius:1rem;
+ border:1px solid rgba(0,0,0,.18);cursor:pointer;font-size:.85rem;white-space:nowrap}
+.bar label:has(input:not(:checked)){background:#fff!important;color:#888;text-decoration:line-through}
+.bar label b{font-weight:600}
+.bar button{font:inherit;font-size:.8rem;padding:.05rem .5rem;border:1px solid #bbb;border-radius:1rem;background:#fff;cursor:pointer}
+.bar .total{font-size:.85rem;color:#444;margin-right:.3rem}
+main{flex:1;min-height:0;display:grid;grid-template-columns:1fr 1fr}
+section{display:flex;flex-direction:column;min-height:0;min-width:0}
+section+section{border-left:1px solid #d0d0d0}
+h2{flex:none;margin:0;padding:.3rem 1rem;font-size:.85rem;font-weight:600;color:#444;background:#fbfbfb;border-bottom:1px solid #e4e4e4}
+h2 small{font-weight:400;color:#777}
+pre.text{flex:1;margin:0;padding:.6rem 1rem 3rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;
+ font-family:__FONTS__,sans-serif;font-size:15px;line-height:1.85;tab-size:4}
+pre.text:lang(zh-Hant){font-family:__FONTS_HANT__,sans-serif}
+mark{color:inherit;border-radius:2px;cursor:pointer;padding:.08em 0;box-decoration-break:clone;-webkit-box-decoration-break:clone}
+mark mark{box-shadow:inset 0 -2px 0 rgba(0,0,0,.28)}
+mark.gone{text-decoration:line-through;text-decoration-color:rgba(120,0,0,.35)}
+mark.ws::before{content:"\\21B5";color:#666;font-size:.8em}
+mark.point{display:inline-block;min-width:.7em;line-height:1.2;padding:0 .15em;margin:0 1px;border:1px solid rgba(0,0,0,.45);
+ font-size:.72em;vertical-align:.15em;text-align:center;color:#222}
+mark.point::before{content:attr(data-label)}
+mark.gap-point{font-weight:600;padding:0 .4em}
+mark:focus-visible,mark.flash,mark.current{outline:2px solid #1a56db;outline-offset:1px}
+mark.flash{animation:flash 1.6s ease-out}
+@keyframes flash{0%{outline-color:#1a56db;box-shadow:0 0 0 5px rgba(26,86,219,.35)}100%{box-shadow:none}}
+mark.hidden{background:transparent!important;box-shadow:none;text-decoration:none}
+mark.hidden.point,mark.hidden.ws::before{display:none}
+span.ref{outline:1px dashed transparent}
+span.ref.flash{outline:2px dashed #1a56db;background:rgba(26,86,219,.08);animation:none}
+#note{flex:none;max-height:34vh;overflow:auto;border-top:2px solid #888;background:#fff;padding:.5rem 1rem .6rem;
+ box-shadow:0 -3px 10px rgba(0,0,0,.08)}
+#note[hidden]{display:none}
+#note .head{display:flex;gap:.6em;align-items:center;flex-wrap:wrap}
+#note .chip{padding:0 .5em;border-radius:1rem;border:1px solid rgba(0,0,0,.2);font-weight:600}
+#note .muted{color:#666}
+#note .reason{font-weight:600;margin:.25rem 0}
+#note .close{margin-left:auto;font:inherit;border:1px solid #bbb;background:#fff;border-radius:4px;cursor:pointer}
+#note dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0 0}
+#note dt{color:#555}
+#note dd{margin:0;min-width:0}
+#note q{quotes:"\\00AB" "\\00BB";white-space:pre-wrap;overflow-wrap:anywhere;font-family:__FONTS__,sans-serif}
+#note a{color:#1a56db;margin-right:.6em}
+.empty{padding:1rem;color:#555}
+@media (max-width:900px){#note{max-height:28vh}main{grid-template-columns:1fr;grid-template-rows:1fr 1fr}section+section{border-left:0;border-top:1px solid #d0d0d0}}
+@media print{
+ html,body{height:auto;display:block}
+ header{border:0;background:none}
+ .bar input,.bar button,#note{display:none!important}
+ .bar label{text-decoration:none!important}
+ main{display:block}
+ section+section{border:0;break-before:page}
+ pre.text{overflow:visible;padding:0;font-size:11pt}
+ mark,.bar label,mark.point{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ mark{box-shadow:inset 0 -1px 0 #666}
+}
 """
 
-_SCRIPT = """
+_SCRIPT = r"""
 (function(){
+  'use strict';
   var notes = JSON.parse(document.getElementById('notes-data').textContent);
-  var byId = {}; notes.forEach(function(n){ byId[n.id] = n; });
+  var actions = JSON.parse(document.getElementById('actions-data').textContent);
+  var byId = {};
+  notes.forEach(function(n){ byId[n.id] = n; });
   var box = document.getElementById('note');
-  function show(id){
-    var n = byId[id]; if(!n) return;
-    box.textContent = '';
-    var lines = [n.id + '  ' + n.action + '  (' + n.stage + ')', n.reason,
-      'input ' + n.input_span.join('-') + (n.output_span ? ' → output ' + n.output_span.join('-') : ' → removed'),
-      'before: ' + n.before, 'after: ' + n.after, 'evidence: ' + JSON.stringify(n.evidence)];
-    lines.forEach(function(l){ var d = document.createElement('div'); d.textContent = l; box.appendChild(d); });
-    var twin = n.evidence && (n.evidence.kept_input_span || n.evidence.from_input_span);
-    if (twin) {
-      var a = document.createElement('a'); a.href = '#'; a.textContent = 'go to the kept copy (input ' + twin.join('-') + ')';
-      a.addEventListener('click', function(e){ e.preventDefault(); var t = document.querySelector('[data-input-start="' + twin[0] + '"]');
-        if (t) { t.scrollIntoView({block:'center'}); t.focus(); } });
-      box.appendChild(a);
-    }
-    box.style.display = 'block';
+  var opener = null;
+
+  function el(tag, text, cls){
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
   }
-  document.querySelectorAll('mark[data-note]').forEach(function(m){
-    m.addEventListener('click', function(){ show(m.getAttribute('data-note')); });
-    m.addEventListener('keydown', function(e){ if (e.key === 'Enter') show(m.getAttribute('data-note')); });
+  function q(text){ return el('q', text.replace(/\n$/, '').replace(/\n/g, '\u21b5\n') + (/\n$/.test(text) ? '\u21b5' : '')); }
+  function flash(nodes){
+    nodes.forEach(function(x){ x.classList.remove('flash'); void x.offsetWidth; x.classList.add('flash'); });
+    setTimeout(function(){ nodes.forEach(function(x){ x.classList.remove('flash'); }); }, 1700);
+  }
+  function reveal(nodes, focus){
+    nodes = Array.prototype.slice.call(nodes);
+    if (!nodes.length) return false;
+    nodes[0].scrollIntoView({block:'center', inline:'nearest'});
+    flash(nodes);
+    if (focus && nodes[0].tabIndex >= 0) nodes[0].focus({preventScroll:true});
+    return true;
+  }
+  function marksOf(id, side){
+    return document.querySelectorAll('mark[data-note="' + CSS.escape(id) + '"][data-side="' + side + '"]');
+  }
+  function refOf(side, span){
+    return document.querySelectorAll('span.ref[data-ref="' + side + '-' + span[0] + '-' + span[1] + '"]');
+  }
+  function link(label, go){
+    var a = el('a', label);
+    a.href = '#';
+    a.addEventListener('click', function(e){ e.preventDefault(); go(); });
+    return a;
+  }
+  function row(dl, key, value){
+    dl.appendChild(el('dt', key));
+    var dd = el('dd');
+    if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
+    dl.appendChild(dd);
+    return dd;
+  }
+  function spanText(side, s){ return side + ' ' + s[0] + '\u2013' + s[1]; }
+
+  function show(id, from){
+    var n = byId[id];
+    if (!n) return;
+    var meta = actions[n.action] || {colour:'#d0d0d0', meaning:''};
+    box.textContent = '';
+    box.setAttribute('data-note', n.id);
+    document.querySelectorAll('mark.current').forEach(function(m){ m.classList.remove('current'); });
+    document.querySelectorAll('mark[data-note="' + CSS.escape(n.id) + '"]').forEach(function(m){ m.classList.add('current'); });
+    var head = el('div', null, 'head');
+    var chip = el('span', n.action, 'chip');
+    chip.style.background = meta.colour;
+    head.appendChild(chip);
+    head.appendChild(el('span', n.id + ' \u00b7 ' + n.stage + ' \u00b7 step ' + n.step, 'muted'));
+    head.appendChild(el('span', meta.meaning, 'muted'));
+    var close = el('button', 'close \u00d7 (Esc)', 'close');
+    close.addEventListener('click', hide);
+    head.appendChild(close);
+    box.appendChild(head);
+    box.appendChild(el('div', n.reason, 'reason'));
+    var dl = el('dl');
+    var where = row(dl, 'where', '');
+    where.appendChild(link(spanText('input', n.input_span), function(){ reveal(marksOf(n.id, 'input'), true); }));
+    if (n.output_span) {
+      where.appendChild(link('\u2192 ' + spanText('output', n.output_span), function(){ reveal(marksOf(n.id, 'output'), true); }));
+    } else {
+      where.appendChild(link('\u2192 removed (\u2702 at output ' + n.place + ')', function(){ reveal(marksOf(n.id, 'output'), true); }));
+    }
+    if (n.before === n.after) {
+      if (n.before) row(dl, n.action === 'move' ? 'moved' : 'text', q(n.before));
+    } else {
+      if (n.before) row(dl, 'before', q(n.before));
+      row(dl, 'after', n.after ? q(n.after) : '(nothing: the text is kept in this note)');
+    }
+    n.refs.forEach(function(r){
+      var dd = row(dl, r.key, '');
+      dd.appendChild(link(spanText('input', r.input), function(){ reveal(refOf('in', r.input), false); }));
+      if (r.output) dd.appendChild(link(spanText('output', r.output), function(){ reveal(refOf('out', r.output), false); }));
+      else dd.appendChild(el('span', '(not in the output)', 'muted'));
+      dd.appendChild(el('br'));
+      dd.appendChild(q(r.text));
+    });
+    Object.keys(n.evidence).forEach(function(key){
+      var v = n.evidence[key];
+      if (n.refs.some(function(r){ return r.key === key; })) return;
+      row(dl, key, typeof v === 'string' ? v : JSON.stringify(v));
+    });
+    var outer = [];
+    for (var m = from && from.parentElement; m && m.tagName !== 'PRE'; m = m.parentElement) {
+      if (m.tagName === 'MARK' && m.dataset.note && outer.indexOf(m.dataset.note) < 0) outer.push(m.dataset.note);
+    }
+    if (outer.length) {
+      var also = row(dl, 'inside', '');
+      outer.forEach(function(o){
+        var other = byId[o];
+        also.appendChild(link(o + ' ' + (other ? other.action : ''), function(){ show(o, null); }));
+      });
+    }
+    box.appendChild(dl);
+    box.hidden = false;
+    if (from) {
+      opener = from;
+      var other = from.dataset.side === 'input' ? 'output' : 'input';
+      var twins = marksOf(n.id, other);
+      if (twins.length) { twins[0].scrollIntoView({block:'nearest'}); flash(Array.prototype.slice.call(twins)); }
+    }
+  }
+  function hide(){
+    box.hidden = true;
+    document.querySelectorAll('mark.current').forEach(function(m){ m.classList.remove('current'); });
+    if (opener && document.contains(opener)) opener.focus({preventScroll:true});
+  }
+
+  var main = document.querySelector('main');
+  main.addEventListener('click', function(e){
+    var m = e.target.closest('mark[data-note]');
+    if (m) show(m.dataset.note, m);
   });
-  document.querySelectorAll('input[data-action]').forEach(function(box){
-    box.addEventListener('change', function(){
-      var action = box.getAttribute('data-action');
-      document.querySelectorAll('mark[data-action="' + action + '"]').forEach(function(m){ m.classList.toggle('hidden', !box.checked); });
+  main.addEventListener('keydown', function(e){
+    var m = e.target.closest && e.target.closest('mark[data-note]');
+    if (m && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); show(m.dataset.note, m); }
+  });
+  document.addEventListener('keydown', function(e){ if (e.key === 'Escape' && !box.hidden) hide(); });
+
+  function filter(action, on){
+    document.querySelectorAll('mark[data-action="' + CSS.escape(action) + '"]').forEach(function(m){
+      m.classList.toggle('hidden', !on);
+    });
+  }
+  var boxes = document.querySelectorAll('input[data-action]');
+  boxes.forEach(function(b){
+    b.addEventListener('change', function(){ filter(b.dataset.action, b.checked); });
+  });
+  document.querySelectorAll('button[data-all]').forEach(function(button){
+    button.addEventListener('click', function(){
+      var on = button.dataset.all === '1';
+      boxes.forEach(function(b){ if (b.checked !== on) { b.checked = on; filter(b.dataset.action, on); } });
     });
   });
-  document.addEventListener('keydown', function(e){ if (e.key === 'Escape') box.style.display = 'none'; });
 })();
 """
 
 
 def render_report(result: RepairResult, title: str | None = None) -> str:
-    counts: dict[str, int] = {}
+    """The whole report as one HTML string (UTF-8 when written)."""
+    offsets = map_offsets(result)
+    source = str(result.header.get("input", {}).get("source") or "")
+    title = title or (PurePath(source).name if source else "document")
+    document = result.header.get("document") or {}
+    lang = "zh-Hant" if document.get("script") == "traditional" else "zh-Hans"
+    counts: dict[Action, int] = {}
     for note in result.notes:
-        counts[note.action.value] = counts.get(note.action.value, 0) + 1
-    title = title or (result.header.get("input", {}).get("source") or "document")
-    data = json.dumps([note.to_dict() for note in result.notes], ensure_ascii=False).replace("</", "<\\/")
-    return "".join(
-        [
-            "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">",
-            f"<title>docrepair report: {html.escape(title)}</title><style>{_STYLE}</style></head><body>",
-            f"<header><h1>docrepair report: {html.escape(title)}</h1><div class=\"bar\">",
-            f"<span>{len(result.notes)} notes</span> ",
-            "".join(_filter(action, counts[action.value]) for action in Action if action.value in counts),
-            "</div></header><main>",
-            f"<section><h2>input ({len(result.input_text)} characters)</h2><pre id=\"input\">{_highlight(result.input_text, result.notes, 'input')}</pre></section>",
-            f"<section><h2>output ({len(result.text)} characters)</h2><pre id=\"output\">{_highlight(result.text, _with_removal_points(result), 'output')}</pre></section>",
-            "</main><div id=\"note\" role=\"dialog\" aria-live=\"polite\"></div>",
-            f"<script type=\"application/json\" id=\"notes-data\">{data}</script>",
-            f"<script>{_SCRIPT}</script></body></html>\n",
-        ]
+        counts[note.action] = counts.get(note.action, 0) + 1
+    present = [action for action in Action if action in counts]
+    places = {note.id: offsets.removal_point(note) for note in result.notes if note.output_span is None}
+    refs = {note.id: _refs(note, result, offsets) for note in result.notes}
+    input_marks, output_marks = _side_marks(result, places, refs)
+    described = " · ".join(str(document[key]) for key in ("title", "number", "issuer", "date") if document.get(key))
+    style = (
+        _STYLE.replace("__FONTS_HANT__", _CJK_FONTS["zh-Hant"])
+        .replace("__FONTS__", _CJK_FONTS[lang])
+        + "".join(f".a-{_css_name(action)}{{background:{_colour(action)}}}" for action in present)
+    )
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        f"<title>docrepair report: {_escape(title)}</title><style>{style}</style></head><body>",
+        f'<header><h1>docrepair report <span class="file">{_escape(title)}</span></h1>',
+        f'<p class="doc" lang="{lang}">{_escape(described)}</p>' if described else "",
+        f'<p class="summary">{_escape(summarize(result))}</p>',
+        '<div class="bar" role="group" aria-label="show or hide the highlights of an action">',
+        f'<span class="total">{len(result.notes)} notes</span>',
+        "".join(_filter(action, counts[action]) for action in present),
+        _ALL_NONE if present else "",
+        "</div></header><main>",
+        _pane("input", "input", len(result.input_text), lang, _highlight(result.input_text, input_marks)),
+        _pane("output", "output", len(result.text), lang, _highlight(result.text, output_marks)),
+        "</main>",
+        '<aside id="note" role="region" aria-label="the selected note" aria-live="polite" hidden></aside>',
+        '<script type="application/json" id="notes-data">',
+        _json([_note_data(note, places, refs[note.id]) for note in result.notes]),
+        '</script><script type="application/json" id="actions-data">',
+        _json({action.value: {"colour": _colour(action), "meaning": action.meaning} for action in Action}),
+        f"</script><script>{_SCRIPT}</script></body></html>\n",
+    ]
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# What goes on each side
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """One thing to draw on one side: a span (end > start) or a position (end == start)."""
+
+    start: int
+    end: int
+    open_tag: str  # for a span, the first piece; for a position, the whole element
+    cont_tag: str  # a later piece of a span cut by another's end
+    close_tag: str
+
+
+def _side_marks(
+    result: RepairResult, places: dict[str, int], refs: dict[str, list[dict]]
+) -> tuple[list[_Mark], list[_Mark]]:
+    input_marks: list[_Mark] = []
+    output_marks: list[_Mark] = []
+    ref_spans: dict[tuple[str, int, int], None] = {}
+    for note in result.notes:
+        input_marks.append(_note_mark(note, "input", note.input_span.start, note.input_span.end, result.input_text))
+        if note.output_span is not None:
+            output_marks.append(_note_mark(note, "output", note.output_span.start, note.output_span.end, result.text))
+        else:
+            output_marks.append(_note_mark(note, "output", places[note.id], places[note.id], result.text, removed=True))
+        for ref in refs[note.id]:
+            ref_spans[("in", *ref["input"])] = None
+            if ref["output"] is not None:
+                ref_spans[("out", *ref["output"])] = None
+    for side, start, end in ref_spans:
+        tag = f'<span class="ref" data-ref="{side}-{start}-{end}">'
+        (input_marks if side == "in" else output_marks).append(_Mark(start, end, tag, tag, "</span>"))
+    return input_marks, output_marks
+
+
+def _note_mark(note: Note, side: str, start: int, end: int, text: str, removed: bool = False) -> _Mark:
+    start, end = min(start, len(text)), min(end, len(text))
+    action = note.action
+    classes = [f"a-{_css_name(action)}"]
+    label = ""
+    if start == end:
+        if removed:
+            classes += ["point", "removed"]
+            label = "\u2702"  # scissors: text was cut here
+        elif side == "input" and note.after and note.before != note.after:
+            classes += ["point", "inserted"]
+            label = _inserted_label(note.after)
+        else:
+            classes += ["point", "at", "gap-point" if action is Action.GAP else ""]
+            label = _position_label(note)
+    else:
+        if not text[start:end].strip():
+            classes.append("ws")
+        if side == "input" and note.output_span is None:
+            classes.append("gone")
+    reason = note.reason if len(note.reason) <= _TOOLTIP_CHARS else note.reason[: _TOOLTIP_CHARS - 1] + "…"
+    common = (
+        f' data-note="{_escape(note.id)}" data-action="{_escape(action.value)}" data-side="{side}"'
+        f' title="{_escape(f"{note.id} {action.value}: {reason}")}"'
+    )
+    css = " ".join(c for c in classes if c)
+    if label:
+        common += f' data-label="{_escape(label)}"'
+    open_tag = f'<mark class="{css}"{common} tabindex="0" role="button">'
+    return _Mark(start, end, open_tag, f'<mark class="{css} cont"{common}>', "</mark>")
+
+
+def _inserted_label(after: str) -> str:
+    """What an insertion shows on the input side: ↵ for a line break, else +the text."""
+    if not after.strip():
+        return "\u21b5"
+    shown = after.strip()
+    return "+" + (shown if len(shown) <= 8 else shown[:7] + "…")
+
+
+def _position_label(note: Note) -> str:
+    """What a position shows in the text: a gap names its missing number."""
+    number = note.evidence.get("number")
+    if note.action is Action.GAP and number is not None:
+        return f"gap: {number}"
+    return note.action.value
+
+
+def _refs(note: Note, result: RepairResult, offsets: OffsetMap) -> list[dict[str, Any]]:
+    """The input spans a note's evidence points to (a dropped duplicate's kept twin, a merged
+    sentence's source copy), with where they are in the output and their text."""
+    found = []
+    for key, value in note.evidence.items():
+        if not key.endswith("input_span"):
+            continue
+        span = input_span_of(value, len(result.input_text))
+        if span is None:
+            continue
+        output = offsets.output_span(span)
+        found.append(
+            {
+                "key": key,
+                "input": span.as_list(),
+                "output": None if output is None else output.as_list(),
+                "text": _excerpt(result.input_text[span.start : span.end]),
+            }
+        )
+    return found
+
+
+def _note_data(note: Note, places: dict[str, int], refs: list[dict]) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "step": note.step,
+        "stage": note.stage,
+        "action": note.action.value,
+        "input_span": note.input_span.as_list(),
+        "output_span": None if note.output_span is None else note.output_span.as_list(),
+        "place": places.get(note.id),
+        "before": _excerpt(note.before),
+        "after": _excerpt(note.after),
+        "reason": note.reason,
+        "evidence": {key: _excerpt(value) if isinstance(value, str) else value for key, value in note.evidence.items()},
+        "refs": refs,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Markup
+
+
+def _highlight(text: str, marks: list[_Mark]) -> str:
+    """The text with its marks, in one pass over the marks sorted by start (longest first).
+
+    A span that would reach past the end of the innermost open span is cut there and its rest
+    queued again from that point, so the open spans always nest and the markup is well formed.
+    Positions are drawn after the spans ending there close and before those starting there open.
+    """
+    spans = [(m.start, -m.end, order, False) for order, m in enumerate(marks) if m.end > m.start]
+    heapq.heapify(spans)
+    points = sorted((m.start, order) for order, m in enumerate(marks) if m.end == m.start)
+    parts: list[str] = []
+    open_ends: list[tuple[int, str]] = []  # (end, closing tag), innermost last; ends never increase
+    cursor = 0
+    next_point = 0
+    infinity = len(text) + 1
+    while spans or next_point < len(points) or open_ends:
+        at = min(
+            spans[0][0] if spans else infinity,
+            points[next_point][0] if next_point < len(points) else infinity,
+            open_ends[-1][0] if open_ends else infinity,
+        )
+        parts.append(html.escape(text[cursor:at], quote=False))
+        cursor = at
+        while open_ends and open_ends[-1][0] <= at:
+            parts.append(open_ends.pop()[1])
+        while next_point < len(points) and points[next_point][0] == at:
+            parts.append(marks[points[next_point][1]].open_tag + "</mark>")
+            next_point += 1
+        while spans and spans[0][0] == at:
+            start, negative_end, order, is_rest = heapq.heappop(spans)
+            end = -negative_end
+            if open_ends and end > open_ends[-1][0]:
+                heapq.heappush(spans, (open_ends[-1][0], negative_end, order, True))
+                end = open_ends[-1][0]
+            mark = marks[order]
+            parts.append(mark.cont_tag if is_rest else mark.open_tag)
+            open_ends.append((end, mark.close_tag))
+    parts.append(html.escape(text[cursor:], quote=False))
+    return "".join(parts)
+
+
+def _pane(element_id: str, name: str, length: int, lang: str, body: str) -> str:
+    return (
+        f'<section aria-labelledby="h-{element_id}">'
+        f'<h2 id="h-{element_id}">{name} <small>{length} characters</small></h2>'
+        f'<pre class="text" id="{element_id}" lang="{lang}">{body}</pre></section>'
     )
 
 
 def _filter(action: Action, count: int) -> str:
-    colour = _COLOURS.get(action.value, "#cccccc")
     return (
-        f"<label style=\"background:{colour}\" title=\"{html.escape(action.meaning)}\">"
-        f"<input type=\"checkbox\" checked data-action=\"{action.value}\"> {action.value} {count}</label>"
+        f'<label class="a-{_css_name(action)}" title="{_escape(action.meaning)}">'
+        f'<input type="checkbox" checked data-action="{_escape(action.value)}">'
+        f" {_escape(action.value)} <b>{count}</b></label>"
     )
 
 
-def _with_removal_points(result: RepairResult) -> list[Note]:
-    """The notes, each removal given an output span of zero width where its text was: just
-    before the output character that came from the next surviving input character."""
-    import bisect
-    import dataclasses
-
-    from ..ledger import replay_with_origins
-    from ..model import Span
-
-    _, origins = replay_with_origins(result.input_text, result.notes)
-    position_of = {origin: index for index, origin in enumerate(origins) if origin >= 0}
-    surviving = sorted(position_of)
-    placed = []
-    for note in result.notes:
-        if note.output_span is None:
-            slot = bisect.bisect_left(surviving, note.input_span.end)
-            at = position_of[surviving[slot]] if slot < len(surviving) else len(result.text)
-            note = dataclasses.replace(note, output_span=Span(at, at))
-        placed.append(note)
-    return placed
+def _colour(action: Action) -> str:
+    return _COLOURS.get(action.value, _DEFAULT_COLOUR)
 
 
-def _highlight(text: str, notes: Iterable[Note], side: str) -> str:
-    """The text with one <mark> per note on this side, built in one pass over sorted spans.
-    Marks never cross: a note whose span lies inside another's is listed on the outer mark
-    (data-also), and so is a position (a gap) inside one."""
-    spans: list[tuple[int, int, Note]] = []
-    for note in notes:
-        span = note.input_span if side == "input" else note.output_span
-        if span is not None and span.start <= len(text):
-            spans.append((span.start, min(span.end, len(text)), note))
-    spans.sort(key=lambda item: (item[0], -item[1], item[2].id))
-    outers: list[tuple[int, int, Note, list[str]]] = []
-    for start, end, note in spans:
-        if outers and start < outers[-1][1] and (start > outers[-1][0] or end <= outers[-1][1]):
-            outers[-1][3].append(note.id)
-            continue
-        outers.append((start, end, note, []))
-    parts: list[str] = []
-    cursor = 0
-    for start, end, note, also in outers:
-        parts.append(html.escape(text[cursor:start]))
-        parts.append(_mark(note, side, html.escape(text[start:end]), removed=start == end, extra=also))
-        cursor = max(cursor, end)
-    parts.append(html.escape(text[cursor:]))
-    return "".join(parts)
+def _css_name(action: Action) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", action.value)
 
 
-def _mark(note: Note, side: str, body: str, removed: bool = False, extra: list[str] | None = None) -> str:
-    colour = _COLOURS.get(note.action.value, "#cccccc")
-    span = note.input_span if side == "input" else note.output_span
-    attributes = (
-        f" data-note=\"{html.escape(note.id)}\" data-action=\"{note.action.value}\" data-side=\"{side}\""
-        f" data-input-start=\"{note.input_span.start}\" tabindex=\"0\" title=\"{html.escape(note.action.value + ': ' + note.reason)}\""
-        f" style=\"background:{colour}\""
-    )
-    if extra:
-        attributes += f" data-also=\"{html.escape(' '.join(extra))}\""
-    css = " class=\"removed\"" if removed else ""
-    return f"<mark{css}{attributes}>{body or ''}</mark>" if span is not None else ""
+def _escape(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= _EXCERPT_CHARS:
+        return text
+    return text[: _EXCERPT_CHARS - 1] + f"… (+{len(text) - _EXCERPT_CHARS + 1} characters)"
+
+
+def _json(value: Any) -> str:
+    """JSON that no `</script>`, `<!--` or entity inside a string can break out of."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
