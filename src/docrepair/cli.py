@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import DocrepairError
+from .files import emit_text
 
 
 def _boundary(command):
@@ -55,14 +56,6 @@ def _repair(input_path: str, encoding: str | None, script: str = "keep"):
     return repair_bytes(data, _config(encoding, script), source=None if input_path == "-" else input_path)
 
 
-def _emit(text: str, output: str | None) -> None:
-    from .files import write_atomic
-
-    if output is None or output == "-":
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(output, text.encode("utf-8"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,9 +96,9 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
     if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
         raise click.UsageError("-o names the input file; write the repair somewhere else")
     result = _repair(input_path, encoding, script)
-    _emit(result_to_json(result) if output_format == "json" else result.text, output)
+    emit_text(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
-        _emit(notes_to_jsonl(result.notes), notes_path)
+        emit_text(notes_to_jsonl(result.notes), notes_path)
     if report_path:
         _write_report(result, report_path)
 
@@ -137,7 +130,7 @@ def explain(input_path: str, encoding: str | None) -> None:
     from .render.explain import explain as render_explain
 
     result = _repair(input_path, encoding)
-    _emit(render_explain(result), None)
+    emit_text(render_explain(result), None)
 
 
 @main.command()
@@ -157,7 +150,7 @@ def replay(input_path: str, notes_path: str, encoding: str | None) -> None:
         notes = notes_from_jsonl(read_input(notes_path).decode("utf-8"))
     except (ValueError, KeyError, TypeError) as error:
         raise DocrepairError(f"{notes_path} is not a docrepair notes file ({error})") from None
-    _emit(replay_notes(text, notes), None)
+    emit_text(replay_notes(text, notes), None)
 
 
 def _same_file(first: str, second: str) -> bool:

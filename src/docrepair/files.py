@@ -35,6 +35,15 @@ def read_input(path: "str | os.PathLike[str]") -> bytes:
         raise InputError(f"{target}: cannot read ({error.strerror})") from None
 
 
+def emit_text(text: str, output: "str | os.PathLike[str] | None") -> None:
+    """Text to standard output (None or '-') or atomically to a file, as UTF-8."""
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
 def write_atomic(path: "str | os.PathLike[str]", data: bytes) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`,
     so a reader never sees a half-written file and a crash leaves the old file intact."""

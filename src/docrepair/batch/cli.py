@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from ..files import emit_text
+
 
 def _boundary(command):
     """docrepair.cli's error boundary (one `Error: …` line, exit 1; usage errors exit 2),
@@ -93,7 +95,7 @@ def dedup(sources, output, no_repair, **options) -> None:
     run_options = BatchOptions(None, "none", resume=False, quiet=options["quiet"], task=task, total=_total(sources, options))
     summary = _execute(sources, run_options, options, lambda doc_id, _relpath, signature: index.add(doc_id, signature))
     clusters = index.clusters()
-    _emit(clusters_jsonl(clusters), output)
+    emit_text(clusters_jsonl(clusters), output)
     if not options["quiet"]:
         click.echo(f"{len(clusters)} clusters of near-duplicate documents among {len(index)}; {summary.failed} failed", err=True)
     if summary.failed:
@@ -191,13 +193,3 @@ def _total(sources, options) -> int | None:
     from .sources import count_documents
 
     return count_documents(sources, _limits(options))
-
-
-def _emit(text: str, output: str | None) -> None:
-    from ..files import write_atomic
-
-    if output is None or output == "-":
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(output, text.encode("utf-8"))
