@@ -1,7 +1,7 @@
 import pytest
 
 from docrepair.errors import LedgerError
-from docrepair.ledger import Ledger, _longest_increasing_run, find_lost_offsets, replay
+from docrepair.ledger import Ledger, longest_increasing_subsequence, find_lost_offsets, replay
 from docrepair.model import Action, Edit, Placement, ReplayRule
 
 
@@ -63,10 +63,15 @@ def test_replay_refuses_notes_that_do_not_match_the_input():
         replay("甲丁丙", ledger.notes())
 
 
-def test_longest_increasing_run_is_minimal_and_deterministic():
-    assert _longest_increasing_run([0, 3, 1, 2]) == [0, 2, 3]
-    assert _longest_increasing_run([2, 1, 0]) == [2]
-    assert _longest_increasing_run([]) == []
+def testlongest_increasing_subsequence_is_minimal_and_deterministic():
+    assert longest_increasing_subsequence([0, 3, 1, 2]) == [0, 2, 3]
+    assert longest_increasing_subsequence([2, 1, 0]) == [2]
+    assert longest_increasing_subsequence([]) == []
+
+
+def test_non_strict_subsequence_keeps_equal_values():
+    assert longest_increasing_subsequence([1, 1, 0, 1], strict=False) == [0, 1, 3]
+    assert longest_increasing_subsequence([1, 1, 0, 1]) == [2, 3]
 
 
 def test_flag_changes_nothing_and_points_into_the_output():

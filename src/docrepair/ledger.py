@@ -169,7 +169,7 @@ class Ledger:
         if cursor != len(self.text):
             raise LedgerError(f"{stage}: reorder blocks do not cover the text")
         starts = [p.start for p in placements]
-        staying = set(_longest_increasing_run(starts))
+        staying = set(longest_increasing_subsequence(starts))
         if len(staying) == len(placements):
             return 0
         self._step += 1
@@ -285,14 +285,17 @@ def _output_spans(placed_by: np.ndarray, count: int) -> dict[int, Span]:
     }
 
 
-def _longest_increasing_run(values: Sequence[int]) -> list[int]:
-    """Indices of one longest strictly increasing subsequence (patience sorting, O(k log k)).
-    Ties go to the earliest elements, so the choice is deterministic."""
+def longest_increasing_subsequence(values: Sequence[int], strict: bool = True) -> list[int]:
+    """Indices of one longest increasing subsequence of `values` (strictly increasing, or
+    non-decreasing when `strict` is False), in ascending order: patience sorting, O(k log k).
+    Of equally long runs it returns the one patience sorting ends on (smallest tails), so the
+    same values always give the same indices."""
+    place = bisect.bisect_left if strict else bisect.bisect_right
     tails: list[int] = []
     tail_index: list[int] = []
     parent = [-1] * len(values)
     for index, value in enumerate(values):
-        slot = bisect.bisect_left(tails, value)
+        slot = place(tails, value)
         if slot == len(tails):
             tails.append(value)
             tail_index.append(index)

@@ -15,12 +15,12 @@ Documents without a global series, and documents already in order, come out unch
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Placement, Role, Span, Unit
 
 STAGE = "order"
@@ -386,24 +386,11 @@ def _consistent_anchors(candidates: list[list[int]]) -> list[int | None]:
     (header, candidate) pairs; a header's candidates are offered in descending order so at
     most one of them is taken). Ties go to the earliest choices."""
     pairs = [(header, anchor) for header, found in enumerate(candidates) for anchor in sorted(found, reverse=True)]
-    tails: list[int] = []
-    tail_pair: list[int] = []
-    parent = [-1] * len(pairs)
-    for index, (_, anchor) in enumerate(pairs):
-        slot = bisect.bisect_right(tails, anchor)
-        if slot == len(tails):
-            tails.append(anchor)
-            tail_pair.append(index)
-        else:
-            tails[slot] = anchor
-            tail_pair[slot] = index
-        parent[index] = tail_pair[slot - 1] if slot else -1
     chosen: list[int | None] = [None] * len(candidates)
-    index = tail_pair[-1] if tail_pair else -1
-    while index != -1:
+    # Backwards, so that of two equal anchors of one header the earlier pair is the one kept.
+    for index in reversed(longest_increasing_subsequence([anchor for _, anchor in pairs], strict=False)):
         header, anchor = pairs[index]
         chosen[header] = anchor
-        index = parent[index]
     return chosen
 
 
