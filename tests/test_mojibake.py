@@ -8,7 +8,10 @@ import pytest
 from docrepair import repair_text
 from docrepair.ledger import find_lost_offsets, replay
 from docrepair.model import Action
-from docrepair.stages.mojibake import MISSING, find_mojibake_edits
+from docrepair.charlm import load_charlm
+from docrepair.ledger import Ledger
+from docrepair.stages.byteshift import find_edits
+from docrepair.stages.mojibake import MISSING, find_whole_text_edits
 
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 CONTEXT = (
@@ -25,16 +28,95 @@ def shifted(phrase: str, drop: int = 0) -> str:
     return (data[:drop] + data[drop + 1 :]).decode("gbk", errors="replace").replace("\ufffd", "?").translate(FOLD)
 
 
-def test_a_shifted_name_is_reread_from_its_bytes_with_the_lost_character_marked():
+def test_a_shifted_name_is_reread_from_its_bytes_and_characters_named_only_with_evidence():
     garbled = shifted("海口海关")
     assert garbled != "海口海关" and "?" in garbled
     text = CONTEXT + f"省商务厅、{garbled}、省工商局按职责分工负责。\n"
     result = repair_text(text)
-    # 海 lost its lead byte, 关 its trail byte: both □; 口 and 海 are read from the bytes.
-    assert f"{MISSING}口海{MISSING}" in result.text
+    assert "口海关、省工商局" in result.text and garbled not in result.text
     (note,) = [n for n in result.notes if n.action is Action.REPAIR_MOJIBAKE]
-    assert note.before.startswith("?") and note.evidence["encoding"] == "gb18030" and note.evidence["bytes"]
+    assert note.before == garbled and note.evidence["encoding"] == "gbk" and note.evidence["bytes"]
+    # 口 and 关 each kept one byte: named only with a margin and a pair the model attests.
+    named = note.evidence["named_from_one_byte"]
+    assert [n["char"] for n in named] == ["口", "关"]
+    assert all(n["margin_nats"] >= 5 and n["attested_pairs"] for n in named)
     assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_the_character_model_ships_with_the_package_knows_both_scripts_and_loads_once():
+    model = load_charlm()
+    assert model is load_charlm()
+    assert model.is_attested("海", "關") and model.is_attested("海", "关") and model.is_attested("思", "想")
+    assert model.score("指導思想") > model.score("笇枷ㄒ唬") + 20
+
+
+def unfolded_shift(phrase: str) -> str:
+    """The phrase's GBK bytes read from the second byte on, as the seeds' mirrors did: no width
+    folding, undecodable pairs as ?."""
+    return phrase.encode("gbk")[1:].decode("gbk", errors="replace").replace("\ufffd", "?")
+
+
+def applied(text, edits):
+    ledger = Ledger(text)
+    ledger.apply("mojibake", edits)
+    return ledger.text
+
+
+def test_a_reading_glued_after_a_run_whose_parenthesis_the_garble_took_goes_with_it():
+    # 执(zhí)法 shifted: the "(" was read into the garble; zhí) confirms the character.
+    context = CONTEXT + "依法加强执(zhí)法监(jiān)管。\n"
+    line = "（三）加强执"
+    garbled = unfolded_shift("　" + line)
+    text = context + garbled + "zhí)法能力建设。\n"
+    result = repair_text(text)
+    assert "zhí)" not in result.text.splitlines()[-1]
+    note = next(n for n in result.notes if n.action is Action.REPAIR_MOJIBAKE and "zhí)" in n.before)
+    assert note.evidence["glued_reading"] == "zhí"
+
+
+@pytest.mark.parametrize("indent", ["", "\u3000"])
+def test_a_lost_first_byte_of_an_indented_line_reads_as_the_documents_indentation(indent):
+    # A line indented with U+3000 (A1 A1) whose first byte was lost, as on the seeds' mirror:
+    # written back where the document indents its lines, dropped (with its note) where not.
+    context = "".join(indent + line + "\n" for line in CONTEXT.splitlines())
+    text = context + "?。ò耍┩七M區域間執法協調聯動。\n"
+    (edit,) = find_edits(text)
+    assert edit.after.startswith(indent + "（八）推進")
+    first = edit.evidence["named_from_one_byte"][0]
+    assert first["char"] == indent and first["known_byte"] == "a1" and ("dropped" in first["why"]) == (not indent)
+
+
+def test_a_garble_keeps_what_the_model_confirms_and_marks_the_rest_missing():
+    text = CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
+    (edit,) = find_edits(text)
+    # （一）指導思想 read out of step: 指導 is attested, the misread 枷 is not kept as text.
+    assert "指導" in edit.after and MISSING in edit.after
+    assert not set(edit.after) & set("ㄒ唬┲笇枷")
+    assert text[edit.start : edit.end] == "ㄒ唬┲笇枷"  # the garbled text stays in the note
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "各縣(區)人民政府，北京(Beijing)，《办法(试行)》。",
+        "What? Is it OK? Yes.",
+        "编号为A-12^3的设备。",
+    ],
+)
+def test_the_model_scored_repair_leaves_clean_lines_alone(line):
+    text = CONTEXT + line + "\n"
+    assert find_edits(text) == []
+
+
+def test_whole_texts_in_the_wrong_codec_are_reread_and_latin_text_is_not():
+    text = "关于加强知识产权保护的通知\n各区县人民政府，市政府有关部门：\n现将有关事项通知如下。\n"
+    garbled = text.encode("gbk").decode("latin-1")
+    assert applied(garbled, find_whole_text_edits(garbled)) == text
+    result = repair_text(text.encode("gbk").decode("latin-1"))
+    assert result.text == text and {n.action for n in result.notes} == {Action.REPAIR_MOJIBAKE}
+    assert find_whole_text_edits(text) == []
+    french = "Le gouvernement a publié une déclaration.\nLa réforme économique à Genève.\nÉté 2024, première étape.\n"
+    assert find_whole_text_edits(french) == [] and repair_text(french).text == french
 
 
 def test_the_seed_002_organisation_name_is_recovered_everywhere(sample_results):
@@ -44,12 +126,35 @@ def test_the_seed_002_organisation_name_is_recovered_everywhere(sample_results):
     assert result.text.count("口海關") >= 8
 
 
-def test_a_garble_nothing_confirms_becomes_one_missing_mark_not_a_guess():
-    text = CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
-    edits, flags = find_mojibake_edits(text)
-    (edit,) = edits
-    assert edit.action is Action.MARK_MISSING and edit.after == MISSING
-    assert edit.evidence["run"] == "ㄒ唬┲笇枷"  # the garbled text stays in the note
+@pytest.mark.parametrize(
+    "line",
+    [
+        "各縣(區)人民政府，北京(Beijing)，《办法(试行)》。",
+        "What? Is it OK? Yes.",
+        "编号为A-12^3的设备。",
+    ],
+)
+def test_the_model_scored_repair_leaves_clean_lines_alone(line):
+    text = CONTEXT + line + "\n"
+    assert find_edits(text) == []
+
+
+def test_whole_texts_in_the_wrong_codec_are_reread_and_latin_text_is_not():
+    text = "关于加强知识产权保护的通知\n各区县人民政府，市政府有关部门：\n现将有关事项通知如下。\n"
+    garbled = text.encode("gbk").decode("latin-1")
+    assert applied(garbled, find_whole_text_edits(garbled)) == text
+    result = repair_text(text.encode("gbk").decode("latin-1"))
+    assert result.text == text and {n.action for n in result.notes} == {Action.REPAIR_MOJIBAKE}
+    assert find_whole_text_edits(text) == []
+    french = "Le gouvernement a publié une déclaration.\nLa réforme économique à Genève.\nÉté 2024, première étape.\n"
+    assert find_whole_text_edits(french) == [] and repair_text(french).text == french
+
+
+def test_the_seed_002_organisation_name_is_recovered_everywhere(sample_results):
+    name = next(name for name in sample_results if name.startswith("002"))
+    result = sample_results[name]
+    assert "??诤jP" not in result.text
+    assert result.text.count("口海關") >= 8
 
 
 @pytest.mark.parametrize(

@@ -42,18 +42,28 @@ def _boundary(command):
     return click.option("--debug", is_flag=True, help="Show the traceback of an error.")(wrapper)
 
 
-def _config(encoding: str | None, script: str = "keep"):
+def _config(encoding: str | None, script: str = "keep", punct: str = "document"):
     from .config import DecodeConfig, OutputConfig, RepairConfig
 
-    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script))
+    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script, punct=punct))
 
 
-def _repair(input_path: str, encoding: str | None, script: str = "keep"):
+def _repair(input_path: str, encoding: str | None, script: str = "keep", punct: str = "document"):
     from . import repair_bytes
     from .files import read_input
 
     data = read_input(input_path)
-    return repair_bytes(data, _config(encoding, script), source=None if input_path == "-" else input_path)
+    return repair_bytes(data, _config(encoding, script, punct), source=None if input_path == "-" else input_path)
+
+
+def punct_option(command):
+    return click.option(
+        "--punct",
+        type=click.Choice(["document", "keep", "full", "half"]),
+        default="document",
+        show_default=True,
+        help="Width of Chinese punctuation: each mark as the document mostly writes it, unchanged, or all full/half width.",
+    )(command)
 
 
 
@@ -85,9 +95,10 @@ def main() -> None:
     show_default=True,
     help="Keep the input's script, or convert the output (OpenCC) after every repair.",
 )
+@punct_option
 @click.option("--report", "report_path", metavar="FILE", help="Also write a self-contained HTML report of the changes here.")
 @_boundary
-def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str, report_path: str | None) -> None:
+def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str, punct: str, report_path: str | None) -> None:
     """Repair one document. INPUT is a file or '-' for stdin (the default)."""
     from .render.notes import notes_to_jsonl, result_to_json
 
@@ -95,7 +106,7 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
         raise click.UsageError("--notes - writes notes to stdout, so the text needs -o FILE")
     if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
         raise click.UsageError("-o names the input file; write the repair somewhere else")
-    result = _repair(input_path, encoding, script)
+    result = _repair(input_path, encoding, script, punct)
     emit_text(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
         emit_text(notes_to_jsonl(result.notes), notes_path)

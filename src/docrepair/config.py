@@ -56,6 +56,9 @@ class DedupConfig:
 class OutputConfig:
     #: "keep" (the input's script), "simplified" or "traditional" (OpenCC conversion, last).
     script: str = "keep"
+    #: Punctuation width: "document" (each mark in the width the document mostly uses), "keep",
+    #: "full" or "half" (in Chinese text only; see docrepair.stages.punct).
+    punct: str = "document"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class RepairConfig:
             raise ConfigError("dedup.jaccard_threshold must be in (0, 1]")
         if self.output.script not in ("keep", "simplified", "traditional"):
             raise ConfigError("output.script must be keep, simplified or traditional")
+        if self.output.punct not in ("document", "keep", "full", "half"):
+            raise ConfigError("output.punct must be document, keep, full or half")
         if dedup.scheme not in ("affine32",):
             raise ConfigError("dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)")
 

@@ -40,6 +40,7 @@ class Action(enum.Enum):
     JOIN_LINES = ("join_lines", ReplayRule.EDIT, "a line break the scrape put inside a title or a sentence removed")
     REPAIR_CITATION = ("repair_citation", ReplayRule.EDIT, "a damaged document number (year and serial run together) repaired")
     RESTORE_MARKER = ("restore_marker", ReplayRule.EDIT, "a clause marker destroyed by garbled bytes restored from the numbering around it")
+    NORMALIZE_PUNCT = ("normalize_punct", ReplayRule.EDIT, "a mark written in the width of the document's convention (or of --punct)")
     CONVERT_SCRIPT = ("convert_script", ReplayRule.EDIT, "characters converted to the other script on request (--script)")
     MOVE = ("move", ReplayRule.MOVE, "a clause block moved to the place its numbering gives it")
     GAP = ("gap", ReplayRule.NONE, "a number missing from a clause series reported; nothing is invented for it")

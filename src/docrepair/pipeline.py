@@ -9,7 +9,7 @@ from typing import Any
 from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, Action, RepairResult, Unit
-from .stages import boilerplate, cleanup, decode, dedup, layout, merge, mojibake, order, script, segment
+from .stages import boilerplate, byteshift, cleanup, decode, dedup, layout, merge, mojibake, order, punct, script, segment
 
 
 def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = None, source: str | None = None) -> RepairResult:
@@ -24,13 +24,12 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
         ledger.flag(decode.STAGE, Action.FLAG, run.start, run.end, reason, {"encoding": run.encoding, "bytes": run.raw_hex})
     ledger.apply(cleanup.STAGE, cleanup.find_invisible_edits(ledger.text))
     # Bytes first: every later stage (pinyin, width, script) would destroy the byte evidence.
+    ledger.apply(mojibake.STAGE, mojibake.find_whole_text_edits(ledger.text))
     ledger.apply(mojibake.STAGE, mojibake.find_utf8_as_gbk_edits(ledger.text))
-    repairs, garbled = mojibake.find_mojibake_edits(ledger.text)
-    for start, end, reason, evidence in garbled:
-        ledger.flag(mojibake.STAGE, Action.FLAG, start, end, reason, evidence)
-    ledger.apply(mojibake.STAGE, repairs)
+    ledger.apply(mojibake.STAGE, byteshift.find_edits(ledger.text))
     ledger.apply(mojibake.STAGE, mojibake.find_reading_evidence_edits(ledger.text))
     ledger.apply(cleanup.STAGE, cleanup.find_cleanup_edits(ledger.text))
+    ledger.apply(punct.STAGE, punct.find_punct_edits(ledger.text, punct.PunctConfig(mode=config.output.punct)))
     ledger.apply(segment.STAGE, segment.find_line_splits(ledger.text, config.segment, newline))
     units = current_units(ledger, config)
     table = boilerplate.find_metadata(ledger.text, units)

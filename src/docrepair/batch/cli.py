@@ -63,8 +63,9 @@ _CROSS_DOC_HELP = (
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True, help="Keep each input's script, or convert the outputs (OpenCC).")
+@click.option("--punct", type=click.Choice(["document", "keep", "full", "half"]), default="document", show_default=True, help="Width of Chinese punctuation in each output: as that document mostly writes it, unchanged, or all full/half width.")
 @_boundary
-def batch(sources, outdir, output_format, resume, cross_doc, script, **options) -> None:
+def batch(sources, outdir, output_format, resume, cross_doc, script, punct, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
     stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -76,7 +77,7 @@ def batch(sources, outdir, output_format, resume, cross_doc, script, **options) 
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
-    _run(sources, outdir, output_format, resume, cross_doc, script, options)
+    _run(sources, outdir, output_format, resume, cross_doc, script, punct, options)
 
 
 @click.command()
@@ -90,7 +91,7 @@ def dedup(sources, output, no_repair, **options) -> None:
     from .crossdoc import CrossDocIndex, clusters_jsonl
     from .runner import BatchOptions, Task
 
-    task = Task(_config(options["encoding"], "keep"), _crossdoc_config(), repair=not no_repair)
+    task = Task(_config(options["encoding"], "keep", "document"), _crossdoc_config(), repair=not no_repair)
     index = CrossDocIndex(task.sign)
     run_options = BatchOptions(None, "none", resume=False, quiet=options["quiet"], task=task, total=_total(sources, options))
     summary = _execute(sources, run_options, options, lambda doc_id, _relpath, signature: index.add(doc_id, signature))
@@ -102,13 +103,13 @@ def dedup(sources, output, no_repair, **options) -> None:
         sys.exit(1)
 
 
-def _run(sources, outdir, output_format, resume, cross_doc, script, options) -> None:
+def _run(sources, outdir, output_format, resume, cross_doc, script, punct, options) -> None:
     from .runner import BatchOptions, Task, outdir_lock
 
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
-        task = Task(_config(options["encoding"], script), _crossdoc_config() if cross_doc != "off" else None)
+        task = Task(_config(options["encoding"], script, punct), _crossdoc_config() if cross_doc != "off" else None)
         run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options))
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)
@@ -168,10 +169,10 @@ def _finish_cross_doc(root: Path, mode: str, index, relpaths: dict[str, str], ta
             click.echo(message, err=True)
 
 
-def _config(encoding: str | None, script: str):
+def _config(encoding: str | None, script: str, punct: str):
     from ..config import DecodeConfig, OutputConfig, RepairConfig
 
-    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script))
+    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script, punct=punct))
 
 
 def _crossdoc_config():

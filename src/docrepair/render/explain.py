@@ -157,6 +157,7 @@ _SUMMARY_WORDS: dict[Action, tuple[str, str]] = {
     Action.MARK_MISSING: ("marked {} unreadable run □", "marked {} unreadable runs □"),
     Action.STRIP_PINYIN: ("removed {} glued reading", "removed {} glued readings"),
     Action.DROP_STRAY_PUNCT: ("removed {} stray comma", "removed {} stray commas"),
+    Action.NORMALIZE_PUNCT: ("set {} mark to the document's width", "set {} marks to the document's width"),
     Action.DROP_INVISIBLE: ("removed {} invisible run", "removed {} invisible runs"),
     Action.SPLIT_LINE: ("inserted {} line break", "inserted {} line breaks"),
     Action.DROP_CHROME: ("removed {} chrome line", "removed {} chrome lines"),

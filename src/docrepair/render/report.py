@@ -39,6 +39,7 @@ _COLOURS = {
     "mark_missing": "#ffb27f",
     "strip_pinyin": "#fff0a0",
     "drop_stray_punct": "#e9cfb6",
+    "normalize_punct": "#efe2d0",
     "drop_invisible": "#e6e6e6",
     "split_line": "#cde0ff",
     "drop_chrome": "#d9d9d9",

@@ -461,8 +461,9 @@ def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
 
 
 #: A line opening with a clause marker the garble destroyed: □ where the numeral was, in or
-#: beside the brackets (□（□）, □）, （□）).
-_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^□+(?=[^（(□])")
+#: beside the brackets (□（□）, □）, （□）), or only its closing bracket left (）加強, when the
+#: decoder dropped the bytes of （六 without a trace).
+_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^[）)](?=[^\s）)])|^□+(?=[^（(□])")
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -512,14 +513,22 @@ def _has_bracket(damaged: str) -> bool:
 
 def _restored(previous: int, damaged: list[tuple[Unit, re.Match[str]]], brackets: tuple[str, str], where: str) -> list[Edit]:
     opening, closing = brackets
-    return [
-        Edit(
-            line.span.start,
-            line.span.start + (match.end() if _has_bracket(match.group()) else 0),
-            f"{opening}{chinese_numeral(previous + offset)}{closing}",
-            Action.RESTORE_MARKER,
-            f"a section marker destroyed by garbled bytes restored as {previous + offset}: the only number free {where}",
-            {"number": previous + offset, "after": previous},
+    edits = []
+    for offset, (line, match) in enumerate(damaged, start=1):
+        numeral = chinese_numeral(previous + offset)
+        replaced = match.group() if _has_bracket(match.group()) else ""
+        # Each □ stands for at least one lost character: those the numeral and its closing
+        # bracket cannot account for were text after the marker, and stay □ (（□□□□ → （十四）□).
+        inside = re.split(r"[（(]", replaced, maxsplit=1)[-1]  # □ before the bracket were before the marker
+        surplus = inside.count("□") - len(numeral) - (0 if any(mark in replaced for mark in "）)") else 1)
+        edits.append(
+            Edit(
+                line.span.start,
+                line.span.start + len(replaced),
+                f"{opening}{numeral}{closing}" + "□" * max(0, surplus),
+                Action.RESTORE_MARKER,
+                f"a section marker destroyed by garbled bytes restored as {previous + offset}: the only number free {where}",
+                {"number": previous + offset, "after": previous, "missing_after_marker": max(0, surplus)},
+            )
         )
-        for offset, (line, match) in enumerate(damaged, start=1)
-    ]
+    return edits

@@ -1,0 +1,622 @@
+"""Byte-shifted GBK: runs whose GBK bytes were read one byte out of step are read again from
+their bytes, and the character language model chooses the reading.
+
+A mirror that drops a byte before decoding GBK turns every later pair into the wrong character
+until an invalid pair (shown as `?`) puts the reading back in step: （一）指導思想 comes out as
+?。ㄒ唬┲笇枷?, and full-width letters of the garble are often folded to ASCII afterwards
+(海口海關 → ??诤jP). Runs start at the signals of docrepair.stages.mojibake (bopomofo, box
+drawing, kana… or `?` beside Han) and are widened over the characters around them that the
+model cannot place.
+
+Each run's characters are turned back into the bytes they may stand for (a `?` one or two lost
+bytes or a folded ？, an ASCII letter itself or its full-width form), and a beam search reads
+those bytes again, pairing them where they decode and giving a byte up as half of a lost
+character where they do not. The shipped character model (docrepair.charlm) together with the
+document's own pairs scores every reading; the run as it stands is one of them, so a run is only
+replaced when the best reading is far more probable (`min_gain_nats`). What is read out of step
+is kept only where a pair of it is attested (in the model's words or the document); a lost
+character is named from its one surviving byte only with a clear margin and an attested pair,
+and a reading glued after the run (zhí) restricts it to characters with that reading. Every
+other lost character is □ (U+25A1), its surviving byte in the note.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..charlm import CharModel, load_charlm
+from ..model import Action, Edit
+from ..readings import readings_of
+from .mojibake import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs
+
+#: A byte lost to `?` or U+FFFD: its value is unknown.
+_LOST_BYTE = -1
+_HAN_RANGE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+#: Characters a correct reading of official text never holds (as SUSPICIOUS, plus private use,
+#: Latin-1 letters and GBK's rare symbol rows): a reading holding one is penalised.
+_IMPLAUSIBLE = re.compile(rf"[{SUSPICIOUS}\ue000-\uf8ff\u00c0-\u024f\u2150-\u218f\u2460-\u24ff\u3220-\u324f\u2160-\u217f\ufe30-\ufe4f]")
+#: A reading glued after a character: (fā).
+_READING_AFTER = re.compile(r"[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+_LINE_STOP = re.compile(r"[\r\n]")
+
+
+@dataclass(frozen=True)
+class ShiftConfig:
+    #: How much better (natural-log probability) the chosen reading must be than the text as
+    #: it stands before a run is replaced: e**8 ≈ 3,000 times more probable.
+    min_gain_nats: float = 8.0
+    #: A character half of whose bytes are lost is named only when its best candidate beats the
+    #: second by this margin (e**5 ≈ 150 times) and forms a pair the model or document attests.
+    min_candidate_margin_nats: float = 5.0
+    #: Longest stretch (characters) a run is widened over on each side of its signals.
+    max_widen_chars: int = 60
+    #: Hypotheses kept per decoder state while reading a run's bytes.
+    beam_width: int = 12
+
+
+#: Costs of the reading (natural-log units), measured on the seeds and on shifted clean lines
+#: (tests/test_mojibake.py): a lost character costs about what an unseen pair of common
+#: characters costs, so a reading gives bytes up only where what it reads instead is worse.
+_COST_LOST = -11.0
+_COST_UNSEEN_PAIR = -2.0
+_COST_ASCII = -4.0
+#: A lone ASCII letter after a Han character or a lost one (侵權c): official text writes Latin
+#: only in words and codes, so a letter that starts none there is likelier a GBK trail byte.
+_COST_LONE_LETTER = -9.0
+_COST_QUESTION = -10.0  # a `?` read as itself between Han characters
+_COST_IMPLAUSIBLE = -12.0
+_COST_UNKNOWN_CHAR = -6.0  # a character neither the model nor the document knows
+_COST_MARK = -4.0
+_COST_GUESS = -4.0  # what naming a character from one byte costs beyond its model score  # a common mark of Chinese punctuation
+#: Marks of official text; the model (words only) says nothing about them.
+_COMMON_MARKS = frozenset("，。、；：？！（）《》“”‘’〔〕【】—…·　")
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One character of a reading: `char` when both bytes are known, else a lost character
+    with whatever of its bytes survive (`lead` or `trail`, None when unknown)."""
+
+    char: str | None
+    lead: int | None = None
+    trail: int | None = None
+    native: bool = False
+    #: For a lost character, the model's best candidate: context for the next character only.
+    guess: str | None = None
+    #: Named from one surviving byte (not read from two).
+    named: bool = False
+
+
+@lru_cache(maxsize=1)
+def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
+    """Characters by one known byte: ("lead", 0x8c) → every GBK character whose lead byte is
+    0x8c, likewise ("trail", b). Private-use and unassigned pairs are left out."""
+    table: dict[tuple[str, int], list[str]] = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                ch = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            if "\ue000" <= ch <= "\uf8ff":
+                continue
+            table.setdefault(("lead", lead), []).append(ch)
+            table.setdefault(("trail", trail), []).append(ch)
+    return {key: tuple(chars) for key, chars in table.items()}
+
+
+def _decode_pair(lead: int, trail: int) -> str | None:
+    try:
+        ch = bytes((lead, trail)).decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return ch
+
+
+def _shift_byte_options(ch: str) -> list[tuple[int, ...]]:
+    """What bytes a character of a run may stand for: itself; a `?` also one or two lost bytes
+    or a folded full-width ？; an ASCII letter or digit also its full-width form."""
+    if ch == "?":
+        return [(0x3F,), (_LOST_BYTE,), (_LOST_BYTE, _LOST_BYTE), (0xA3, 0xBF)]
+    if ch == "\ufffd":
+        return [(_LOST_BYTE,), (_LOST_BYTE, _LOST_BYTE)]
+    if ch.isascii():
+        if ch.isalnum():
+            return [(ord(ch),), tuple(chr(ord(ch) + 0xFEE0).encode("gbk"))]
+        return [(ord(ch),)]
+    try:
+        data = ch.encode("gbk")
+    except UnicodeEncodeError:
+        return []
+    return [tuple(data)]
+
+
+class _Reader:
+    """Scores tokens of a reading against the model and the document."""
+
+    def __init__(self, model: CharModel) -> None:
+        self.model = model
+        self._lost_cache: dict = {}
+
+    def lost(self, previous: str | None, lead: int | None, trail: int | None) -> tuple[float, str | None]:
+        """Cost of a lost character and its likeliest candidate given the character before it:
+        a surviving byte that, with the context, makes a likely character costs less."""
+        if (lead is None) == (trail is None):
+            return _COST_LOST, None
+        key = (previous, lead, trail)
+        found = self._lost_cache.get(key)
+        if found is None:
+            role, byte = ("lead", lead) if lead is not None else ("trail", trail)
+            found = (_COST_LOST, None)
+            if previous is not None and _HAN_RANGE.match(previous):
+                model = self.model
+                best = max(
+                    ((model.pair_logp(previous, ch), ch) for ch in _gbk_table().get((role, byte), ()) if model.is_attested(previous, ch)),
+                    default=None,
+                )
+                if best is not None and best[0] + _COST_GUESS > _COST_LOST:
+                    found = (best[0] + _COST_GUESS, best[1])
+            self._lost_cache[key] = found
+        return found
+
+    def char_cost(self, previous: str | None, ch: str) -> float:
+        model = self.model
+        if ch.isascii():
+            if ch == "?":
+                return _COST_QUESTION
+            if ch.isalpha() and (previous is None or not previous.isascii()):
+                return _COST_LONE_LETTER
+            return _COST_ASCII
+        if ch in "？！":
+            return _COST_QUESTION  # rare in official text, and what a folded ? came from
+        if ch in _COMMON_MARKS:
+            # The model knows words, not punctuation: a mark costs a constant, less where the
+            # document has the same pair.
+            return _COST_MARK / 2 if previous is not None and previous + ch in model.document_pairs else _COST_MARK
+        if previous is None or not _HAN_RANGE.match(previous):
+            cost = model.unigram_logp(ch)
+        else:
+            # The model holds pairs inside words; a pair across two words is unseen there, so
+            # an unseen pair costs at most the character's own probability and a little more.
+            cost = max(model.pair_logp(previous, ch), model.unigram_logp(ch) + _COST_UNSEEN_PAIR)
+        if _IMPLAUSIBLE.match(ch):
+            cost += _COST_IMPLAUSIBLE
+        elif not model.is_known(ch) and _HAN_RANGE.match(ch):
+            cost += _COST_UNKNOWN_CHAR
+        return cost
+
+
+def _read_run(run: str, before: str | None, after: str | None, reader: _Reader, beam_width: int):
+    """The best reading of a run's bytes: a beam search over every byte option of every
+    character, decoding GBK pairs where bytes pair, giving a byte up as half of a lost character
+    where they do not. Returns (score, tokens); the reading of the run as it stands is one of
+    the paths, so the result is never worse than it. A token is `native` when it is a character
+    of the run read from its own bytes (the run as it stands there)."""
+    # A hypothesis: (score, tokens, pending); pending is None when the reading is in step, else
+    # (lead byte or _LOST_BYTE, index of the run character it came from, read as that character).
+    hypotheses: list[tuple[float, tuple, tuple | None]] = [(0.0, (), None)]
+
+    def last_char(tokens: tuple) -> str | None:
+        return (tokens[-1].char or tokens[-1].guess) if tokens else before
+
+    def lost(score, tokens, lead, trail):
+        cost, guess = reader.lost(last_char(tokens), lead, trail)
+        return (score + cost, tokens + (_Token(None, lead=lead, trail=trail, guess=guess),), None)
+
+    def feed(hyps, byte, source, native):
+        out = []
+        for score, tokens, pending in hyps:
+            previous = last_char(tokens)
+            if pending is None:
+                if byte == _LOST_BYTE:
+                    out.append((score, tokens, (byte, source, False)))
+                    out.append((score + _COST_LOST, tokens + (_Token(None),), None))
+                elif byte < 0x80:
+                    out.append((score + reader.char_cost(previous, chr(byte)), tokens + (_Token(chr(byte), native=native),), None))
+                else:
+                    out.append((score, tokens, (byte, source, native)))
+                    # The byte alone: a lead whose trail is lost, or a trail whose lead is.
+                    out.append(lost(score, tokens, byte, None))
+                    if byte >= 0x40:
+                        out.append(lost(score, tokens, None, byte))
+                continue
+            lead, lead_source, lead_native = pending
+            if lead == _LOST_BYTE or byte == _LOST_BYTE:
+                trail = None if byte == _LOST_BYTE else byte
+                if trail is None or trail >= 0x40:
+                    out.append(lost(score, tokens, None if lead == _LOST_BYTE else lead, trail))
+                continue
+            ch = _decode_pair(lead, byte)
+            if ch is not None:
+                token = _Token(ch, native=native and lead_native and lead_source == source)
+                out.append((score + reader.char_cost(previous, ch), tokens + (token,), None))
+        return out
+
+    for source, ch in enumerate(run):
+        options = _shift_byte_options(ch)
+        if not options:
+            # Not in GBK: it can only stand as itself, with the reading in step.
+            hypotheses = [
+                (score + reader.char_cost(last_char(tokens), ch), tokens + (_Token(ch, native=True),), None)
+                for score, tokens, pending in hypotheses
+                if pending is None
+            ]
+        else:
+            expanded = []
+            for number, option in enumerate(options):
+                hyps = hypotheses
+                for position, byte in enumerate(option):
+                    hyps = feed(hyps, byte, source, number == 0 and (position == 0 or len(option) == 2))
+                expanded.extend(hyps)
+            hypotheses = expanded
+        hypotheses = _prune(hypotheses, beam_width)
+        if not hypotheses:
+            return None
+    finished = []
+    for score, tokens, pending in hypotheses:
+        if pending is not None:
+            lead = pending[0]
+            score, tokens, _ = lost(score, tokens, None if lead == _LOST_BYTE else lead, None)
+        if after is not None and tokens:
+            score += reader.char_cost(tokens[-1].char or tokens[-1].guess, after)
+        finished.append((score, tokens))
+    return max(finished, key=lambda item: item[0])
+
+
+def _prune(hypotheses, beam_width):
+    """Keep the best few hypotheses per decoder state (pending byte and last character)."""
+    groups: dict = {}
+    for hyp in hypotheses:
+        tokens = hyp[1]
+        pending = hyp[2]
+        key = (pending[0] if pending else None, (tokens[-1].char or tokens[-1].guess) if tokens else None)
+        groups.setdefault(key, []).append(hyp)
+    kept = []
+    for key in groups:
+        best = max(groups[key], key=lambda h: h[0])
+        kept.append(best)
+    kept.sort(key=lambda h: -h[0])
+    return kept[: beam_width * 4]
+
+
+def _as_is_score(run: str, before: str | None, after: str | None, reader: _Reader) -> float:
+    score, previous = 0.0, before
+    for ch in run:
+        score += reader.char_cost(previous, ch)
+        previous = ch
+    if after is not None:
+        score += reader.char_cost(run[-1], after)
+    return score
+
+
+def _name_lost(tokens: list[_Token], before: str | None, after: str | None, reader: _Reader, margin_nats: float, reading: str | None):
+    """Name lost characters one of whose bytes survives. Each stretch of such characters is
+    decoded jointly (Viterbi over the characters each surviving byte allows, as lead or trail
+    byte, scored by the model with the characters around the stretch); a character is named
+    only when its best candidate beats every other by `margin_nats` and forms a pair the model
+    or the document attests with a neighbour. A reading glued after the run restricts its last
+    character to the characters with that reading. Returns a list parallel to tokens:
+    (char, evidence) or None."""
+    model = reader.model
+    named: list = [None] * len(tokens)
+    index = 0
+    while index < len(tokens):
+        if not _is_nameable(tokens[index]):
+            index += 1
+            continue
+        stop = index
+        while stop < len(tokens) and _is_nameable(tokens[stop]):
+            stop += 1
+        left = tokens[index - 1].char if index > 0 else before
+        right = tokens[stop].char if stop < len(tokens) else after
+        left = left if left is not None and _HAN_RANGE.match(left) else None
+        right = right if right is not None and _HAN_RANGE.match(right) else None
+        sets = []
+        for position in range(index, stop):
+            candidates = _candidates_for(tokens[position])
+            if reading and position == len(tokens) - 1:
+                candidates = [ch for ch in candidates if reading in readings_of(ch)]
+            sets.append(candidates)
+        if all(sets) and (left or right or stop - index > 1):
+            for offset, found in enumerate(_viterbi_names(sets, left, right, model)):
+                if found is None:
+                    continue
+                ch, margin, attested = found
+                single = bool(reading) and index + offset == len(tokens) - 1 and len(sets[offset]) == 1
+                if not attested or (margin < margin_nats and not single):
+                    continue
+                token = tokens[index + offset]
+                role, byte = ("lead", token.lead) if token.lead is not None else ("trail", token.trail)
+                evidence = {
+                    "known_byte": f"{byte:02x}",
+                    "candidates": len(sets[offset]),
+                    "margin_nats": None if margin == math.inf else round(margin, 2),
+                    "attested_pairs": attested,
+                    "document_uses": model.document_chars.get(ch, 0),
+                }
+                if reading and index + offset == len(tokens) - 1:
+                    evidence["pinyin"] = reading
+                named[index + offset] = (ch, evidence)
+        index = stop
+    return named
+
+
+def _is_nameable(token: _Token) -> bool:
+    return token.char is None and (token.lead is None) != (token.trail is None)
+
+
+def _candidates_for(token: _Token) -> list[str]:
+    """Han characters with the surviving byte in the place the reading gives it (lead or
+    trail). Taking either place would name more characters, and measured on the seeds it named
+    wrong ones (人民日落實 for 人民政府落實): the reading's own alignment is the evidence."""
+    role, byte = ("lead", token.lead) if token.lead is not None else ("trail", token.trail)
+    return [ch for ch in _gbk_table().get((role, byte), ()) if _HAN_RANGE.match(ch)]
+
+
+def _viterbi_names(sets: list[list[str]], left: str | None, right: str | None, model: CharModel):
+    """Best joint choice over candidate sets; per position (char, margin, attested pairs)."""
+    def pair(a: str | None, b: str) -> float:
+        # A character the document itself uses is likelier here (its place names, 海 of 海南).
+        used = math.log1p(model.document_chars.get(b, 0))
+        return used + (model.unigram_logp(b) if a is None else model.pair_logp(a, b))
+
+    size = len(sets)
+    forward: list[dict[str, float]] = []
+    for position, candidates in enumerate(sets):
+        if position == 0:
+            forward.append({ch: pair(left, ch) for ch in candidates})
+        else:
+            previous = forward[-1]
+            forward.append({ch: max(score + pair(p, ch) for p, score in previous.items()) for ch in candidates})
+    backward: list[dict[str, float]] = [dict() for _ in range(size)]
+    for position in range(size - 1, -1, -1):
+        for ch in sets[position]:
+            if position == size - 1:
+                backward[position][ch] = 0.0 if right is None else model.pair_logp(ch, right)
+            else:
+                backward[position][ch] = max(pair(ch, n) + score for n, score in backward[position + 1].items())
+    results = []
+    chosen: list[str] = []
+    for position in range(size):
+        through = sorted(((forward[position][ch] + backward[position][ch], ch) for ch in sets[position]), key=lambda item: (-item[0], item[1]))
+        best_score, best = through[0]
+        margin = best_score - through[1][0] if len(through) > 1 else math.inf
+        chosen.append(best)
+        results.append([best, margin])
+    out = []
+    for position, (ch, margin) in enumerate(results):
+        neighbours = [chosen[position - 1] if position > 0 else left, chosen[position + 1] if position + 1 < size else right]
+        attested = []
+        if neighbours[0] is not None and model.is_attested(neighbours[0], ch):
+            attested.append(neighbours[0] + ch)
+        if neighbours[1] is not None and model.is_attested(ch, neighbours[1]):
+            attested.append(ch + neighbours[1])
+        out.append((ch, margin, attested))
+    return out
+
+
+def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tuple[int, int]]:
+    """The lead's signal clusters (see find_runs), widened over the characters around them
+    that the model cannot place: a run of misread pairs ends where two attested pairs in a row
+    show the reading back in step."""
+    runs = find_runs(text)
+    widened: list[tuple[int, int]] = []
+    for start, end in runs:
+        line_start = max(text.rfind("\n", 0, start) + 1, widened[-1][1] if widened else 0)
+        newline = _LINE_STOP.search(text, end)
+        line_end = newline.start() if newline else len(text)
+        end = _widen_right(text, end, min(line_end, end + max_widen), model)
+        start = _widen_left(text, start, max(line_start, start - max_widen), model)
+        if widened and start <= widened[-1][1]:
+            widened[-1] = (widened[-1][0], max(end, widened[-1][1]))
+        else:
+            widened.append((start, end))
+    return widened
+
+
+def _is_settled(text: str, position: int, model: CharModel) -> bool:
+    """Two attested pairs in a row (or the start of a glued reading) at position: the text
+    there reads in step."""
+    if _READING_AFTER.match(text, position):
+        return True
+    window = text[position : position + 3]
+    if len(window) < 3 or not all(_HAN_RANGE.match(ch) or ch in "，。、；：" for ch in window):
+        return False
+    return all(model.is_attested(a, b) or (a in "，。、；：" or b in "，。、；：") and model.is_known(a if b in "，。、；：" else b) for a, b in zip(window, window[1:]))
+
+
+#: ASCII marks that are also GBK trail bytes (0x40-0x7E): a character whose lead byte was read
+#: out of step leaves its trail standing as one of them (牽頭 → 款^).
+_ASCII_TRAIL_MARKS = frozenset("?@[\\]^_`{|}~")
+
+
+def _widen_right(text: str, end: int, limit: int, model: CharModel) -> int:
+    while end < limit and not _is_settled(text, end, model):
+        ch = text[end]
+        if ch.isascii() and GLUED_READING_TAIL.match(text, end):
+            break  # zhí) is a reading glued after the run, not part of it
+        if ch.isspace() or (ch.isascii() and not ch.isalnum() and ch not in _ASCII_TRAIL_MARKS):
+            break
+        end += 1
+    return end
+
+
+def _widen_left(text: str, start: int, limit: int, model: CharModel) -> int:
+    while start > limit:
+        ch = text[start - 1]
+        if ch.isspace() or (ch.isascii() and not ch.isalnum() and ch != "?"):
+            break
+        if start - 3 >= limit and _is_settled(text, start - 3, model):
+            break
+        if start - 3 < limit:
+            break
+        start -= 1
+    return start
+
+
+#: A garbled run of GBK bytes holds some character from the CJK blocks (or kana, bopomofo,
+#: box drawing, full-width forms): what two GBK bytes decode to.
+_CJK_IN_RUN = re.compile("[\u2500-\u257f\u2e80-\u9fff\uf900-\ufaff\ufe30-\uffef]")
+
+
+def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
+    """Repairs of runs whose GBK bytes were read out of step, scored by the character model and
+    the document: one edit per run, REPAIR_MOJIBAKE when anything was read back (lost
+    characters □ inside it), MARK_MISSING when nothing was."""
+    config = config or ShiftConfig()
+    if not ANY_SIGNAL_CHAR.search(text):
+        return []  # the common case: one scan, no model loaded
+    base = load_charlm()
+    runs = _find_suspect_runs(text, base, config.max_widen_chars)
+    if not runs:
+        return []
+    model = base.with_document(clean_text(text, runs))
+    reader = _Reader(model)
+    # Does the document indent its paragraphs with U+3000? A lost indentation is then written
+    # back; otherwise it is dropped (with its note), as the document's other lines have none.
+    lines = [line for line in clean_text(text, runs).splitlines() if line.strip()]
+    indented = sum(1 for line in lines if line.startswith("\u3000")) * 2 > len(lines)
+    edits = []
+    for start, end in runs:
+        if not _CJK_IN_RUN.search(text, start, end):
+            continue  # Latin letters alone (é, à of a French name) are no GBK garble
+        edit = _repair_run(text, start, end, reader, config, indented)
+        if edit is not None:
+            edits.append(edit)
+    return edits
+
+
+def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool) -> Edit | None:
+    run = text[start:end]
+    before = text[start - 1] if start > 0 else None
+    after = text[end] if end < len(text) else None
+    found = _read_run(run, before, after, reader, config.beam_width)
+    if found is None:
+        return None
+    score, tokens = found
+    as_is = _as_is_score(run, before, after, reader)
+    gain = score - as_is
+    tokens = list(tokens)
+    if gain < config.min_gain_nats or any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
+        return None
+    # A reading glued after the run, (zhí) or zhí) when the garble took the "(": it says what
+    # the run's last character sounds like.
+    glued = _READING_AFTER.match(text, end) or GLUED_READING_TAIL.match(text, end)
+    reading = glued.group().strip("(（)）") if glued else None
+    named = _name_lost(tokens, before, after, reader, config.min_candidate_margin_nats, reading)
+    tokens = [token if name is None else _Token(name[0], native=True, named=True) for token, name in zip(tokens, named)]
+    tokens = _confirm(tokens, before, after, reader.model)
+    named = [name if token.char is not None else None for token, name in zip(tokens, named)]
+    if start == 0 or text[start - 1] == "\n":
+        named[0] = named[0] or _indentation(tokens[0], indented)
+    out, lost, restored = [], [], []
+    for index, (token, name) in enumerate(zip(tokens, named)):
+        if name is not None:
+            restored.append({"at": len(out), "char": name[0], **name[1]})
+            out.append(name[0])
+        elif token.char is not None:
+            out.append(token.char)
+        else:
+            lost.append({"at": len(out), "lead": None if token.lead is None else f"{token.lead:02x}", "trail": None if token.trail is None else f"{token.trail:02x}"})
+            out.append(MISSING)
+    after_text = "".join(out)
+    if after_text == run:
+        return None
+    if glued and glued.group()[0] not in "(（" and out and _HAN_RANGE.match(out[-1]) and reading in readings_of(out[-1]):
+        # zhí) after 執: the reading is the one its mirror glued after every character, its "("
+        # lost in the garble. It confirms the character and goes with the run.
+        end = glued.end()
+    evidence = {
+        "encoding": "gbk",
+        "glued_reading": reading if end > start + len(run) else None,
+        "bytes": " ".join("??" if b == _LOST_BYTE else f"{b:02x}" for ch in run for b in (_shift_byte_options(ch) or [()])[0]),
+        "model_gain_nats": round(gain, 2),
+        "missing": lost,
+        "named_from_one_byte": restored,
+    }
+    recovered = sum(1 for token in tokens if token.char is not None and _HAN_RANGE.match(token.char))
+    if recovered == 0 and not restored:
+        return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
+                    f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}", evidence)
+    reason = f"GBK bytes read out of step, re-read from the bytes ({recovered} character(s))"
+    if restored:
+        reason += f"; {len(restored)} named from one surviving byte by the character model (margin and attested pairs in the evidence)"
+    if lost:
+        reason += f"; {len(lost)} lost marked {MISSING}"
+    return Edit(start, end, after_text, Action.REPAIR_MOJIBAKE, reason, evidence)
+
+
+def _indentation(token: _Token, indented: bool):
+    """A line whose first byte was lost and whose first surviving byte is A1: the trail of A1A1,
+    the ideographic space that indents paragraphs in GBK text (the line goes on in step with
+    what the rest of the run reads). Written back when the document indents its lines, else
+    dropped like the indentation the site removed from the others."""
+    if token.char is None and token.lead is None and token.trail == 0xA1:
+        why = "line-start indentation: U+3000 is A1 A1 in GBK"
+        if not indented:
+            why += "; dropped, as the document's other lines are not indented"
+        return ("\u3000" if indented else "", {"known_byte": "a1", "candidates": 1, "why": why})
+    return None
+
+
+_NUMERALS_ALL = frozenset("一二三四五六七八九十百零〇")
+
+
+def _confirm(tokens: list[_Token], before: str | None, after: str | None, model: CharModel) -> list[_Token]:
+    """A Han character read out of step is kept when it forms a pair the model or the document
+    attests with a neighbour (海關), or stands just before such a pair in the same alignment with
+    nothing lost between it and the run's start (口 of □口海關: the bytes that make 海關 make 口),
+    or is a numeral between brackets (a clause marker). Bytes silently dropped by the site's
+    decoder (pairs it could not map) can misalign a reading anywhere, so being in a stretch
+    with a good pair is not enough (人民珍實 for 人民政府落實). Everything else out of step may be
+    a misread that happens to be a character: it becomes a lost character (its bytes stay in
+    the evidence). Characters read as they stood are kept."""
+    kept = list(tokens)
+    index = 0
+    while index < len(tokens):
+        if tokens[index].char is None:
+            index += 1
+            continue
+        stop = index
+        while stop < len(tokens) and tokens[stop].char is not None:
+            stop += 1
+        chars = [t.char for t in tokens[index:stop]]
+        pairs = [i for i in range(len(chars) - 1) if _HAN_RANGE.match(chars[i]) and _HAN_RANGE.match(chars[i + 1]) and model.is_attested(chars[i], chars[i + 1])]
+        inner = any(t.char is not None for t in tokens[:index])
+        for offset, ch in enumerate(chars):
+            token = tokens[index + offset]
+            if not _HAN_RANGE.match(ch):
+                continue
+            # A character read as it stood is text unless it sits against a lost character or
+            # one read out of step: there it is as likely the misread pair across the loss
+            # (模 of ?。ㄊ模娀, 枷 after 指導).
+            position = index + offset
+            beside_loss = any(
+                0 <= near < len(tokens) and (tokens[near].char is None or not tokens[near].native or tokens[near].named)
+                for near in (position - 1, position + 1)
+            )
+            if token.native and not token.named and not beside_loss:
+                continue
+            left = chars[offset - 1] if offset > 0 else (before if index == 0 else None)
+            right = chars[offset + 1] if offset + 1 < len(chars) else (after if stop == len(tokens) else None)
+            own = (left is not None and _HAN_RANGE.match(left) and model.is_attested(left, ch)) or (
+                right is not None and _HAN_RANGE.match(right) and model.is_attested(ch, right)
+            )
+            # Only the character just before the confirming pair, with nothing lost between it
+            # and the start of the run, and not a clause marker's slot (（施 for （十）).
+            by_stretch = bool(pairs) and not inner and offset + 1 == pairs[0] and left not in ("（", "(")
+            marker = ch in _NUMERALS_ALL and (left in ("（", "(") or right in ("）", ")"))
+            if token.named:
+                continue  # named only with an attested pair already
+            if token.native:
+                by_stretch = False  # beside a loss, only its own pair vouches for it
+            if not (own or by_stretch or marker):
+                data = ch.encode("gbk")
+                kept[index + offset] = _Token(None, lead=data[0], trail=data[1])
+        index = stop
+    return kept
