@@ -34,6 +34,8 @@ class CharModel:
     #: Pair counts from the document (only set on a `with_document` copy).
     document_pairs: dict[str, int] = field(default_factory=dict)
     document_chars: dict[str, int] = field(default_factory=dict)
+    #: Derived tables a stage keeps with the model (never part of its scores).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def count(self, ch: str) -> int:
         return self.unigrams.get(ch, 0)
@@ -82,7 +84,7 @@ class CharModel:
                 continue
             pair = first + second
             pairs[pair] = pairs.get(pair, 0) + 1
-        return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars)
+        return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
 
 
 @lru_cache(maxsize=1)

@@ -318,7 +318,7 @@ def _name_lost(tokens: list[_Token], before: str | None, after: str | None, read
         right = right if right is not None and _HAN_RANGE.match(right) else None
         sets = []
         for position in range(index, stop):
-            candidates = _candidates_for(tokens[position])
+            candidates = _candidates_for(tokens[position], model)
             if reading and position == len(tokens) - 1:
                 candidates = [ch for ch in candidates if reading in readings_of(ch)]
             sets.append(candidates)
@@ -350,12 +350,31 @@ def _is_nameable(token: _Token) -> bool:
     return token.char is None and (token.lead is None) != (token.trail is None)
 
 
-def _candidates_for(token: _Token) -> list[str]:
+def _candidates_for(token: _Token, model: CharModel) -> list[str]:
     """Han characters with the surviving byte in the place the reading gives it (lead or
     trail). Taking either place would name more characters, and measured on the seeds it named
-    wrong ones (人民日落實 for 人民政府落實): the reading's own alignment is the evidence."""
+    wrong ones (人民日落實 for 人民政府落實): the reading's own alignment is the evidence.
+    Of the ~190 characters a byte allows, the `_MAX_CANDIDATES` commonest and every character
+    the document uses are scored: the joint choice costs the square of their number per step,
+    and a rarer character could not win the margin a name needs anyway."""
     role, byte = ("lead", token.lead) if token.lead is not None else ("trail", token.trail)
-    return [ch for ch in _gbk_table().get((role, byte), ()) if _HAN_RANGE.match(ch)]
+    return _common_candidates(role, byte, model)[0] + [
+        ch for ch in _common_candidates(role, byte, model)[1] if ch in model.document_chars
+    ]
+
+
+#: Candidates per lost character scored in the joint choice, besides the document's own.
+_MAX_CANDIDATES = 48
+
+
+def _common_candidates(role: str, byte: int, model: CharModel) -> tuple[list[str], list[str]]:
+    """(the commonest candidates, the rest) for a surviving byte, cached per model."""
+    cache = model.cache.setdefault("candidates", {})
+    found = cache.get((role, byte))
+    if found is None:
+        han = sorted((ch for ch in _gbk_table().get((role, byte), ()) if _HAN_RANGE.match(ch)), key=lambda ch: (-model.count(ch), ch))
+        found = cache[(role, byte)] = (han[:_MAX_CANDIDATES], han[_MAX_CANDIDATES:])
+    return found
 
 
 def _viterbi_names(sets: list[list[str]], left: str | None, right: str | None, model: CharModel):
@@ -471,6 +490,8 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     config = config or ShiftConfig()
     if not ANY_SIGNAL_CHAR.search(text):
         return []  # the common case: one scan, no model loaded
+    if not find_runs(text):
+        return []  # no signal: the model is not even loaded
     base = load_charlm()
     runs = _find_suspect_runs(text, base, config.max_widen_chars)
     if not runs:
