@@ -3,12 +3,19 @@ the no-loss check holds."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
 from click.testing import CliRunner
 
 from docrepair import repair_bytes, repair_text
 from docrepair.cli import main
-from docrepair.errors import DocrepairError
+from docrepair.errors import DocrepairError, InputError
+from docrepair.files import STABLE_READ_ATTEMPTS, read_input, read_stable
 from docrepair.ledger import find_lost_offsets, replay
 from docrepair.model import Action
 
@@ -96,6 +103,91 @@ def test_numbers_past_999_and_deeply_nested_markers_pass_through():
     result = repair_text(text)
     _assert_sound(text, result)
     assert "1005．第1005项。" in result.text
+
+
+
+def _append(path, line: bytes = CLAUSE.encode()) -> None:
+    with open(path, "ab") as stream:
+        stream.write(line)
+
+
+def test_a_file_that_keeps_changing_while_read_is_refused_after_the_retries(tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(GOOD.encode())
+    attempts = []
+
+    def grow(attempt):  # the crawler appends between the read and the second fstat, every time
+        attempts.append(attempt)
+        _append(path)
+
+    with pytest.raises(InputError, match=r"^input changed while being read: .*growing\.txt"):
+        read_stable(path, after_read=grow)
+    assert attempts == list(range(STABLE_READ_ATTEMPTS))
+    assert path.stat().st_size == len(GOOD.encode()) + STABLE_READ_ATTEMPTS * len(CLAUSE.encode())
+
+
+def test_a_file_that_changes_once_is_read_again_whole(tmp_path):
+    path = tmp_path / "settling.txt"
+    path.write_bytes(GOOD.encode())
+    attempts = []
+
+    def grow_once(attempt):
+        attempts.append(attempt)
+        if attempt == 0:
+            _append(path)
+
+    assert read_stable(path, after_read=grow_once) == (GOOD + CLAUSE).encode()
+    assert attempts == [0, 1]
+
+
+def test_a_file_rewritten_to_the_same_size_while_read_is_read_again(tmp_path):
+    path = tmp_path / "rewritten.txt"
+    path.write_bytes(GOOD.encode())
+    before = path.stat().st_mtime_ns
+
+    def rewrite(attempt):
+        if attempt == 0:
+            path.write_bytes(GOOD.encode()[::-1])  # same length, other bytes
+            os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))  # coarse clocks
+
+    assert read_stable(path, after_read=rewrite) == GOOD.encode()[::-1]
+
+
+def test_a_pipe_has_no_size_and_is_read_to_its_end(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(GOOD.encode() * 1000))
+    writer.start()
+    try:
+        assert read_input(fifo) == GOOD.encode() * 1000
+    finally:
+        writer.join(timeout=10)
+
+
+def test_fix_on_a_file_being_appended_to_gives_output_or_one_error_line(tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes((GOOD + CLAUSE * 200).encode())
+    stop = threading.Event()
+
+    def keep_appending():  # small appends, as fast as they go: the read sees the file change, or not
+        with open(path, "ab", buffering=0) as stream:
+            while not stop.is_set() and stream.tell() < 8 * 2**20:
+                stream.write("好。\n".encode())
+
+    appender = threading.Thread(target=keep_appending)
+    appender.start()
+    try:
+        completed = subprocess.run([sys.executable, "-m", "docrepair", "fix", str(path)], capture_output=True, timeout=120)
+    finally:
+        stop.set()
+        appender.join()
+    stderr = completed.stderr.decode("utf-8")
+    assert "Traceback" not in stderr
+    if completed.returncode == 0:
+        assert "关于加强知识产权保护工作的通知" in completed.stdout.decode("utf-8")
+    else:
+        assert completed.returncode == 1 and len(stderr.splitlines()) == 1
+        assert stderr.startswith("Error: input changed while being read: ")
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
