@@ -59,6 +59,34 @@ def test_bad_inputs_are_listed_and_the_run_goes_on(folder, tmp_path):
     assert not (tmp_path / "escape.txt").exists()
 
 
+
+def test_a_file_that_keeps_changing_is_a_failure_and_the_others_are_written(folder, tmp_path, monkeypatch):
+    from docrepair.batch import sources
+    from docrepair.files import read_stable
+
+    growing = folder / "sub" / "growing.txt"
+    growing.write_bytes(SEED_004.read_bytes())
+
+    def append(attempt):
+        with growing.open("ab") as stream:
+            stream.write("（一）又一行。\n".encode())
+
+    def read_while_a_crawler_appends(path, **options):  # the real read; the file really grows between its fstats
+        if path == growing:
+            options["after_read"] = append
+        return read_stable(path, **options)
+
+    monkeypatch.setattr(sources, "read_stable", read_while_a_crawler_appends)
+    out = tmp_path / "out"
+    result = run(str(folder), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 1
+    (failure,) = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failure["id"] == "sub/growing.txt" and failure["source"] == str(growing)
+    assert failure["error"] == f"input changed while being read: {growing}; try again once it is fully written"
+    assert (out / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_001).text
+    assert (out / "sub" / "b.txt").exists() and not (out / "sub" / "growing.txt").exists()
+
+
 def test_a_corrupt_zip_member_is_a_failure(tmp_path):
     archive = tmp_path / "pack.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:

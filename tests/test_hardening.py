@@ -3,12 +3,21 @@ the no-loss check holds."""
 
 from __future__ import annotations
 
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
 import pytest
 from click.testing import CliRunner
 
 from docrepair import repair_bytes, repair_text
 from docrepair.cli import main
-from docrepair.errors import DocrepairError
+from docrepair.errors import DocrepairError, InputError
+from docrepair.files import STABLE_READ_ATTEMPTS, read_input, read_stable
 from docrepair.ledger import find_lost_offsets, replay
 from docrepair.model import Action
 
@@ -96,6 +105,166 @@ def test_numbers_past_999_and_deeply_nested_markers_pass_through():
     result = repair_text(text)
     _assert_sound(text, result)
     assert "1005．第1005项。" in result.text
+
+
+
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_WORDS = "加强组织领导明确责任分工切实做好监督检查完善制度建设推进依法行政提高服务水平落实安全生产保障资金投入健全工作机制深化改革创新统筹协调发展"
+#: The GB/T 9704 levels 一、 （一） 1． （1） ① as written, and the ASCII variants scrapes carry.
+_LEVELS = {
+    "full width": (lambda n: f"{_CN[n - 1]}、", lambda n: f"（{_CN[n - 1]}）", lambda n: f"{n}．", lambda n: f"（{n}）", lambda n: _CIRCLED[n - 1]),
+    "ascii dots": (lambda n: f"{_CN[n - 1]}.", lambda n: f"({_CN[n - 1]})", lambda n: f"{n}.", lambda n: f"({n})", lambda n: _CIRCLED[n - 1]),
+    "ascii commas": (lambda n: f"{_CN[n - 1]}、", lambda n: f"({_CN[n - 1]})", lambda n: f"{n}、", lambda n: f"({n})", lambda n: _CIRCLED[n - 1]),
+}
+
+
+def _marker_tree(levels, fanout: int, rng: random.Random) -> str:
+    """Every level nested in the one above, `fanout` children each, with unlike sentences
+    (so that no line is a near copy of another)."""
+    lines: list[str] = []
+
+    def walk(depth: int) -> None:
+        for number in range(1, fanout + 1):
+            lines.append(levels[depth](number) + "".join(rng.choice(_WORDS) for _ in range(14)) + "。\n")
+            if depth + 1 < len(levels):
+                walk(depth + 1)
+
+    walk(0)
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("levels", list(_LEVELS.values()), ids=list(_LEVELS))
+def test_every_marker_level_nested_five_deep_is_left_alone(levels):
+    text = GOOD + _marker_tree(levels, 4, random.Random(9))  # 1364 clauses
+    result = repair_text(text)
+    assert result.text == text and result.notes == ()
+    assert Counter(unit.level for unit in result.units if unit.marker) == {1: 4, 2: 16, 3: 64, 4: 256, 5: 1024}
+    _assert_sound(text, result)
+
+
+_NEST = "（（（（（一）））））"
+_PATHOLOGICAL_NESTING = {
+    "one line of 10k nests": GOOD + _NEST * 10_000 + "\n",
+    "10k lines of one nest": GOOD + (_NEST + "\n") * 10_000,
+    "10k nests with text": GOOD + "".join(f"{_NEST}第{n}项内容。\n" for n in range(10_000)),
+    "ascii nests": GOOD + "(((((1)))))" * 10_000 + "\n",
+    "mixed-width nests": GOOD + "（(（(（一)）)）)）" * 10_000 + "\n",
+    "50k opens then 50k closes": GOOD + "（" * 50_000 + "一" + "）" * 50_000 + "\n",
+    "brackets 0 to 49 deep": GOOD + "".join(f"{'（' * (n % 50)}（1）{'）' * (n % 50)}第{n}项。\n" for n in range(10_000)),
+    "every level glued on one line": GOOD + "".join(f"一、（一）1．（1）①第{n}项。" for n in range(1000)) + "\n",
+    "every ascii level glued on one line": GOOD + "".join(f"一.(一)1.(1)①第{n}项。" for n in range(1000)) + "\n",
+}
+
+
+@pytest.mark.parametrize("text", list(_PATHOLOGICAL_NESTING.values()), ids=list(_PATHOLOGICAL_NESTING))
+def test_pathologically_nested_markers_complete_and_lose_nothing(text):
+    started = time.perf_counter()
+    result = repair_text(text)
+    assert time.perf_counter() - started < 60  # a guard against a hang; each case takes under 2 s
+    _assert_sound(text, result)
+    for note in result.notes:  # a removed line names a kept copy that is in the output
+        if note.action is Action.DROP_DUPLICATE:
+            kept_start, kept_end = note.evidence["kept_input_span"]
+            assert note.before.strip() and text[kept_start:kept_end] in result.text
+
+
+def test_ten_thousand_nests_on_one_line_are_kept_whole_and_as_lines_are_kept_once():
+    one_line = repair_text(_PATHOLOGICAL_NESTING["one line of 10k nests"]).text
+    assert one_line.count(_NEST) == 10_000
+    lines = repair_text(_PATHOLOGICAL_NESTING["10k lines of one nest"])
+    assert lines.text == GOOD + _NEST + "\n"
+    assert [note.before for note in lines.notes] == [_NEST + "\n"] * 9_999
+
+
+def test_every_level_glued_on_one_line_is_split_at_each_marker():
+    result = repair_text(_PATHOLOGICAL_NESTING["every level glued on one line"])
+    assert result.text == GOOD + "".join(f"一、\n（一）\n1．\n（1）\n①第{n}项。\n" for n in range(1000))
+
+
+def _append(path, line: bytes = CLAUSE.encode()) -> None:
+    with open(path, "ab") as stream:
+        stream.write(line)
+
+
+def test_a_file_that_keeps_changing_while_read_is_refused_after_the_retries(tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(GOOD.encode())
+    attempts = []
+
+    def grow(attempt):  # the crawler appends between the read and the second fstat, every time
+        attempts.append(attempt)
+        _append(path)
+
+    with pytest.raises(InputError, match=r"^input changed while being read: .*growing\.txt"):
+        read_stable(path, after_read=grow)
+    assert attempts == list(range(STABLE_READ_ATTEMPTS))
+    assert path.stat().st_size == len(GOOD.encode()) + STABLE_READ_ATTEMPTS * len(CLAUSE.encode())
+
+
+def test_a_file_that_changes_once_is_read_again_whole(tmp_path):
+    path = tmp_path / "settling.txt"
+    path.write_bytes(GOOD.encode())
+    attempts = []
+
+    def grow_once(attempt):
+        attempts.append(attempt)
+        if attempt == 0:
+            _append(path)
+
+    assert read_stable(path, after_read=grow_once) == (GOOD + CLAUSE).encode()
+    assert attempts == [0, 1]
+
+
+def test_a_file_rewritten_to_the_same_size_while_read_is_read_again(tmp_path):
+    path = tmp_path / "rewritten.txt"
+    path.write_bytes(GOOD.encode())
+    before = path.stat().st_mtime_ns
+
+    def rewrite(attempt):
+        if attempt == 0:
+            path.write_bytes(GOOD.encode()[::-1])  # same length, other bytes
+            os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))  # coarse clocks
+
+    assert read_stable(path, after_read=rewrite) == GOOD.encode()[::-1]
+
+
+def test_a_pipe_has_no_size_and_is_read_to_its_end(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(GOOD.encode() * 1000))
+    writer.start()
+    try:
+        assert read_input(fifo) == GOOD.encode() * 1000
+    finally:
+        writer.join(timeout=10)
+
+
+def test_fix_on_a_file_being_appended_to_gives_output_or_one_error_line(tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes((GOOD + CLAUSE * 200).encode())
+    stop = threading.Event()
+
+    def keep_appending():  # small appends, as fast as they go: the read sees the file change, or not
+        with open(path, "ab", buffering=0) as stream:
+            while not stop.is_set() and stream.tell() < 8 * 2**20:
+                stream.write("好。\n".encode())
+
+    appender = threading.Thread(target=keep_appending)
+    appender.start()
+    try:
+        completed = subprocess.run([sys.executable, "-m", "docrepair", "fix", str(path)], capture_output=True, timeout=120)
+    finally:
+        stop.set()
+        appender.join()
+    stderr = completed.stderr.decode("utf-8")
+    assert "Traceback" not in stderr
+    if completed.returncode == 0:
+        assert "关于加强知识产权保护工作的通知" in completed.stdout.decode("utf-8")
+    else:
+        assert completed.returncode == 1 and len(stderr.splitlines()) == 1
+        assert stderr.startswith("Error: input changed while being read: ")
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
+from ..errors import InputError
+from ..files import read_stable
+
 #: One document larger than this is refused (a scraped page is kilobytes).
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 #: A compressed member expanding more than this many times is a bomb (text compresses ~5-10x).
@@ -76,7 +79,7 @@ def _iter_source(source: str, options: SourceOptions) -> Iterator[Document | Fai
             with opener(path, "rb") as stream:
                 yield from _iter_jsonl(stream, source, options)
         elif path.is_file():
-            yield Document(path.name, path.name, path.read_bytes())
+            yield _read_file(path.name, path)
         else:
             yield Failure(source, source, "no such file or directory")
     except (OSError, zipfile.BadZipFile, zlib.error, tarfile.TarError, EOFError) as error:
@@ -94,10 +97,16 @@ def _iter_directory(root: Path, options: SourceOptions) -> Iterator[Document | F
         relpath = path.relative_to(root).as_posix()
         if not _selected(relpath, options):
             continue
-        try:
-            yield Document(relpath, relpath, path.read_bytes())
-        except OSError as error:
-            yield Failure(relpath, str(path), f"cannot read: {error.strerror}")
+        yield _read_file(relpath, path)
+
+
+def _read_file(relpath: str, path: Path) -> Document | Failure:
+    """A plain file as a document, read only while it holds still (see read_stable); a file that
+    cannot be read or keeps changing is a failure and the batch goes on."""
+    try:
+        return Document(relpath, relpath, read_stable(path))
+    except InputError as error:
+        return Failure(relpath, str(path), str(error))
 
 
 def safe_relpath(name: str) -> str | None:
