@@ -82,8 +82,8 @@ def test_a_two_megabyte_single_line_completes():
     assert result.text == text
 
 
-def test_twenty_thousand_copies_of_one_clause_become_one():
-    text = GOOD + CLAUSE * 20_000
+def test_a_hundred_thousand_copies_of_one_clause_become_one():
+    text = GOOD + CLAUSE * 100_000  # 11 MB; about 8 s on the CI machine kind, linear in the copies
     result = repair_text(text)
     assert result.text.count(CLAUSE) == 1
     _assert_sound(text, result)
