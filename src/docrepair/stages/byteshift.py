@@ -70,7 +70,7 @@ _COST_QUESTION = -10.0  # a `?` read as itself between Han characters
 _COST_IMPLAUSIBLE = -12.0
 _COST_UNKNOWN_CHAR = -6.0  # a character neither the model nor the document knows
 _COST_MARK = -4.0
-_COST_GUESS = -4.0  # what naming a character from one byte costs beyond its model score  # a common mark of Chinese punctuation
+_COST_GUESS = -4.0  # what naming a character from one byte costs beyond its model score
 #: Marks of official text; the model (words only) says nothing about them.
 _COMMON_MARKS = frozenset("，。、；：？！（）《》“”‘’〔〕【】—…·　")
 
@@ -89,33 +89,47 @@ class _Token:
     #: Named from one surviving byte (not read from two).
     named: bool = False
 
+    @property
+    def context(self) -> str | None:
+        """What the next character is scored after: the character, or a lost one's guess."""
+        return self.char or self.guess
+
+    @property
+    def surviving(self) -> tuple[str, int | None]:
+        """The byte a lost character kept and its place: ("lead", 0xbf) or ("trail", 0xda)."""
+        return ("lead", self.lead) if self.lead is not None else ("trail", self.trail)
+
+
+@lru_cache(maxsize=1)
+def _gbk_pairs() -> dict[tuple[int, int], str]:
+    """Every two-byte GBK pair that decodes, with its character."""
+    pairs = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                pairs[(lead, trail)] = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+    return pairs
+
 
 @lru_cache(maxsize=1)
 def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
     """Characters by one known byte: ("lead", 0x8c) → every GBK character whose lead byte is
     0x8c, likewise ("trail", b). Private-use and unassigned pairs are left out."""
     table: dict[tuple[str, int], list[str]] = {}
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            if trail == 0x7F:
-                continue
-            try:
-                ch = bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
-                continue
-            if "\ue000" <= ch <= "\uf8ff":
-                continue
-            table.setdefault(("lead", lead), []).append(ch)
-            table.setdefault(("trail", trail), []).append(ch)
+    for (lead, trail), ch in _gbk_pairs().items():
+        if "\ue000" <= ch <= "\uf8ff":
+            continue
+        table.setdefault(("lead", lead), []).append(ch)
+        table.setdefault(("trail", trail), []).append(ch)
     return {key: tuple(chars) for key, chars in table.items()}
 
 
 def _decode_pair(lead: int, trail: int) -> str | None:
-    try:
-        ch = bytes((lead, trail)).decode("gbk")
-    except UnicodeDecodeError:
-        return None
-    return ch
+    return _gbk_pairs().get((lead, trail))
 
 
 def _shift_byte_options(ch: str) -> list[tuple[int, ...]]:
@@ -202,7 +216,7 @@ def _read_run(run: str, before: str | None, after: str | None, reader: _Reader, 
     hypotheses: list[tuple[float, tuple, tuple | None]] = [(0.0, (), None)]
 
     def last_char(tokens: tuple) -> str | None:
-        return (tokens[-1].char or tokens[-1].guess) if tokens else before
+        return tokens[-1].context if tokens else before
 
     def lost(score, tokens, lead, trail):
         cost, guess = reader.lost(last_char(tokens), lead, trail)
@@ -263,24 +277,21 @@ def _read_run(run: str, before: str | None, after: str | None, reader: _Reader, 
             lead = pending[0]
             score, tokens, _ = lost(score, tokens, None if lead == _LOST_BYTE else lead, None)
         if after is not None and tokens:
-            score += reader.char_cost(tokens[-1].char or tokens[-1].guess, after)
+            score += reader.char_cost(tokens[-1].context, after)
         finished.append((score, tokens))
     return max(finished, key=lambda item: item[0])
 
 
 def _prune(hypotheses, beam_width):
-    """Keep the best few hypotheses per decoder state (pending byte and last character)."""
-    groups: dict = {}
+    """The best hypothesis of each decoder state (pending byte and last character; the first of
+    equals), then the best `beam_width * 4` of those."""
+    best: dict = {}
     for hyp in hypotheses:
-        tokens = hyp[1]
-        pending = hyp[2]
-        key = (pending[0] if pending else None, (tokens[-1].char or tokens[-1].guess) if tokens else None)
-        groups.setdefault(key, []).append(hyp)
-    kept = []
-    for key in groups:
-        best = max(groups[key], key=lambda h: h[0])
-        kept.append(best)
-    kept.sort(key=lambda h: -h[0])
+        score, tokens, pending = hyp
+        key = (pending[0] if pending else None, tokens[-1].context if tokens else None)
+        if key not in best or score > best[key][0]:
+            best[key] = hyp
+    kept = sorted(best.values(), key=lambda h: -h[0])
     return kept[: beam_width * 4]
 
 
@@ -323,15 +334,11 @@ def _name_lost(tokens: list[_Token], before: str | None, after: str | None, read
                 candidates = [ch for ch in candidates if reading in readings_of(ch)]
             sets.append(candidates)
         if all(sets) and (left or right or stop - index > 1):
-            for offset, found in enumerate(_viterbi_names(sets, left, right, model)):
-                if found is None:
-                    continue
-                ch, margin, attested = found
+            for offset, (ch, margin, attested) in enumerate(_viterbi_names(sets, left, right, model)):
                 single = bool(reading) and index + offset == len(tokens) - 1 and len(sets[offset]) == 1
                 if not attested or (margin < margin_nats and not single):
                     continue
-                token = tokens[index + offset]
-                role, byte = ("lead", token.lead) if token.lead is not None else ("trail", token.trail)
+                _, byte = tokens[index + offset].surviving
                 evidence = {
                     "known_byte": f"{byte:02x}",
                     "candidates": len(sets[offset]),
@@ -357,10 +364,8 @@ def _candidates_for(token: _Token, model: CharModel) -> list[str]:
     Of the ~190 characters a byte allows, the `_MAX_CANDIDATES` commonest and every character
     the document uses are scored: the joint choice costs the square of their number per step,
     and a rarer character could not win the margin a name needs anyway."""
-    role, byte = ("lead", token.lead) if token.lead is not None else ("trail", token.trail)
-    return _common_candidates(role, byte, model)[0] + [
-        ch for ch in _common_candidates(role, byte, model)[1] if ch in model.document_chars
-    ]
+    common, rest = _common_candidates(*token.surviving, model)
+    return common + [ch for ch in rest if ch in model.document_chars]
 
 
 #: Candidates per lost character scored in the joint choice, besides the document's own.
@@ -444,9 +449,16 @@ def _is_settled(text: str, position: int, model: CharModel) -> bool:
     if _READING_AFTER.match(text, position):
         return True
     window = text[position : position + 3]
-    if len(window) < 3 or not all(_HAN_RANGE.match(ch) or ch in "，。、；：" for ch in window):
+    if len(window) < 3 or not all(_HAN_RANGE.match(ch) or ch in _SENTENCE_MARKS for ch in window):
         return False
-    return all(model.is_attested(a, b) or (a in "，。、；：" or b in "，。、；：") and model.is_known(a if b in "，。、；：" else b) for a, b in zip(window, window[1:]))
+    return all(
+        model.is_attested(a, b) or (a in _SENTENCE_MARKS or b in _SENTENCE_MARKS) and model.is_known(a if b in _SENTENCE_MARKS else b)
+        for a, b in zip(window, window[1:])
+    )
+
+
+#: Marks inside a sentence of Chinese text: beside a known character they read in step.
+_SENTENCE_MARKS = frozenset("，。、；：")
 
 
 #: ASCII marks that are also GBK trail bytes (0x40-0x7E): a character whose lead byte was read
@@ -470,9 +482,7 @@ def _widen_left(text: str, start: int, limit: int, model: CharModel) -> int:
         ch = text[start - 1]
         if ch.isspace() or (ch.isascii() and not ch.isalnum() and ch != "?"):
             break
-        if start - 3 >= limit and _is_settled(text, start - 3, model):
-            break
-        if start - 3 < limit:
+        if start - 3 < limit or _is_settled(text, start - 3, model):
             break
         start -= 1
     return start
