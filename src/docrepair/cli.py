@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import DocrepairError
+from .config import PUNCT_MODES
 from .files import emit_text
 
 
@@ -56,18 +57,6 @@ def _repair(input_path: str, encoding: str | None, script: str = "keep", punct: 
     return repair_bytes(data, _config(encoding, script, punct), source=None if input_path == "-" else input_path)
 
 
-def punct_option(command):
-    return click.option(
-        "--punct",
-        type=click.Choice(["document", "keep", "full", "half"]),
-        default="document",
-        show_default=True,
-        help="Width of Chinese punctuation: each mark as the document mostly writes it, unchanged, or all full/half width.",
-    )(command)
-
-
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docrepair")
 def main() -> None:
@@ -95,7 +84,13 @@ def main() -> None:
     show_default=True,
     help="Keep the input's script, or convert the output (OpenCC) after every repair.",
 )
-@punct_option
+@click.option(
+    "--punct",
+    type=click.Choice(PUNCT_MODES),
+    default="document",
+    show_default=True,
+    help="Width of Chinese punctuation: each mark as the document mostly writes it, unchanged, or all full/half width.",
+)
 @click.option("--report", "report_path", metavar="FILE", help="Also write a self-contained HTML report of the changes here.")
 @_boundary
 def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, encoding: str | None, script: str, punct: str, report_path: str | None) -> None:

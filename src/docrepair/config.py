@@ -52,6 +52,10 @@ class DedupConfig:
     min_block_chars: int = 30
 
 
+#: Widths `--punct` may ask for (docrepair.stages.punct).
+PUNCT_MODES = ("document", "keep", "full", "half")
+
+
 @dataclass(frozen=True)
 class OutputConfig:
     #: "keep" (the input's script), "simplified" or "traditional" (OpenCC conversion, last).
@@ -78,7 +82,7 @@ class RepairConfig:
             raise ConfigError("dedup.jaccard_threshold must be in (0, 1]")
         if self.output.script not in ("keep", "simplified", "traditional"):
             raise ConfigError("output.script must be keep, simplified or traditional")
-        if self.output.punct not in ("document", "keep", "full", "half"):
+        if self.output.punct not in PUNCT_MODES:
             raise ConfigError("output.punct must be document, keep, full or half")
         if dedup.scheme not in ("affine32",):
             raise ConfigError("dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)")

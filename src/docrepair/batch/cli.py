@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..config import PUNCT_MODES
 from ..files import emit_text
 
 
@@ -63,7 +64,7 @@ _CROSS_DOC_HELP = (
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True, help="Keep each input's script, or convert the outputs (OpenCC).")
-@click.option("--punct", type=click.Choice(["document", "keep", "full", "half"]), default="document", show_default=True, help="Width of Chinese punctuation in each output: as that document mostly writes it, unchanged, or all full/half width.")
+@click.option("--punct", type=click.Choice(PUNCT_MODES), default="document", show_default=True, help="Width of Chinese punctuation in each output: as that document mostly writes it, unchanged, or all full/half width.")
 @_boundary
 def batch(sources, outdir, output_format, resume, cross_doc, script, punct, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on

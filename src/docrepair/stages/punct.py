@@ -33,8 +33,6 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 #: A space or table rule beside a mark: "发布机构: 国务院", "| 文号: |" (a line break is no sign).
 _LABEL_SIDE = frozenset(" \t\u00a0|")
 
-MODES = ("document", "keep", "full", "half")
-
 
 @dataclass(frozen=True)
 class PunctConfig:
@@ -62,16 +60,15 @@ def _chinese_pairs(text: str) -> list[re.Match[str]]:
     return [found for found in _PAIR.finditer(text) if not _ASCII_WORD.search(found.group(1)) and _HAN.search(found.group(1))]
 
 
-def find_convention(text: str, config: PunctConfig) -> dict[str, str]:
+def _convention(singles: list[tuple[int, str]], pairs: list[re.Match[str]], config: PunctConfig) -> dict[str, str]:
     """Mark class → "full" or "half": the width each mark is to have. Classes without a clear
-    majority are absent (their marks stay as they are)."""
+    majority are absent (their marks stay as they are). A bracket pair counts once."""
     if config.mode in ("full", "half"):
         return {mark: config.mode for mark in set(_CLASS_OF.values())}
-    counts: dict[str, list[int]] = {}
-    for found in _SINGLE.finditer(text):
-        if _in_chinese(text, found.start()):
-            counts.setdefault(_CLASS_OF[found.group()], [0, 0])[found.group() in _HALF_OF] += 1
-    for found in _chinese_pairs(text):
+    counts: dict[str, list[int]] = {}  # class → [half-width uses, full-width uses]
+    for _, mark in singles:
+        counts.setdefault(_CLASS_OF[mark], [0, 0])[mark in _HALF_OF] += 1
+    for found in pairs:
         counts.setdefault("(", [0, 0])[found.group()[0] == "（"] += 1
     convention = {}
     for mark, (half, full) in counts.items():
@@ -86,7 +83,10 @@ def find_punct_edits(text: str, config: PunctConfig | None = None) -> list[Edit]
     config = config or PunctConfig()
     if config.mode == "keep":
         return []
-    convention = find_convention(text, config)
+    # The marks that stand in Chinese text, found once: they are both counted and converted.
+    singles = [(found.start(), found.group()) for found in _SINGLE.finditer(text) if _in_chinese(text, found.start())]
+    pairs = _chinese_pairs(text)
+    convention = _convention(singles, pairs, config)
     if not convention:
         return []
     why = "asked for with --punct" if config.mode in ("full", "half") else "the document's own convention"
@@ -100,10 +100,9 @@ def find_punct_edits(text: str, config: PunctConfig | None = None) -> list[Edit]
                 Edit(index, index + 1, target, Action.NORMALIZE_PUNCT, f"{mark} written {width}-width, {why}", {"width": width, "mode": config.mode})
             )
 
-    for found in _SINGLE.finditer(text):
-        if _in_chinese(text, found.start()):
-            convert(found.start(), found.group())
-    for found in _chinese_pairs(text):
+    for index, mark in singles:
+        convert(index, mark)
+    for found in pairs:
         convert(found.start(), found.group()[0])
         convert(found.end() - 1, found.group()[-1])
     return sorted(edits, key=lambda edit: edit.start)
