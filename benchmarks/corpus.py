@@ -1,28 +1,54 @@
 """Clean reference documents: the truth the damage generator starts from.
 
-They are cut from the seeds in samples/ by rule, never retyped: seed 001's first copy of its body
-(traditional script), seed 004's body without the site chrome (simplified script), and seed 002
-without the lines its byte shift garbled (traditional script). More documents go in
-benchmarks/corpus/*.txt (one clean document per file, UTF-8, each listed with its source in
-benchmarks/corpus/SOURCES.md) and are picked up as they are.
+Three groups:
+- `seed`: cut from the seeds in samples/ by rule, never retyped: seed 001's first copy of its body
+  (traditional script), seed 004's body without the site chrome (simplified script), and seed 002
+  without the lines its byte shift garbled (traditional script). Always present.
+- `corpus`: the team's clean official documents, one per file, read from `../shared/corpus/*.txt`
+  beside the checkout (or the folder named by DOCREPAIR_CORPUS, or `--corpus`). The project reads
+  them and never commits them; where the folder is absent, only the seed group is used, and the
+  benchmark says so.
+- `toc`: each corpus document with three or more chapters again, with the 目录 (table of contents)
+  that printed laws carry after the title: the chapter headings stand twice, legitimately. Built by
+  rule from the document's own chapter lines.
+
+Every reference falls in a fixed half, `tuning` or `held-out`, by a hash of its name (a `toc`
+variant goes with its document), so that rules are tuned on one half and judged on the other; the
+CI quality gate reads the held-out half.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pathlib
 import re
 from dataclasses import dataclass
 
+from .structure import line_series
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-EXTRA = pathlib.Path(__file__).resolve().parent / "corpus"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+_TRADITIONAL = re.compile(r"[國會發關於與為這個們說來時對經當]")
 
 
 @dataclass(frozen=True)
 class Reference:
     name: str
+    group: str  # "seed" | "corpus" | "toc"
     script: str  # "traditional" | "simplified"
+    half: str  # "tuning" | "held-out"
     text: str
+
+
+def half_of(name: str) -> str:
+    """The fixed half a document belongs to: the parity of the first byte of its name's SHA-256."""
+    return "tuning" if hashlib.sha256(name.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
+
+
+def corpus_dir(override: str | os.PathLike[str] | None = None) -> pathlib.Path:
+    return pathlib.Path(override or os.environ.get("DOCREPAIR_CORPUS") or DEFAULT_CORPUS)
 
 
 def _lines(name: str) -> list[str]:
@@ -57,14 +83,40 @@ def seed_002() -> str:
     return "\n".join(line for line in _lines("002") if not re.search(r"\?[\u4e00-\u9fff]|[\u4e00-\u9fff]\?", line)) + "\n"
 
 
-def load_references() -> list[Reference]:
-    references = [
-        Reference("001-tianjin", "traditional", seed_001()),
-        Reference("002-hainan", "traditional", seed_002()),
-        Reference("004-shijiazhuang", "simplified", seed_004()),
-    ]
-    for path in sorted(EXTRA.glob("*.txt")):
+def with_table_of_contents(text: str) -> str | None:
+    """The document with a 目录 of its chapter headings after its opening lines, or None when it
+    has fewer than three chapters. The chapter lines are copied as they stand."""
+    lines = text.splitlines()
+    chapters = [index for index, line in enumerate(lines) if (found := line_series(line)) and found[0] in ("编", "章", "节")]
+    if len([index for index in chapters if line_series(lines[index])[0] == "章"]) < 3:
+        return None
+    first = chapters[0]
+    toc_word = "目錄" if script_of(text) == "traditional" else "目录"
+    return "\n".join(lines[:first] + [toc_word] + [lines[index] for index in chapters] + lines[first:]) + "\n"
+
+
+def script_of(text: str) -> str:
+    return "traditional" if len(_TRADITIONAL.findall(text)) > 5 else "simplified"
+
+
+def load_corpus(directory: str | os.PathLike[str] | None = None) -> list[Reference]:
+    """The corpus group and its `toc` variants; empty when the folder is absent."""
+    folder = corpus_dir(directory)
+    references = []
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
         text = path.read_text(encoding="utf-8")
-        script = "traditional" if re.search(r"[國會發關於與為這個們說來時對們經當]", text) else "simplified"
-        references.append(Reference(path.stem, script, text))
+        references.append(Reference(path.stem, "corpus", script_of(text), half_of(path.stem), text))
+    for reference in list(references):
+        toc = with_table_of_contents(reference.text)
+        if toc is not None:
+            references.append(Reference(f"{reference.name}+toc", "toc", reference.script, reference.half, toc))
     return references
+
+
+def load_seed_references() -> list[Reference]:
+    cut = [("001-tianjin", seed_001()), ("002-hainan", seed_002()), ("004-shijiazhuang", seed_004())]
+    return [Reference(name, "seed", script_of(text), half_of(name), text) for name, text in cut]
+
+
+def load_references(directory: str | os.PathLike[str] | None = None) -> list[Reference]:
+    return load_seed_references() + load_corpus(directory)

@@ -12,7 +12,9 @@ import random
 import re
 from typing import Callable
 
-_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[．.])")
+from .structure import SERIES, clauses, line_series, sibling_groups
+
+_SERIES_RANK = {series: rank for series, rank, _ in SERIES}
 _FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
@@ -22,10 +24,6 @@ def _lines(text: str) -> list[str]:
 
 def _join(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
-
-
-def _body_start(lines: list[str]) -> int:
-    return next((i for i, line in enumerate(lines) if _MARKER.match(line)), 1)
 
 
 # -- duplication and order ---------------------------------------------------------------------
@@ -54,37 +52,62 @@ def title_repeat(text: str, rng: random.Random) -> str:
 
 
 def scramble(text: str, rng: random.Random) -> str:
-    """Numbered clauses shuffled (each heading kept right before the clause after it), some
-    repeated and some of the copies cut after their first sentence (seed 003)."""
+    """Numbered clauses shuffled among their siblings at one level of the structure, chosen at
+    random among the levels the document has: articles of a law, 一、 sections, （一） items under a
+    section, 1. points, （1） sub-points, 第 N 條 articles, items under one article. A clause moves with
+    its block (its unnumbered continuation lines and everything numbered under it), as copies of
+    clauses do on mirror sites (seed 003)."""
     lines = _lines(text)
-    start = _body_start(lines)
-    # A group: the headings before a clause, the clause, and the unnumbered paragraphs that
-    # continue it. Groups move whole, as copies of clauses do on mirror sites.
-    groups: list[list[str]] = [[]]
-    for line in lines[start:]:
-        if _MARKER.match(line) and any(_is_clause(member) for member in groups[-1]):
-            groups.append([])
-        groups[-1].append(line)
-    groups = [group for group in groups if group]
-    rng.shuffle(groups)
-    clauses = [line for group in groups for line in group if _is_clause(line)]
-    for _ in range(rng.randint(1, 4) if clauses else 0):
-        clause = rng.choice(clauses)
-        copy = clause if rng.random() < 0.5 else clause[: clause.index("。") + 1]
-        slots = [i for i in range(1, len(groups) + 1) if any(_is_clause(member) for member in groups[i - 1])]
-        groups.insert(rng.choice(slots) if slots else len(groups), [copy])
-    return _join(lines[:start] + [line for group in groups for line in group])
+    groups = sibling_groups(lines)
+    if not groups:
+        return _join(lines)
+    series = rng.choice(sorted({group[0].series for group in groups}, key=_SERIES_RANK.get))
+    candidates = [group for group in groups if group[0].series == series]
+    chosen = rng.sample(candidates, k=min(len(candidates), rng.randint(1, 3)))
+    # Replace from the last group up, so earlier indices stay valid.
+    for group in sorted(chosen, key=lambda group: group[0].line, reverse=True):
+        blocks = [lines[clause.line : clause.end] for clause in group]
+        order = list(range(len(blocks)))
+        while order == sorted(order):
+            rng.shuffle(order)
+        lines[group[0].line : group[-1].end] = [line for index in order for line in blocks[index]]
+    return _join(lines)
 
 
-def _is_clause(line: str) -> bool:
-    return bool(_MARKER.match(line)) and "。" in line and not re.match(r"^[一二三四五六七八九十]+、", line)
+def clause_repeat(text: str, rng: random.Random) -> str:
+    """Copies of numbered clauses at one level of the structure pasted among their siblings or
+    elsewhere: the whole clause line, or cut after its first sentence or at a random point (seed
+    003's truncated copies). Only the clause's own line is copied, as on the seed."""
+    lines = _lines(text)
+    found = [clause for clause in clauses(lines) if len(lines[clause.line]) > len(clause.marker) + 4]
+    if not found:
+        return _join(lines)
+    series = rng.choice(sorted({clause.series for clause in found}, key=_SERIES_RANK.get))
+    at_level = [clause for clause in found if clause.series == series]
+    insertions = []
+    for _ in range(rng.randint(1, 4)):
+        clause = rng.choice(at_level)
+        line = lines[clause.line]
+        cut = rng.random()
+        if cut < 0.4:
+            copy = line
+        elif cut < 0.8 and "。" in line[:-1]:
+            copy = line[: line.index("。") + 1]
+        else:
+            copy = line[: rng.randint(len(clause.marker) + 4, len(line))]
+        # Near its own clause (among its siblings) or anywhere after the opening lines.
+        position = rng.randint(clause.line, clause.end) if rng.random() < 0.5 else rng.randint(1, len(lines))
+        insertions.append((position, copy))
+    for position, copy in sorted(insertions, reverse=True):
+        lines.insert(position, copy)
+    return _join(lines)
 
 
 def glue_lines(text: str, rng: random.Random) -> str:
-    """Line breaks before clause markers lost: run-on text (seed 003)."""
+    """Line breaks before clause markers of any level lost: run-on text (seed 003)."""
     out = ""
     for index, line in enumerate(_lines(text)):
-        glue = index and out.endswith(("。", "：", "）")) and _MARKER.match(line) and rng.random() < 0.7
+        glue = index and out.endswith(("。", "：", "）", "；")) and line_series(line) and rng.random() < 0.7
         out += ("" if glue else ("\n" if index else "")) + line
     return out + "\n"
 
@@ -182,6 +205,7 @@ KINDS: dict[str, Callable[[str, random.Random], str]] = {
     "block_repeat": block_repeat,
     "title_repeat": title_repeat,
     "scramble": scramble,
+    "clause_repeat": clause_repeat,
     "glue_lines": glue_lines,
     "pinyin": pinyin,
     "stray_commas": stray_commas,
@@ -192,10 +216,10 @@ KINDS: dict[str, Callable[[str, random.Random], str]] = {
     "script_flip": script_flip,
 }
 #: The order damage is applied in when combined: structure first, bytes, then page layout.
-ORDER = ["scramble", "block_repeat", "body_repeat", "title_repeat", "glue_lines", "stray_commas", "pinyin", "gbk_shift", "utf8_as_gbk", "script_flip", "broken_title", "chrome"]
+ORDER = ["scramble", "clause_repeat", "block_repeat", "body_repeat", "title_repeat", "glue_lines", "stray_commas", "pinyin", "gbk_shift", "utf8_as_gbk", "script_flip", "broken_title", "chrome"]
 #: Combinations that occur together on real pages.
 COMBINATIONS = [
-    ("scramble", "title_repeat", "glue_lines"),
+    ("scramble", "clause_repeat", "title_repeat", "glue_lines"),
     ("body_repeat", "chrome"),
     ("pinyin", "stray_commas", "gbk_shift"),
     ("broken_title", "chrome", "title_repeat"),

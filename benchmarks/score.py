@@ -74,7 +74,7 @@ def score(output: str, truth: str) -> Score:
     truth_counts = Counter(truth_sentences)
     # More copies than the truth has: a sentence the document itself repeats is no duplicate.
     duplicated = sum(1 for s in truth_set if output_counts.get(s, 0) > truth_counts[s]) / max(1, len(truth_set))
-    return Score(fuzz.ratio(fold(output), fold(truth)), recall, precision, duplicated, _order(truth_sentences, output_sentences))
+    return Score(fuzz.ratio(fold(output), fold(truth)), recall, precision, duplicated, order_concordance(truth_sentences, output_sentences))
 
 
 def _is_truth_with_losses(sentence: str, folded_truth: str) -> bool:
@@ -94,7 +94,7 @@ def _resolve_missing(sentence: str, truth_set: set[str], truth: list[str]) -> st
     return next((candidate for candidate in truth if len(candidate) == len(sentence) and pattern.fullmatch(candidate)), sentence)
 
 
-def _order(truth: list[str], output: list[str]) -> float:
+def order_concordance(truth: list[str], output: list[str]) -> float:
     """Concordance of the output's order of the truth sentences it holds once."""
     truth_counts, output_counts = Counter(truth), Counter(output)
     rank = {s: i for i, s in enumerate(truth) if truth_counts[s] == 1}

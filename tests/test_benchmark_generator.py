@@ -1,0 +1,132 @@
+"""The benchmark's damage generator and corpus loader (benchmarks/): the structure it reads, the
+damage it applies at every level, and the fixed tuning / held-out split."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from benchmarks import corpus, damage, structure
+
+LAW = """示范条例
+第一章 总则
+第一条 为了规范管理，制定本条例。
+第二条 本条例适用于本市。
+第二章 管理
+第三条 有下列情形之一的，不予登记：
+（一）泄露委托人的发明创造内容的；
+（二）超出代理权限的；
+第四条 有下列行为之一的，处以罚款：
+（一）泄露委托人的发明创造内容的；
+（二）伪造证明文件的；
+第五条 其他事项另行规定。
+第三章 附则
+第六条 本条例自公布之日起施行。
+"""
+
+TAIWAN = """示範規則
+第 1 條
+本規則依法訂定之。
+第 2 條
+申請應備下列文件：
+一、申請書。
+二、身分證明文件。
+三、其他文件。
+第 3 條
+本規則自發布日施行。
+"""
+
+
+def test_every_numbering_system_is_read_with_its_rank():
+    cases = {
+        "第一编 总则": "编", "第三章 附则": "章", "第二节 登记": "节", "第十二条 内容": "条", "第 4 條": "条",
+        "一、总体要求": "一、", "（三）加强协调。": "（一）", "(三)加强协调": "（一）", "2．完善制度": "1.",
+        "1.2 范围": "1.1", "（4）具体措施": "（1）", "②其他": "①",
+    }
+    for line, series in cases.items():
+        assert structure.line_series(line)[0] == series, line
+    assert structure.line_series("2019年1月1日起施行") is None
+    ranks = [structure.line_series(line)[1] for line in ["第一编", "第一章", "第一节", "第一条", "一、", "（一）", "1.", "1.1", "（1）", "①"]]
+    assert ranks == sorted(ranks)
+
+
+def test_sibling_groups_restart_under_each_parent():
+    lines = LAW.splitlines()
+    groups = {tuple(lines[c.line][:4] for c in group) for group in structure.sibling_groups(lines)}
+    assert ("第一章 ", "第二章 ", "第三章 ") in groups
+    assert ("（一）泄", "（二）超") in groups and ("（一）泄", "（二）伪") in groups
+    assert ("第三条 ", "第四条 ", "第五条 ") in groups
+    third = next(c for c in structure.clauses(lines) if lines[c.line].startswith("第三条"))
+    assert lines[third.end].startswith("第四条")  # its block holds its own items
+
+
+@pytest.mark.parametrize("text", [LAW, TAIWAN])
+@pytest.mark.parametrize("seed", range(12))
+def test_scramble_moves_whole_blocks_among_siblings_and_loses_nothing(text, seed):
+    damaged = damage.scramble(text, random.Random(seed))
+    assert Counter(damaged.splitlines()) == Counter(line for line in text.splitlines() if line.strip())
+    assert damaged != text
+    # Items stay under their own article: a block moves whole.
+    lines = damaged.splitlines()
+    for item in ("（二）超出代理权限的；", "（二）伪造证明文件的；"):
+        if item in lines:
+            owner = next(line for line in reversed(lines[: lines.index(item)]) if line.startswith("第"))
+            assert owner.startswith({"（二）超出代理权限的；": "第三条", "（二）伪造证明文件的；": "第四条"}[item])
+
+
+def test_scramble_reaches_every_level_over_seeds():
+    levels = Counter()
+    for seed in range(40):
+        lines = damage.scramble(LAW, random.Random(seed)).splitlines()
+        levels["章"] += lines.index("第二章 管理") < lines.index("第一章 总则") or lines.index("第三章 附则") < lines.index("第二章 管理")
+        levels["条"] += lines.index("第五条 其他事项另行规定。") < lines.index("第三条 有下列情形之一的，不予登记：")
+        levels["（一）"] += lines.index("（二）伪造证明文件的；") < lines.index("第五条 其他事项另行规定。") and lines.index("（二）伪造证明文件的；") < lines.index("（一）泄露委托人的发明创造内容的；", lines.index("第四条 有下列行为之一的，处以罚款："))
+    assert all(levels[level] > 0 for level in ("章", "条", "（一）")), levels
+
+
+def test_clause_repeat_adds_copies_of_existing_clauses_only():
+    for seed in range(20):
+        damaged = damage.clause_repeat(LAW, random.Random(seed)).splitlines()
+        original = [line for line in LAW.splitlines() if line.strip()]
+        extra = Counter(damaged) - Counter(original)
+        assert 1 <= sum(extra.values()) <= 4
+        assert all(any(line.startswith(copy) for line in original) for copy in extra)
+
+
+def test_glue_lines_glues_before_markers_of_any_level():
+    glued = damage.glue_lines(TAIWAN, random.Random(3))
+    assert glued.replace("\n", "") == TAIWAN.replace("\n", "")
+    assert glued.count("\n") < TAIWAN.count("\n")
+
+
+def test_table_of_contents_variant_repeats_the_chapter_headings():
+    toc = corpus.with_table_of_contents(LAW)
+    lines = toc.splitlines()
+    assert lines[1] == "目录" and lines[2:5] == ["第一章 总则", "第二章 管理", "第三章 附则"]
+    assert lines[5:] == LAW.splitlines()[1:]
+    assert corpus.with_table_of_contents(TAIWAN) is None
+
+
+def test_halves_are_fixed_by_name_and_both_used():
+    names = [f"doc-{index}" for index in range(200)]
+    halves = Counter(corpus.half_of(name) for name in names)
+    assert halves["tuning"] > 60 and halves["held-out"] > 60
+    assert [corpus.half_of(name) for name in names] == [corpus.half_of(name) for name in names]
+
+
+def test_corpus_absent_means_seed_references_only(tmp_path):
+    assert corpus.load_corpus(tmp_path / "missing") == []
+    references = corpus.load_references(tmp_path / "missing")
+    assert {reference.group for reference in references} == {"seed"} and len(references) == 3
+
+
+def test_harm_check_counts_a_drop_or_a_lost_sentence_as_harm():
+    from benchmarks.harm import HarmCheck
+
+    reference = corpus.Reference("law", "corpus", "simplified", "tuning", LAW)
+    assert not HarmCheck(reference, {}, 1.0, 1.0, True).harmed
+    assert HarmCheck(reference, {"drop_duplicate": 1}, 1.0, 1.0, False).harmed
+    assert HarmCheck(reference, {}, 0.9, 1.0, False).harmed
+    assert HarmCheck(reference, {}, 1.0, 0.99, False).harmed
