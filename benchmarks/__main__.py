@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = build_cases(30 if args.quick else args.cases, references)
     print(
         f"{len(cases)} cases from {len({case.reference.name for case in cases})} clean documents "
-        f"({counts['seed']} cut from seeds, {counts['corpus']} from {folder}, {counts['toc']} of them with a 目录 added); "
+        f"({counts['seed']} cut from seeds, {counts['corpus']} from {folder}, {counts['toc']} of them with a 目录 added, "
+        f"{counts['notes']} with responsibility notes on lines of their own); "
         f"{len(KINDS)} kinds of damage and {len(COMBINATIONS)} combinations ({len(PLANS)} plans)"
     )
     started = time.perf_counter()

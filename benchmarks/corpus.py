@@ -11,6 +11,9 @@ Three groups:
 - `toc`: each corpus document with three or more chapters again, with the 目录 (table of contents)
   that printed laws carry after the title: the chapter headings stand twice, legitimately. Built by
   rule from the document's own chapter lines.
+- `notes`: each corpus document whose items end with three or more responsibility notes
+  (`（人力资源社会保障部、财政部负责）`) again, with each note on a line of its own after its item,
+  as 任务分工 documents print them (seed 003): short, similar lines that belong to different items.
 
 Every reference falls in a fixed half, `tuning` or `held-out`, by a hash of its name (a `toc`
 variant goes with its document), so that rules are tuned on one half and judged on the other; the
@@ -36,7 +39,7 @@ _TRADITIONAL = re.compile(r"[國會發關於與為這個們說來時對經當]")
 @dataclass(frozen=True)
 class Reference:
     name: str
-    group: str  # "seed" | "corpus" | "toc"
+    group: str  # "seed" | "corpus" | "toc" | "notes"
     script: str  # "traditional" | "simplified"
     half: str  # "tuning" | "held-out"
     text: str
@@ -95,21 +98,33 @@ def with_table_of_contents(text: str) -> str | None:
     return "\n".join(lines[:first] + [toc_word] + [lines[index] for index in chapters] + lines[first:]) + "\n"
 
 
+_RESPONSIBILITY_NOTE = re.compile(r"(?<=[。；;])（[^（）\n]{2,80}(?:负责|牵头|負責|牽頭)[^（）\n]{0,20}）$", re.M)
+
+
+def with_notes_apart(text: str) -> str | None:
+    """The document with each item's closing responsibility note on its own line, or None when it
+    has fewer than three."""
+    if len(_RESPONSIBILITY_NOTE.findall(text)) < 3:
+        return None
+    return _RESPONSIBILITY_NOTE.sub(lambda found: "\n" + found.group(0), text)
+
+
 def script_of(text: str) -> str:
     return "traditional" if len(_TRADITIONAL.findall(text)) > 5 else "simplified"
 
 
 def load_corpus(directory: str | os.PathLike[str] | None = None) -> list[Reference]:
-    """The corpus group and its `toc` variants; empty when the folder is absent."""
+    """The corpus group and its `toc` and `notes` variants; empty when the folder is absent."""
     folder = corpus_dir(directory)
     references = []
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
         text = path.read_text(encoding="utf-8")
         references.append(Reference(path.stem, "corpus", script_of(text), half_of(path.stem), text))
     for reference in list(references):
-        toc = with_table_of_contents(reference.text)
-        if toc is not None:
-            references.append(Reference(f"{reference.name}+toc", "toc", reference.script, reference.half, toc))
+        for group, variant in (("toc", with_table_of_contents), ("notes", with_notes_apart)):
+            text = variant(reference.text)
+            if text is not None:
+                references.append(Reference(f"{reference.name}+{group}", group, reference.script, reference.half, text))
     return references
 
 

@@ -130,3 +130,10 @@ def test_harm_check_counts_a_drop_or_a_lost_sentence_as_harm():
     assert HarmCheck(reference, {"drop_duplicate": 1}, 1.0, 1.0, False).harmed
     assert HarmCheck(reference, {}, 0.9, 1.0, False).harmed
     assert HarmCheck(reference, {}, 1.0, 0.99, False).harmed
+
+
+def test_notes_variant_puts_each_responsibility_note_on_its_own_line():
+    text = "意见\n（一）加强培训。开展培训。（人力资源社会保障部、财政部负责）\n（二）稳定岗位。（财政部负责）\n（三）扩大就业。（各地区负责）\n"
+    lines = corpus.with_notes_apart(text).splitlines()
+    assert lines == ["意见", "（一）加强培训。开展培训。", "（人力资源社会保障部、财政部负责）", "（二）稳定岗位。", "（财政部负责）", "（三）扩大就业。", "（各地区负责）"]
+    assert corpus.with_notes_apart("意见\n（一）加强培训。（财政部负责）\n") is None
