@@ -73,3 +73,20 @@ def test_metadata_table_rows_become_header_fields():
     assert result.header["document"]["number"] == "国办发〔2019〕12号"
     assert result.header["document"]["date"] == "2019年3月1日"
     assert [n.action for n in result.notes] == [Action.EXTRACT_METADATA, Action.EXTRACT_METADATA]
+
+
+def test_a_copyright_sign_in_running_or_garbled_text_is_no_footer():
+    for line in ["Iggy Pop (nÃƒÂ© Jim Osterberg)", "TroisiÃ¨me Ã©dition pour ce festival", "[x]\xa0©", "Ø±Ø³Ø§Ù„Ø©"]:
+        assert repair_text(line).text.strip() == line.strip()
+
+
+def test_a_copyright_footer_still_goes():
+    for footer in ["Copyright © 2003-2024 www.example.gov.cn All Rights Reserved", "©2019 北京市人民政府 主办", "© example.gov.cn"]:
+        result = repair_text(DOCUMENT + footer + "\n")
+        assert footer not in result.text and result.text == DOCUMENT
+
+
+def test_chrome_rules_never_empty_a_document():
+    page = "当前位置：首页 > 政务公开\n浏览次数：1024\n分享到：微信 微博\n"
+    result = repair_text(page)
+    assert result.text == page and not result.notes

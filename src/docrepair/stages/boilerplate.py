@@ -47,7 +47,13 @@ RULES: tuple[ChromeRule, ...] = (
     _rule("related_reading", r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|上一篇|下一篇)\s*[:：]?"),
     _rule("page_label", r"^(?:本文标题|本文链接|链接地址|原文地址|原文链接|文章来源|本文地址|本文網址|本文网址|分享链接)\s*[:：]"),
     _rule("url_line", r"^\s*(?:https?://|www\.)\S+\s*$"),
-    _rule("copyright", r"(?:[Cc]opyright|©|版权所有|版權所有|All Rights Reserved|版权声明|版權聲明|免责声明|免責聲明)"),
+    # A © is a footer's only where it stands as a sign before a year, a name in Han or a domain;
+    # after a Latin letter it is mojibake (Ã© is é read wrongly), and a lone © proves nothing.
+    _rule(
+        "copyright",
+        r"[Cc]opyright|(?<![^\s\d\u4e00-\u9fff(（|｜])©\s*(?:(?:19|20)\d{2}|[\u4e00-\u9fff]|[A-Za-z0-9-]+\.[A-Za-z]{2,})"
+        r"|版权所有|版權所有|All Rights Reserved|保留所有权利|版权声明|版權聲明|免责声明|免責聲明",
+    ),
     _rule("licence", r"(?:ICP备|ICP證|ICP证|ICP備|公网安备|公網安備|网站标识码|網站標識碼)"),
     _rule("footer_navigation", r"^(?:[^|｜]{1,12}[|｜]){3,}[^|｜]{0,12}$"),
     _rule("share_bar", r"(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|【打印】|【关闭】|【關閉】|收藏本页|字号\s*[:：]?\s*[大中小]|字體\s*[:：]?\s*[大中小]|加入收藏|返回顶部|返回頂部)"),
@@ -96,7 +102,31 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
         edits.append(
             Edit(start, end, "", Action.DROP_CHROME, f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})", {"rule": rule.name, "region": region})
         )
+    # Chrome surrounds a document: where nothing would be left, what matched was the document.
+    if edits and not _leaves_body(units, edits):
+        return []
     return edits
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _leaves_body(units: Sequence[Unit], edits: Sequence[Edit]) -> bool:
+    """Some line with Han or Latin letters outside the removed spans."""
+    removed = _merged((edit.start, edit.end) for edit in edits)
+    for unit in units:
+        if any(start <= unit.span.start < end for start, end in removed):
+            continue
+        if re.search(r"[\u4e00-\u9fffA-Za-z]", unit.text):
+            return True
+    return False
 
 
 def _strong_rule(line: str, rules: Iterable[ChromeRule], in_head: bool, known: frozenset[str]) -> ChromeRule | None:
