@@ -184,6 +184,52 @@ def chrome(text: str, rng: random.Random) -> str:
     return _join(head + lines + tail)
 
 
+_SITES = ["法律图书馆", "中国法律网", "律师365", "法规库", "政策汇编网", "公文范文网"]
+_LINK_TITLES = [
+    "关于进一步加强安全生产工作的通知", "关于做好年度考核工作的通知", "某市城市管理条例实施细则",
+    "关于印发促进就业若干措施的通知", "关于开展环境卫生整治行动的实施方案", "某省物业管理条例",
+]
+
+
+def _stamp(rng: random.Random) -> str:
+    return f"{rng.randint(2003, 2023)}-{rng.randint(1, 12)}-{rng.randint(1, 28)} {rng.randint(0, 23)}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+
+
+def mirror_chrome(text: str, rng: random.Random) -> str:
+    """Chrome of law mirrors and template sites (issue 18's classes): a meta line of several
+    labels, a bare view counter, reading widgets, a line of |-separated site links, a teaser and
+    its `第一篇:` label, a line of anchors to the articles; placed at the top or after the title
+    and document number; an update stamp glued between the title and the next line; download
+    lines, `返回顶部`, an archive stamp and a related-articles list whose last title is cut."""
+    lines = _lines(text)
+    date = _stamp(rng)
+    pool = [
+        f"作者:{rng.choice(['佚名', '', '管理员'])} 时间:{date.split()[0]} 浏览:{rng.randint(1, 9999)} 来源:{rng.choice(_SITES)}",
+        "浏览:",
+        f"视力保护色: 字号:【{rng.choice(['大 中 小', ''])}",
+        f"{rng.choice(['热门站点', '网站首页'])}| 收藏本站| 设为首页",
+        f"简介:{lines[0][:12]}…小编为你整理了多篇相关的范文，供你参考。",
+        "第一篇:",
+    ]
+    articles = [found.group(0) for line in lines if (found := re.match(r"第[一二三四五六七八九十百零]+条", line))]
+    if len(articles) >= 3:
+        pool.append(" ".join(articles[: rng.randint(3, min(12, len(articles)))]))
+    head = rng.sample(pool, k=rng.randint(2, 4))
+    title_end = 2 if len(lines) > 1 and re.search(r"〔\d{4}〕\d+号", lines[1]) else 1
+    if rng.random() < 0.5:
+        lines = head + lines
+    else:
+        lines = lines[:title_end] + head + lines[title_end:]
+    if rng.random() < 0.3:
+        at = lines.index(next(line for line in lines if line not in head))
+        lines[at : at + 2] = [lines[at] + f"更新时间:{_stamp(rng)}" + lines[at + 1]]
+    links = rng.sample(_LINK_TITLES, k=rng.randint(2, 4))
+    links[-1] = links[-1][: rng.randint(4, len(links[-1]) - 2)]
+    tails = [["下载地址: 点击此处下载"], ["返回顶部"], [f"归档时间:{date}"], [rng.choice(["相关文章:", "相关文章"]), *links]]
+    tail = [line for group in rng.sample(tails, k=rng.randint(1, 3)) for line in group]
+    return _join(lines + tail)
+
+
 def broken_title(text: str, rng: random.Random) -> str:
     """The title broken over two lines with a blank line between (seed 004)."""
     lines = _lines(text)
@@ -212,11 +258,12 @@ KINDS: dict[str, Callable[[str, random.Random], str]] = {
     "gbk_shift": gbk_shift,
     "utf8_as_gbk": utf8_as_gbk,
     "chrome": chrome,
+    "mirror_chrome": mirror_chrome,
     "broken_title": broken_title,
     "script_flip": script_flip,
 }
 #: The order damage is applied in when combined: structure first, bytes, then page layout.
-ORDER = ["scramble", "clause_repeat", "block_repeat", "body_repeat", "title_repeat", "glue_lines", "stray_commas", "pinyin", "gbk_shift", "utf8_as_gbk", "script_flip", "broken_title", "chrome"]
+ORDER = ["scramble", "clause_repeat", "block_repeat", "body_repeat", "title_repeat", "glue_lines", "stray_commas", "pinyin", "gbk_shift", "utf8_as_gbk", "script_flip", "broken_title", "chrome", "mirror_chrome"]
 #: Combinations that occur together on real pages.
 COMBINATIONS = [
     ("scramble", "clause_repeat", "title_repeat", "glue_lines"),
