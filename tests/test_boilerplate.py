@@ -90,3 +90,51 @@ def test_chrome_rules_never_empty_a_document():
     page = "当前位置：首页 > 政务公开\n浏览次数：1024\n分享到：微信 微博\n"
     result = repair_text(page)
     assert result.text == page and not result.notes
+
+
+MIRROR_HEADS = [
+    "作者:本站编辑 时间:2012-03-04 浏览:56 来源:某某法规网\n",
+    "浏览：\n视力保护色： 字号：【 大 中 小 】\n",
+    "网站首页 | 设为首页 | 收藏本站\n",
+    "简介：各位读者，本文汇编为你整理了多篇相关文件。\n第二篇：\n",
+]
+MIRROR_TAILS = [
+    "附件下载：点击此处下载\n返回顶部\n",
+    "归档时间：2011-09-30 08:15:00\n",
+    "推荐阅读\n关于开展全市爱国卫生月活动的通知\n某县农村公路养护管理办法\n关于加快推进\n",
+]
+
+
+@pytest.mark.parametrize("head", MIRROR_HEADS)
+@pytest.mark.parametrize("tail", MIRROR_TAILS)
+def test_law_mirror_and_template_chrome_is_removed_and_the_document_kept(head, tail):
+    result = repair_text(head + DOCUMENT + tail)
+    assert result.text == DOCUMENT
+    assert {note.action for note in result.notes} <= {Action.DROP_CHROME, Action.SPLIT_LINE}
+
+
+def test_chrome_after_the_title_and_number_is_removed():
+    title, number, rest = DOCUMENT.split("\n", 2)
+    page = f"{title}\n{number}\n作者：管理员 时间：2019-03-05 浏览：88\n网站首页 | 设为首页 | 收藏本站\n{rest}"
+    assert repair_text(page).text == DOCUMENT
+
+
+def test_an_update_stamp_glued_between_title_and_addressees_is_cut_out():
+    title, rest = DOCUMENT.split("\n", 1)
+    number, rest = rest.split("\n", 1)
+    page = f"{title}更新时间:2010-11-12 7:32:44{number}\n{rest}"
+    result = repair_text(page)
+    assert "更新时间" not in result.text and title in result.text and number in result.text
+    assert any(note.action is Action.DROP_CHROME and "更新时间" in note.before for note in result.notes)
+
+
+def test_a_line_of_article_anchors_is_chrome_not_the_first_article():
+    law = "某市物业管理条例\n第一条 为了规范物业管理活动，制定本条例。\n第二条 本条例适用于本市行政区域。\n第三条 市住房城乡建设部门负责全市物业管理活动的监督管理。\n"
+    result = repair_text("第一条 第二条 第三条\n" + law)
+    assert result.text == law
+
+
+def test_link_titles_without_a_related_header_are_body():
+    """Short unpunctuated lines at the end are chrome only under a related-reading header."""
+    text = DOCUMENT + "附件：\n关于开展全市爱国卫生月活动的通知\n"
+    assert repair_text(text).text == text

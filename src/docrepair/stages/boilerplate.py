@@ -57,6 +57,14 @@ RULES: tuple[ChromeRule, ...] = (
     _rule("licence", r"(?:ICP备|ICP證|ICP证|ICP備|公网安备|公網安備|网站标识码|網站標識碼)"),
     _rule("footer_navigation", r"^(?:[^|｜]{1,12}[|｜]){3,}[^|｜]{0,12}$"),
     _rule("share_bar", r"(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|【打印】|【关闭】|【關閉】|收藏本页|字号\s*[:：]?\s*[大中小]|字體\s*[:：]?\s*[大中小]|加入收藏|返回顶部|返回頂部)"),
+    # Law mirrors and template sites (label lines the segment stage has split apart, widgets).
+    _rule("meta_label", r"^(?:作者|来源|來源|时间|時間|浏览|瀏覽|点击|點擊|录入|錄入|编辑|編輯|人气|人氣)\s*[:：][^。；;，,]{0,24}$"),
+    _rule("time_stamp", r"^(?:更新时间|更新時間|归档时间|歸檔時間|录入时间|錄入時間|添加时间|添加時間|入库时间|发布时间|發布時間)\s*[:：]\s*[\d\-/.年月日:\s]*$"),
+    _rule("download", r"^(?:下载地址|下載地址|下载链接|下載鏈接|附件下载|附件下載|点击下载|點擊下載)\s*[:：]?|点击此处下载|點擊此處下載"),
+    _rule("reading_widget", r"视力保护色|視力保護色|(?:字号|字號|字体|字體)\s*[:：]\s*【"),
+    _rule("site_links", r"设为首页|設為首頁|收藏本站|热门站点|熱門站點|网站导航|網站導航"),
+    _rule("template_teaser", r"^(?:简介|簡介|导读|導讀)\s*[:：]|为你整理了|為你整理了|^第[一二三四五六七八九十]+篇\s*[:：]?\s*$"),
+    _rule("article_anchors", r"^(?:第[一二三四五六七八九十百零〇\d]+[条條]\s*){3,}$"),
     _rule("responsible_editor", r"^[\[【(（]?(?:责任编辑|責任編輯|编辑|審核|审核|校对)\s*[:：]"),
     _rule("site_headline", r"^【[^】]{1,8}】.{4,}$"),
     # Weak: the language of a site's notices, chrome only inside a tail run opened by a strong rule.
@@ -84,20 +92,32 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
     rules = RULES + config.extra_rules
     if not units:
         return []
-    head_end = _head_end(units)
+    head_end = _head_end(units, rules, config.known_lines)
     tail_start = _tail_start(units, head_end, rules, config.known_lines)
+    related = _related_list_start(units, head_end, rules, config.known_lines)
+    if related is not None:
+        tail_start = min(tail_start, related)
+    # Chrome a template prints between the document's title (and number) and its text.
+    after_title = head_end
+    while after_title < tail_start and units[after_title].role in (Role.TITLE, Role.DOC_NUMBER):
+        after_title += 1
+    title_zone_end = after_title
+    while title_zone_end < tail_start and _strong_rule(units[title_zone_end].text, rules, False, config.known_lines):
+        title_zone_end += 1
     edits = []
-    for index in list(range(head_end)) + list(range(tail_start, len(units))):
+    for index in [*range(head_end), *range(after_title, title_zone_end), *range(tail_start, len(units))]:
         unit = units[index]
         if is_metadata_row(unit.text):
             continue  # find_metadata reads it
         in_head = index < head_end
         rule = _strong_rule(unit.text, rules, in_head, config.known_lines)
-        if rule is None and not in_head:
+        if rule is None and index >= tail_start:
             rule = _weak_rule(unit.text, rules)
+            if rule is None and related is not None and index > related and _is_link_title(unit.text):
+                rule = _RELATED_LINK
         if rule is None:
             continue
-        region = "head" if in_head else "tail"
+        region = "head" if index < tail_start else "tail"
         start, end = _line_extent(text, unit)
         edits.append(
             Edit(start, end, "", Action.DROP_CHROME, f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})", {"rule": rule.name, "region": region})
@@ -142,11 +162,12 @@ def _weak_rule(line: str, rules: Iterable[ChromeRule]) -> ChromeRule | None:
     return next((rule for rule in rules if not rule.strong and rule.pattern.search(line)), None)
 
 
-def _head_end(units: Sequence[Unit]) -> int:
+def _head_end(units: Sequence[Unit], rules: Iterable[ChromeRule] = RULES, known: frozenset[str] = frozenset()) -> int:
     """Index of the first unit of the document itself: its title right before its number or
-    addressees, or else its first number, addressees or clause."""
+    addressees, or else its first number, addressees or clause. A line a strong rule names is no
+    start (a line of anchors `第一条 第二条 …` opens with a marker)."""
     for index, unit in enumerate(units):
-        if unit.role in _DOCUMENT_START:
+        if unit.role in _DOCUMENT_START and not _strong_rule(unit.text, rules, True, known):
             # A title (or a title broken over lines) right before belongs to the document.
             start = index
             while start > 0 and units[start - 1].role is Role.TITLE:
@@ -164,6 +185,35 @@ def _tail_start(units: Sequence[Unit], head_end: int, rules, known: frozenset[st
         start -= 1
     while start < len(units) and not _strong_rule(units[start].text, rules, False, known):
         start += 1
+    return start
+
+
+#: A related-reading list: the titles under its header are links, even where a line was cut.
+_RELATED_LINK = ChromeRule("related_link", re.compile(""))
+_RELATED_HEADER = re.compile(r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|相關文章)")
+
+
+def _is_link_title(line: str) -> bool:
+    """A short line with no sentence punctuation: what a list of links to other pages shows."""
+    stripped = line.strip()
+    return 0 < len(stripped) <= 40 and not re.search(r"[。；;，,：:！？!?]", stripped)
+
+
+def _related_list_start(units: Sequence[Unit], floor: int, rules, known: frozenset[str]) -> int | None:
+    """Index where a tail with a related-reading list begins: the list's header, whose every
+    following line is chrome or a link title, and the chrome lines right before it."""
+    start = None
+    index = len(units)
+    while index > floor:
+        line = units[index - 1].text
+        if _RELATED_HEADER.match(line.strip()):
+            start = index - 1
+        elif not (_strong_rule(line, rules, False, known) or _weak_rule(line, rules) or _is_link_title(line)):
+            break
+        index -= 1
+    # Chrome lines right before the header (a download line, 返回顶部) belong to the same tail.
+    while start is not None and start > floor and _strong_rule(units[start - 1].text, rules, False, known):
+        start -= 1
     return start
 
 

@@ -125,7 +125,7 @@ _MARKER_START = re.compile(rf"第|[{_CN_NUMERAL}]{{1,6}}、|[（(](?:[{_CN_NUMER
 #: Labels of a scraped metadata table or page header: 发布日期:2017-08-28.
 _METADATA_LABEL = re.compile(
     r"(?:发布日期|發布日期|成文日期|发文日期|發文日期|索引号|索引號|发布机构|發布機構|发文机关|發文機關|"
-    r"主题分类|主題分類|公文种类|公文種類|文号|文號|有效性|来源|來源|发布时间|發布時間)[:：]"
+    r"主题分类|主題分類|公文种类|公文種類|文号|文號|有效性|来源|來源|发布时间|發布時間|更新时间|更新時間)[:：]"
 )
 _DATE_VALUE = re.compile(r"[ \u3000]*\d{4}(?:[-/.年]\d{1,2}){2}日?(?:[ \u3000]*\d{1,2}:\d{2}(?::\d{2})?)?")
 #: The bracketed year and serial of a document number: 〔2017〕132号, [2018]7號.
