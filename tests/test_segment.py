@@ -77,3 +77,16 @@ def test_units_know_their_roles():
     text = "关于加强打击侵权工作的通知\n渝府办发〔2017〕132号\n各区县人民政府，市政府有关部门：\n为贯彻落实要求，现通知如下。\n一、总体要求\n（一）指导思想。\n1．坚持依法治理。\n（市农委按职责分工负责）\n重庆市人民政府办公厅\n2017年8月25日\n"
     roles = [unit.role for unit in segment_units(text, SegmentConfig())]
     assert roles == [Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.PARAGRAPH, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ATTRIBUTION, Role.SIGNATURE, Role.DATE]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "一、删除《解释》第一条第二项。",  # an article of a named law, and its part
+        "二、在《解释》第三条后增加一条，作为修改后《解释》第四条。",
+        "（二）登录国家安全机关互联网举报受理平台网站www.12339.gov.cn；",  # a web address
+        "1.中華民國四十八年八月二十五日司法院（48）院台參字第 314  號令訂定發布全文 14 條",  # a document number's year
+    ],
+)
+def test_references_that_look_like_markers_do_not_split_a_line(line):
+    assert find_line_splits(line + "\n", SegmentConfig()) == []

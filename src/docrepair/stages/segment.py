@@ -149,6 +149,28 @@ _TITLE_WORD = re.compile(
 _ADDRESSEES_END = re.compile(r"(?:政府|部门|部門|单位|單位|委员会|委員會|机构|機構|局|厅|廳|办|辦|室|组|組|公司|院|校|会|會)[：:]")
 
 
+#: What follows a number in a document number, not a clause: （48）院台參字第 314 號, (2019)京01民初1号.
+_SERIAL_AFTER = re.compile(r"[\u4e00-\u9fff（）()]{1,12}字第|[\u4e00-\u9fff]{1,4}\d{0,2}[\u4e00-\u9fff]{1,3}\d+号")
+#: A cited article's parts: 《解释》第一条第二项, 第三条第一款.
+_CITED_PART = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[款项項目]")
+
+
+def _is_reference(line: str, position: int, marker: Marker, before: str) -> bool:
+    """A marker-shaped string mid-line that cites something rather than opening a clause: an
+    article of a named law (《解释》第三条, 第一条第二项), the number of a web address
+    (www.12339.gov.cn) or the year of a document number (（48）院台參字第 314 號)."""
+    after = position + len(marker.text)
+    if marker.role in (Role.ARTICLE, Role.CHAPTER) and marker.text.startswith("第"):
+        return before in "》」』>" or bool(_CITED_PART.match(line, after))
+    if marker.role in (Role.ITEM, Role.SUB_ITEM):
+        if before.isascii() and (before.isalnum() or before in "./:-_"):
+            return True
+        if after < len(line) and line[after].isascii() and line[after].isalpha():
+            return True
+        return marker.role is Role.SUB_ITEM and bool(_SERIAL_AFTER.match(line, after))
+    return False
+
+
 def find_line_splits(text: str, config: SegmentConfig, newline: str = "\n") -> list[Edit]:
     """Line breaks to insert where run-on text glued units together. Zero-width edits."""
     positions: dict[int, str] = {}
@@ -184,6 +206,8 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
         if back == 0:
             continue
         before = line[back - 1]
+        if _is_reference(line, position, marker, before):
+            continue
         is_after_heading = (
             segment_level is not None
             and segment_level < marker.level
