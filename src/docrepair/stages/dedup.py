@@ -18,12 +18,22 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..config import DedupConfig
+from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
-from ..model import Action, Edit, Role, Unit
+from ..model import Action, Edit, Proposal, Role, Unit
 from ..sketch import band_params, candidate_pairs, minhash_signatures
+from ..stage import DocumentView, Stage
 
-STAGE = "dedup"
+NAME = "dedup"
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """One drop per copy; each drop note names its kept twin (`kept_input_span`), which is how
+    the order stage learns where the copies stood."""
+    return Proposal(find_duplicates(view.text, view.units, config.dedup))
+
+
+STAGE = Stage(NAME, propose)
 
 #: A sentence key shared by more distinct units than this is too common to be evidence of a
 #: copy (a department list repeated under every clause); it is not indexed.
@@ -81,21 +91,12 @@ class Twin:
     containment: float
 
 
-@dataclass(frozen=True)
-class DuplicatePlan:
-    """The drops, and for every unit the index of the unit that stands for it afterwards (itself
-    when kept): where the copies stood is what tells the clause-order stage the layout."""
-
-    edits: list[Edit]
-    kept_of: list[int]
-
-
-def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
+def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
+    """The removal of every copy of a more complete unit, each naming its kept twin."""
     keys = _unit_keys(units)
     twins = find_twins(units, config, keys)
     dropped = _select_drops(units, twins, config, keys) if twins else {}
-    kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
-    return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
+    return _drop_edits(text, units, dropped)
 
 
 def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin, list[int] | None]]) -> list[Edit]:
