@@ -175,6 +175,15 @@ class DedupConfig:
     #: A repeated block needs at least this many units and key characters to count as one.
     min_block_units: int = 2
     min_block_chars: int = 30
+    #: Copies interleaved in a kept block that a repeated block may step over (a title pasted
+    #: between two of its lines).
+    max_interleaved_copies: int = 3
+    #: Sentence keys shorter than this are not indexed for partial copies: 特此通知 says nothing
+    #: about copying.
+    min_sentence_key_chars: int = 8
+    #: A sentence key shared by more distinct units than this is too common to be evidence of a
+    #: copy (a department list repeated under every clause); it is not indexed.
+    max_units_per_sentence: int = 8
 
 
 @dataclass(frozen=True)
@@ -238,6 +247,7 @@ class RepairConfig:
             (self.dedup.shingle_chars >= 1, "dedup.shingle_chars must be at least 1"),
             (self.dedup.num_perm >= 16, "dedup.num_perm must be at least 16"),
             (0.0 < self.dedup.jaccard_threshold <= 1.0, "dedup.jaccard_threshold must be in (0, 1]"),
+            (self.dedup.max_interleaved_copies >= 0, "dedup.max_interleaved_copies must not be negative"),
             (self.dedup.scheme in ("affine32",), "dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)"),
             (self.output.script in SCRIPTS, "output.script must be keep, simplified or traditional"),
             (self.output.punct in PUNCT_MODES, "output.punct must be document, keep, full or half"),

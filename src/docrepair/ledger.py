@@ -218,9 +218,9 @@ class Ledger:
             _Draft(len(self._drafts), self._step, stage, action, self.input_span(start, end), span, None, text, text, reason, dict(evidence))
         )
 
-    def record(self, stage: str, proposal: Proposal) -> list[Note]:
+    def record(self, stage: str, proposal: Proposal) -> dict[str, int]:
         """Record a stage's proposal: its flags, then its edits as one step, then its reorder as
-        one step (see Proposal). Returns the notes it wrote (without output spans)."""
+        one step (see Proposal). Returns how many notes it wrote, by action."""
         before = len(self._drafts)
         for flag in proposal.flags:
             self.flag(stage, flag.action, flag.start, flag.end, flag.reason, flag.evidence)
@@ -228,7 +228,10 @@ class Ledger:
             self.apply(stage, proposal.edits)
         if proposal.placements:
             self.reorder(stage, proposal.placements)
-        return self.recorded(before)
+        counts: dict[str, int] = {}
+        for draft in self._drafts[before:]:
+            counts[draft.action.value] = counts.get(draft.action.value, 0) + 1
+        return counts
 
     @property
     def version(self) -> int:
@@ -236,12 +239,13 @@ class Ledger:
         the text, such as its units, is cached on it."""
         return self._last_change_step
 
-    def recorded(self, start: int = 0) -> list[Note]:
-        """The notes recorded so far, from the `start`-th on, without output spans (those are
+    def recorded(self, action: Action | None = None) -> list[Note]:
+        """The notes recorded so far (of one action, if given), without output spans (those are
         known only at the end: see `notes`)."""
         return [
             Note(f"n{d.index + 1:04d}", d.step, d.stage, d.action, d.input_span, None, d.at, d.to, d.before, d.after, d.reason, d.evidence)
-            for d in self._drafts[start:]
+            for d in self._drafts
+            if action is None or d.action is action
         ]
 
     # -- results ------------------------------------------------------------------------------

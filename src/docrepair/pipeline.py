@@ -55,8 +55,8 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
         view.learn(proposal.facts)
         seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - started
         tally = counts.setdefault(stage.name, {})
-        for note in recorded:
-            tally[note.action.value] = tally.get(note.action.value, 0) + 1
+        for action, count in recorded.items():
+            tally[action] = tally.get(action, 0) + count
     notes = ledger.notes()
     header = build_header(text, config, decoded, source, notes)
     # Counts only: the header is written into outputs that must be the same bytes on every run,

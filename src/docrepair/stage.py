@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from .model import Note, Proposal, Role, Unit
+from .model import Action, Note, Proposal, Role, Unit
 
 if TYPE_CHECKING:
     from .config import RepairConfig
@@ -73,6 +73,10 @@ class DocumentView:
     def notes(self) -> Sequence[Note]:
         """What earlier stages recorded, in order (output spans are not known yet: None)."""
         return self._ledger.recorded()
+
+    def notes_of(self, action: Action) -> Sequence[Note]:
+        """The notes of one action earlier stages recorded, in order."""
+        return self._ledger.recorded(action)
 
     @property
     def facts(self) -> Mapping[str, Any]:

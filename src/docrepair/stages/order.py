@@ -31,7 +31,7 @@ NAME = "order"
 
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """Doubts as flags, then the line break a last clause needs and the new order of blocks."""
-    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes), config.order)
+    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order)
     return Proposal(plan.edits, plan.placements, plan.doubts)
 
 
