@@ -35,11 +35,20 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(number: int) -> str:
-    """1 → 一, 10 → 十, 17 → 十七, 35 → 三十五 (up to 99, the range of section markers)."""
-    tens, units = divmod(number, 10)
-    if number < 10:
-        return _CN_DIGITS[number]
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if units == 0 else _CN_DIGITS[units])
+    """1 → 一, 10 → 十, 17 → 十七, 35 → 三十五, 100 → 一百, 105 → 一百零五, 110 → 一百一十 (1 to 999;
+    the segment stage's parse_chinese_numeral reads them back)."""
+    if not 0 < number < 1000:
+        raise ValueError(f"no section numeral for {number}")
+    hundreds, rest = divmod(number, 100)
+    tens, units = divmod(rest, 10)
+    if not hundreds:
+        if number < 10:
+            return _CN_DIGITS[number]
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if units == 0 else _CN_DIGITS[units])
+    if not rest:
+        return _CN_DIGITS[hundreds] + "百"
+    middle = _CN_DIGITS[tens] + "十" if tens else "零"
+    return _CN_DIGITS[hundreds] + "百" + middle + ("" if units == 0 else _CN_DIGITS[units])
 
 
 def find_marker_restorations(units: Sequence[Unit]) -> list[Edit]:
