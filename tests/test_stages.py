@@ -186,3 +186,29 @@ def test_the_core_imports_no_stage():
         for level, module in _imports(PACKAGE / f"{name}.py"):
             assert not (level == 1 and module.split(".")[0] in ("stages", "pipeline", "batch", "cli", "render")), f"{name}.py imports {module}"
             assert not module.startswith("docrepair."), f"{name}.py imports {module}"
+
+
+def test_order_learns_where_copies_stood_from_the_drop_notes(monkeypatch):
+    """Seed 003 repeats clauses; dedup's drop notes name each kept twin, and that is all the order
+    stage needs to know where every copy stood (no span lists passed along by the pipeline)."""
+    import docrepair.stages.order as order_stage
+
+    seen = {}
+    original = order_stage.where_copies_stood
+
+    def spy(units, notes):
+        seen["units"], seen["notes"] = units, notes
+        seen["stream"] = original(units, notes)
+        return seen["stream"]
+
+    monkeypatch.setattr(order_stage, "where_copies_stood", spy)
+    result = repair_file(_sample("003"))
+    drops = [note for note in result.notes if note.action is Action.DROP_DUPLICATE]
+    assert drops and len(seen["notes"]) == len(drops)
+    stream = seen["stream"]
+    assert len(stream) == len(seen["units"]) + len(drops)
+    copies = [span for span, is_own in stream if not is_own]
+    assert len(copies) == len(drops)
+    # Each copy stands for its kept twin, which is a unit of the text order saw.
+    kept = {(unit.input_span.start, unit.input_span.end) for unit in seen["units"]}
+    assert all((span.start, span.end) in kept for span in copies)
