@@ -1,12 +1,37 @@
-"""One frozen config per stage, gathered in RepairConfig. Every seed and threshold lives here and
-is recorded in the output's header, so a result says exactly how it was made."""
+"""One frozen config per stage, gathered in RepairConfig under the stage's own name. Every seed
+and threshold lives here and is recorded in the output's header (`header["config"]`), so a
+result says exactly how it was made: `RepairConfig.from_dict(result.header["config"])` is the
+config that made it. All checks are in one place (`RepairConfig._check`) and raise ConfigError.
+
+The configs live here, not in their stage modules, because the core may not import a stage.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from .errors import ConfigError
+
+#: The stages, in pipeline order (docrepair.pipeline.STAGES; a test keeps the two the same).
+#: Each name is a module of docrepair.stages, the `stage` of its notes and a field below.
+STAGE_NAMES = (
+    "decode",
+    "cleanup",
+    "mojibake",
+    "byteshift",
+    "punct",
+    "segment",
+    "boilerplate",
+    "layout",
+    "markers",
+    "dedup",
+    "merge",
+    "order",
+    "script",
+)
 
 
 @dataclass(frozen=True)
@@ -16,12 +41,112 @@ class DecodeConfig:
 
 
 @dataclass(frozen=True)
+class CleanupConfig:
+    #: Verified glued readings a document needs before any is removed: the annotation scripts
+    #: of mirror sites gloss hundreds of characters; an author glosses one or two.
+    min_pinyin_glosses: int = 5
+
+
+@dataclass(frozen=True)
+class MojibakeConfig:
+    #: A line whose characters the rest of the document uses less than this share is foreign
+    #: to it (a candidate for UTF-8 read as GBK)…
+    max_native_share: float = 0.5
+    #: …and its re-reading must belong to the document at least this much to be taken.
+    min_reread_share: float = 0.9
+    #: Mean log-probability gain per Han character a whole-text re-reading needs (nats).
+    min_whole_gain_nats: float = 2.0
+    #: …and it must read like Chinese: the samples score -7.9 to -8.2 per Han character, random
+    #: Han characters -16.6 (measured with the shipped model).
+    min_whole_score_nats: float = -11.0
+
+
+@dataclass(frozen=True)
+class ShiftConfig:
+    """The byte-shift stage (docrepair.stages.byteshift)."""
+
+    #: How much better (natural-log probability) the chosen reading must be than the text as
+    #: it stands before a run is replaced: e**8 ≈ 3,000 times more probable.
+    min_gain_nats: float = 8.0
+    #: A character half of whose bytes are lost is named only when its best candidate beats the
+    #: second by this margin (e**5 ≈ 150 times) and forms a pair the model or document attests.
+    min_candidate_margin_nats: float = 5.0
+    #: Longest stretch (characters) a run is widened over on each side of its signals.
+    max_widen_chars: int = 60
+    #: The decoder keeps one hypothesis per state, then the best `beam_width * 4` of those.
+    beam_width: int = 12
+
+
+#: Widths `--punct` may ask for (docrepair.stages.punct).
+PUNCT_MODES = ("document", "keep", "full", "half")
+#: Scripts `--script` may ask for (docrepair.stages.script).
+SCRIPTS = ("keep", "simplified", "traditional")
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    """What the user asks the output to look like (`--script`, `--punct`); the script and punct
+    stages read their mode here."""
+
+    #: "keep" (the input's script), "simplified" or "traditional" (OpenCC conversion, last).
+    script: str = "keep"
+    #: Punctuation width: "document" (each mark in the width the document mostly uses), "keep",
+    #: "full" or "half" (in Chinese text only; see docrepair.stages.punct).
+    punct: str = "document"
+
+
+@dataclass(frozen=True)
+class PunctConfig:
+    """How the punct stage finds a document's convention; its mode is `output.punct`."""
+
+    #: The majority must hold at least this share of a mark's counted uses to be followed (the
+    #: repaired lines of seed 000 bring back 10 full-width pairs beside 28 folded ones: 74%).
+    min_share: float = 0.7
+    #: …and there must be at least this many counted uses.
+    min_count: int = 5
+
+
+@dataclass(frozen=True)
 class SegmentConfig:
     #: Longest run of text (code points) taken as a heading when a marker follows it mid-line
     #: without punctuation; official headings are short (GB/T 9704 headings rarely pass 40).
     max_heading_chars: int = 60
-    #: Longest line that can be a title.
+    #: Longest line that can be a title (the layout stage joins broken titles up to it too).
     max_title_chars: int = 100
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    """A convention of site templates: lines matching `pattern` are chrome. A weak rule counts
+    only inside a tail run that a strong rule has opened (docrepair.stages.boilerplate)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    strong: bool = True
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    #: Rules beyond the built-in ones (e.g. lines an archive shows to recur across a source).
+    extra_rules: tuple[ChromeRule, ...] = ()
+    #: Exact lines known to be chrome from elsewhere (batch runs: lines recurring across many
+    #: documents of one source); matched after stripping spaces.
+    known_lines: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    """Broken titles are joined up to `segment.max_title_chars` (one limit for both stages)."""
+
+    #: A body line shorter than this is a heading, never a sentence cut by the scrape.
+    min_cut_line_chars: int = 30
+    #: Blank lines allowed between the halves of a broken title.
+    max_blank_lines: int = 3
+
+
+@dataclass(frozen=True)
+class MarkersConfig:
+    """The markers stage has no settings: the numbering around a damaged line decides."""
 
 
 @dataclass(frozen=True)
@@ -50,42 +175,158 @@ class DedupConfig:
     #: A repeated block needs at least this many units and key characters to count as one.
     min_block_units: int = 2
     min_block_chars: int = 30
-
-
-#: Widths `--punct` may ask for (docrepair.stages.punct).
-PUNCT_MODES = ("document", "keep", "full", "half")
+    #: Copies interleaved in a kept block that a repeated block may step over (a title pasted
+    #: between two of its lines).
+    max_interleaved_copies: int = 3
+    #: Sentence keys shorter than this are not indexed for partial copies: 特此通知 says nothing
+    #: about copying.
+    min_sentence_key_chars: int = 8
+    #: A sentence key shared by more distinct units than this is too common to be evidence of a
+    #: copy (a department list repeated under every clause); it is not indexed.
+    max_units_per_sentence: int = 8
 
 
 @dataclass(frozen=True)
-class OutputConfig:
-    #: "keep" (the input's script), "simplified" or "traditional" (OpenCC conversion, last).
-    script: str = "keep"
-    #: Punctuation width: "document" (each mark in the width the document mostly uses), "keep",
-    #: "full" or "half" (in Chinese text only; see docrepair.stages.punct).
-    punct: str = "document"
+class MergeConfig:
+    #: Sentence keys shorter than this do not make two clauses copies (特此通知 proves nothing).
+    min_shared_sentence_chars: int = 8
+
+
+@dataclass(frozen=True)
+class OrderConfig:
+    #: How far after a header (in input units) its first clause is looked for: headings sit
+    #: right before their first clause, so a short look bounds the cost on pathological input.
+    max_lookahead: int = 64
+    #: How far back in the input a unit's predecessor is looked for among units that stay.
+    max_lookback: int = 64
+
+
+@dataclass(frozen=True)
+class ScriptConfig:
+    """OpenCC configurations by target script (`output.script` chooses the target)."""
+
+    to_simplified: str = "t2s"
+    to_traditional: str = "s2t"
 
 
 @dataclass(frozen=True)
 class RepairConfig:
     decode: DecodeConfig = field(default_factory=DecodeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    cleanup: CleanupConfig = field(default_factory=CleanupConfig)
+    mojibake: MojibakeConfig = field(default_factory=MojibakeConfig)
+    byteshift: ShiftConfig = field(default_factory=ShiftConfig)
+    punct: PunctConfig = field(default_factory=PunctConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    layout: LayoutConfig = field(default_factory=LayoutConfig)
+    markers: MarkersConfig = field(default_factory=MarkersConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
+    order: OrderConfig = field(default_factory=OrderConfig)
+    script: ScriptConfig = field(default_factory=ScriptConfig)
+    #: Stages not to run, by name (STAGE_NAMES); their config is still recorded.
+    skip: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        dedup = self.dedup
-        if dedup.shingle_chars < 1:
-            raise ConfigError("dedup.shingle_chars must be at least 1")
-        if dedup.num_perm < 16:
-            raise ConfigError("dedup.num_perm must be at least 16")
-        if not 0.0 < dedup.jaccard_threshold <= 1.0:
-            raise ConfigError("dedup.jaccard_threshold must be in (0, 1]")
-        if self.output.script not in ("keep", "simplified", "traditional"):
-            raise ConfigError("output.script must be keep, simplified or traditional")
-        if self.output.punct not in PUNCT_MODES:
-            raise ConfigError("output.punct must be document, keep, full or half")
-        if dedup.scheme not in ("affine32",):
-            raise ConfigError("dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)")
+        if isinstance(self.skip, (list, str)):
+            # A list from JSON, or one name given bare: stored as the tuple the header records.
+            object.__setattr__(self, "skip", (self.skip,) if isinstance(self.skip, str) else tuple(self.skip))
+        self._check()
+
+    def _check(self) -> None:
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            expected = _SECTIONS.get(item.name)
+            if expected is not None and not isinstance(value, expected):
+                raise ConfigError(f"{item.name} must be a {expected.__name__}, not {type(value).__name__}")
+        unknown = [name for name in self.skip if name not in STAGE_NAMES]
+        if unknown:
+            raise ConfigError(f"skip: no stage named {unknown[0]!r}; the stages are {', '.join(STAGE_NAMES)}")
+        checks = (
+            (self.dedup.shingle_chars >= 1, "dedup.shingle_chars must be at least 1"),
+            (self.dedup.num_perm >= 16, "dedup.num_perm must be at least 16"),
+            (0.0 < self.dedup.jaccard_threshold <= 1.0, "dedup.jaccard_threshold must be in (0, 1]"),
+            (self.dedup.max_interleaved_copies >= 0, "dedup.max_interleaved_copies must not be negative"),
+            (self.dedup.scheme in ("affine32",), "dedup.scheme must be 'affine32' (the scheme our vectorised MinHash implements)"),
+            (self.output.script in SCRIPTS, "output.script must be keep, simplified or traditional"),
+            (self.output.punct in PUNCT_MODES, "output.punct must be document, keep, full or half"),
+            (self.cleanup.min_pinyin_glosses >= 1, "cleanup.min_pinyin_glosses must be at least 1"),
+            (0.0 <= self.mojibake.max_native_share <= 1.0, "mojibake.max_native_share must be in [0, 1]"),
+            (0.0 <= self.mojibake.min_reread_share <= 1.0, "mojibake.min_reread_share must be in [0, 1]"),
+            (self.byteshift.beam_width >= 1, "byteshift.beam_width must be at least 1"),
+            (self.byteshift.max_widen_chars >= 0, "byteshift.max_widen_chars must not be negative"),
+            (0.5 < self.punct.min_share <= 1.0, "punct.min_share must be in (0.5, 1]"),
+            (self.punct.min_count >= 1, "punct.min_count must be at least 1"),
+            (self.segment.max_title_chars >= 1, "segment.max_title_chars must be at least 1"),
+            (self.layout.min_cut_line_chars >= 1, "layout.min_cut_line_chars must be at least 1"),
+            (self.layout.max_blank_lines >= 0, "layout.max_blank_lines must not be negative"),
+            (self.merge.min_shared_sentence_chars >= 1, "merge.min_shared_sentence_chars must be at least 1"),
+            (self.order.max_lookahead >= 1, "order.max_lookahead must be at least 1"),
+            (self.order.max_lookback >= 1, "order.max_lookback must be at least 1"),
+        )
+        for holds, message in checks:
+            if not holds:
+                raise ConfigError(message)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON values: tuples and sets become lists (sets sorted), a rule's pattern its source."""
+        return {item.name: _plain(getattr(self, item.name)) for item in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "RepairConfig":
+        """The config `to_dict` (or a result's `header["config"]`) describes; missing sections
+        and fields take their defaults, unknown ones raise ConfigError."""
+        _no_unknown(cls, data, "config")
+        sections: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "skip":
+                sections[name] = tuple(value)
+            else:
+                sections[name] = _section(_SECTIONS[name], value, name)
+        return cls(**sections)
+
+
+_SECTIONS: dict[str, type] = {
+    item.name: item.default_factory  # type: ignore[misc]
+    for item in dataclasses.fields(RepairConfig)
+    if item.default_factory is not dataclasses.MISSING
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, ChromeRule):
+        return {"name": value.name, "pattern": value.pattern.pattern, "strong": value.strong}
+    if dataclasses.is_dataclass(value):
+        return {item.name: _plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+def _no_unknown(cls: type, data: Mapping[str, Any], where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where} must be a mapping")
+    known = {item.name for item in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
+
+
+def _section(cls: type, data: Mapping[str, Any], where: str) -> Any:
+    _no_unknown(cls, data, where)
+    defaults = cls()
+    values = {}
+    for name, value in data.items():
+        default = getattr(defaults, name)
+        if isinstance(default, frozenset):
+            value = frozenset(value)
+        elif isinstance(default, tuple):
+            value = tuple(ChromeRule(rule["name"], re.compile(rule["pattern"]), rule.get("strong", True)) if name == "extra_rules" else rule for rule in value)
+        values[name] = value
+    try:
+        return cls(**values)
+    except TypeError as error:
+        raise ConfigError(f"{where}: {error}") from None

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .errors import LedgerError
-from .model import Action, Edit, Note, Placement, ReplayRule, Span
+from .model import Action, Edit, Note, Placement, Proposal, ReplayRule, Span
 
 _NO_ORIGIN = -1
 
@@ -217,6 +217,36 @@ class Ledger:
         self._drafts.append(
             _Draft(len(self._drafts), self._step, stage, action, self.input_span(start, end), span, None, text, text, reason, dict(evidence))
         )
+
+    def record(self, stage: str, proposal: Proposal) -> dict[str, int]:
+        """Record a stage's proposal: its flags, then its edits as one step, then its reorder as
+        one step (see Proposal). Returns how many notes it wrote, by action."""
+        before = len(self._drafts)
+        for flag in proposal.flags:
+            self.flag(stage, flag.action, flag.start, flag.end, flag.reason, flag.evidence)
+        if proposal.edits:
+            self.apply(stage, proposal.edits)
+        if proposal.placements:
+            self.reorder(stage, proposal.placements)
+        counts: dict[str, int] = {}
+        for draft in self._drafts[before:]:
+            counts[draft.action.value] = counts.get(draft.action.value, 0) + 1
+        return counts
+
+    @property
+    def version(self) -> int:
+        """The step of the last change to the text (flags do not count): what is derived from
+        the text, such as its units, is cached on it."""
+        return self._last_change_step
+
+    def recorded(self, action: Action | None = None) -> list[Note]:
+        """The notes recorded so far (of one action, if given), without output spans (those are
+        known only at the end: see `notes`)."""
+        return [
+            Note(f"n{d.index + 1:04d}", d.step, d.stage, d.action, d.input_span, None, d.at, d.to, d.before, d.after, d.reason, d.evidence)
+            for d in self._drafts
+            if action is None or d.action is action
+        ]
 
     # -- results ------------------------------------------------------------------------------
 

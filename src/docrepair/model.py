@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 #: Version of the notes/JSON schema. Bump when a field changes meaning.
 SCHEMA_VERSION = 1
@@ -101,6 +101,32 @@ class Placement:
     end: int
     reason: str = ""
     evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Damage seen and left, or a decision worth a note, at current [start, end): a FLAG or a GAP
+    (a position, start == end). The text is unchanged."""
+
+    start: int
+    end: int
+    action: Action
+    reason: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What one stage asks of the ledger in one step. Recorded in this order: the flags (offsets
+    in the text the stage saw), the edits (offsets in the same text, one step), then the
+    placements (a reorder of the text as it is after the edits, one step). `facts` are what the
+    stage learnt about the document (the metadata table's fields, the input's script): later
+    stages read them from the view and they end up in the header's `document`."""
+
+    edits: Sequence[Edit] = ()
+    placements: Sequence[Placement] = ()
+    flags: Sequence[Flag] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +235,9 @@ class RepairResult:
     notes: tuple[Note, ...]
     units: tuple[Unit, ...]
     header: Mapping[str, Any]
+    #: Wall seconds per stage, in pipeline order. Kept out of the header and of `to_dict`: the
+    #: header is written to outputs that must be the same bytes on every run.
+    seconds: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

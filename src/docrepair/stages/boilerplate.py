@@ -18,19 +18,24 @@ rules (for example lines an archive shows to recur across many documents of one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ..model import Action, Edit, Role, Unit
+from ..config import BoilerplateConfig, ChromeRule, RepairConfig
+from ..model import Action, Edit, Proposal, Role, Unit
+from ..stage import DocumentView, Stage
 
-STAGE = "boilerplate"
+NAME = "boilerplate"
 
 
-@dataclass(frozen=True)
-class ChromeRule:
-    name: str
-    pattern: re.Pattern[str]
-    strong: bool = True
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """The metadata table's rows and the chrome go in one step; the table's fields are a fact
+    (the header's `document.metadata_table`)."""
+    table = find_metadata(view.text, view.units)
+    return Proposal(table.edits + find_chrome_edits(view.text, view.units, config.boilerplate), facts={"metadata_table": table.fields})
+
+
+STAGE = Stage(NAME, propose)
 
 
 def _rule(name: str, pattern: str, strong: bool = True) -> ChromeRule:
@@ -75,15 +80,6 @@ RULES: tuple[ChromeRule, ...] = (
 _HEAD_ONLY = frozenset({"site_headline"})
 #: Roles that mark the document's own head: chrome stops where these begin.
 _DOCUMENT_START = frozenset({Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE})
-
-
-@dataclass(frozen=True)
-class BoilerplateConfig:
-    #: Rules beyond the built-in ones (e.g. lines an archive shows to recur across a source).
-    extra_rules: tuple[ChromeRule, ...] = ()
-    #: Exact lines known to be chrome from elsewhere (batch runs: lines recurring across many
-    #: documents of one source); matched after stripping spaces.
-    known_lines: frozenset[str] = field(default_factory=frozenset)
 
 
 def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfig | None = None) -> list[Edit]:
@@ -274,22 +270,3 @@ def _line_extent(text: str, unit: Unit) -> tuple[int, int]:
             break
         end = line_end
     return start, end
-
-
-def describe_document(units: Sequence[Unit], table: dict[str, str]) -> dict[str, object]:
-    """The document's own particulars for the result's header: title, number, issuer and date
-    as its layout gives them, and the fields of a scraped metadata table."""
-
-    def first_of(role: Role) -> str | None:
-        return next((unit.text for unit in units if unit.role is role), None)
-
-    def last_of(role: Role) -> str | None:
-        return next((unit.text for unit in reversed(units) if unit.role is role), None)
-
-    return {
-        "title": first_of(Role.TITLE),
-        "number": first_of(Role.DOC_NUMBER),
-        "issuer": last_of(Role.SIGNATURE),
-        "date": last_of(Role.DATE),
-        "metadata_table": dict(table),
-    }

@@ -4,7 +4,7 @@ their bytes, and the character language model chooses the reading.
 A mirror that drops a byte before decoding GBK turns every later pair into the wrong character
 until an invalid pair (shown as `?`) puts the reading back in step: （一）指導思想 comes out as
 ?。ㄒ唬┲笇枷?, and full-width letters of the garble are often folded to ASCII afterwards
-(海口海關 → ??诤jP). Runs start at the signals of docrepair.stages.mojibake (bopomofo, box
+(海口海關 → ??诤jP). Runs start at the signals of docrepair.garble (bopomofo, box
 drawing, kana… or `?` beside Han) and are widened over the characters around them that the
 model cannot place.
 
@@ -28,9 +28,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..charlm import CharModel, load_charlm
-from ..model import Action, Edit
+from ..config import RepairConfig, ShiftConfig
+from ..garble import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs
+from ..model import Action, Edit, Proposal
 from ..readings import readings_of
-from .mojibake import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs
+from ..stage import DocumentView, Stage
+
+NAME = "byteshift"
 
 #: A byte lost to `?` or U+FFFD: its value is unknown.
 _LOST_BYTE = -1
@@ -41,20 +45,6 @@ _IMPLAUSIBLE = re.compile(rf"[{SUSPICIOUS}\ue000-\uf8ff\u00c0-\u024f\u2150-\u218
 #: A reading glued after a character: (fā).
 _READING_AFTER = re.compile(r"[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
 _LINE_STOP = re.compile(r"[\r\n]")
-
-
-@dataclass(frozen=True)
-class ShiftConfig:
-    #: How much better (natural-log probability) the chosen reading must be than the text as
-    #: it stands before a run is replaced: e**8 ≈ 3,000 times more probable.
-    min_gain_nats: float = 8.0
-    #: A character half of whose bytes are lost is named only when its best candidate beats the
-    #: second by this margin (e**5 ≈ 150 times) and forms a pair the model or document attests.
-    min_candidate_margin_nats: float = 5.0
-    #: Longest stretch (characters) a run is widened over on each side of its signals.
-    max_widen_chars: int = 60
-    #: Hypotheses kept per decoder state while reading a run's bytes.
-    beam_width: int = 12
 
 
 #: Costs of the reading (natural-log units), measured on the seeds and on shifted clean lines
@@ -491,6 +481,13 @@ def _widen_left(text: str, start: int, limit: int, model: CharModel) -> int:
 #: A garbled run of GBK bytes holds some character from the CJK blocks (or kana, bopomofo,
 #: box drawing, full-width forms): what two GBK bytes decode to.
 _CJK_IN_RUN = re.compile("[\u2500-\u257f\u2e80-\u9fff\uf900-\ufaff\ufe30-\uffef]")
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_edits(view.text, config.byteshift))
+
+
+STAGE = Stage(NAME, propose)
 
 
 def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..model import Action, Edit
+from ..config import CleanupConfig, RepairConfig
+from ..model import Action, Edit, Proposal
 from ..readings import readings_of
+from ..stage import DocumentView, Stage
 
-STAGE = "cleanup"
+NAME = "cleanup"
 
 #: Zero-width space/joiners, word joiner, BOM as zero-width no-break space, soft hyphen, and
 #: C0/C1 controls other than tab, line feed, form feed and carriage return.
@@ -29,11 +30,19 @@ _GLUED_READING = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])[(（]([a-zāáǎà�
 _STRAY_COMMA = re.compile(r",(?=[、，。；：,.;:！？!?])")
 
 
-@dataclass(frozen=True)
-class CleanupConfig:
-    #: Verified glued readings a document needs before any is removed: the annotation scripts
-    #: of mirror sites gloss hundreds of characters; an author glosses one or two.
-    min_pinyin_glosses: int = 5
+def propose_invisible(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_invisible_edits(view.text))
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_cleanup_edits(view.text, config.cleanup))
+
+
+# Two points of the pipeline: invisible characters go first (they break every later match);
+# glued readings and stray commas only after the byte repairs, which read the glued readings as
+# evidence and would lose bytes a removed comma stood for.
+INVISIBLE = Stage(NAME, propose_invisible)
+STAGE = Stage(NAME, propose)
 
 
 def find_invisible_edits(text: str) -> list[Edit]:

@@ -11,10 +11,12 @@ import codecs
 import hashlib
 from dataclasses import dataclass
 
-from ..config import DecodeConfig
+from ..config import DecodeConfig, RepairConfig
 from ..errors import DecodeError
+from ..model import Action, Flag, Proposal
+from ..stage import DocumentView, Stage
 
-STAGE = "decode"
+NAME = "decode"
 
 #: Tried in this order after the BOM checks. GB18030 is a superset of GBK and GB2312.
 _CANDIDATES = ("utf-8", "gb18030", "big5")
@@ -50,6 +52,23 @@ class DecodedInput:
     mixed: tuple[MixedRun, ...] = ()
 
 
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """Decoding happened before the pipeline (`decode_bytes`); in it, the decode stage flags each
+    line of a mostly UTF-8 file that was read another way, with its bytes."""
+    mixed = view.decoded.mixed if isinstance(view.decoded, DecodedInput) else ()
+    return Proposal(flags=[_mixed_flag(run) for run in mixed])
+
+
+STAGE = Stage(NAME, propose)
+
+
+def _mixed_flag(run: MixedRun) -> Flag:
+    reason = (
+        f"this line was not UTF-8 like the rest of the file; it was read as {run.encoding}"
+        if run.encoding != "replacement"
+        else "bytes of this line are valid in no codec tried; they stand as U+FFFD (the bytes are in the evidence)"
+    )
+    return Flag(run.start, run.end, Action.FLAG, reason, {"encoding": run.encoding, "bytes": run.raw_hex})
 
 
 def decode_bytes(data: bytes, config: DecodeConfig | None = None) -> DecodedInput:

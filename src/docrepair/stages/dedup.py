@@ -18,21 +18,23 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..config import DedupConfig
+from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
-from ..model import Action, Edit, Role, Unit
+from ..model import Action, Edit, Proposal, Role, Unit
 from ..sketch import band_params, candidate_pairs, minhash_signatures
+from ..stage import DocumentView, Stage
 
-STAGE = "dedup"
+NAME = "dedup"
 
-#: A sentence key shared by more distinct units than this is too common to be evidence of a
-#: copy (a department list repeated under every clause); it is not indexed.
-_MAX_UNITS_PER_SENTENCE = 8
-#: Sentence keys shorter than this are not indexed: 特此通知 says nothing about copying.
-_MIN_SENTENCE_KEY = 8
-#: Copies interleaved in a kept block that a repeated block may step over (a title pasted
-#: between two of its lines).
-_MAX_INTERLEAVED_COPIES = 3
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """One drop per copy; each drop note names its kept twin (`kept_input_span`), which is how
+    the order stage learns where the copies stood."""
+    return Proposal(find_duplicates(view.text, view.units, config.dedup))
+
+
+STAGE = Stage(NAME, propose)
+
 #: Metadata and labelled page lines (发布日期:…, 本文标题:…) restate body text by design: they are
 #: compared only with each other and only for exact copies, so a body line is never dropped in
 #: favour of the label line that quotes it.
@@ -81,21 +83,12 @@ class Twin:
     containment: float
 
 
-@dataclass(frozen=True)
-class DuplicatePlan:
-    """The drops, and for every unit the index of the unit that stands for it afterwards (itself
-    when kept): where the copies stood is what tells the clause-order stage the layout."""
-
-    edits: list[Edit]
-    kept_of: list[int]
-
-
-def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
+def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
+    """The removal of every copy of a more complete unit, each naming its kept twin."""
     keys = _unit_keys(units)
     twins = find_twins(units, config, keys)
     dropped = _select_drops(units, twins, config, keys) if twins else {}
-    kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
-    return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
+    return _drop_edits(text, units, dropped)
 
 
 def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin, list[int] | None]]) -> list[Edit]:
@@ -197,18 +190,18 @@ def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[t
     ]
 
 
-def _sentence_keys(units: Sequence[Unit], indices: list[int]) -> dict[int, list[str]]:
+def _sentence_keys(units: Sequence[Unit], indices: list[int], min_chars: int) -> dict[int, list[str]]:
     """The indexable sentence keys of each unit, folded in one batch (one OpenCC call)."""
     sentences = [split_sentences(units[index].text) for index in indices]
     folded = iter(comparison_keys([sentence for unit_sentences in sentences for sentence in unit_sentences]))
     return {
-        index: [key for key in (next(folded) for _ in unit_sentences) if len(key) >= _MIN_SENTENCE_KEY]
+        index: [key for key in (next(folded) for _ in unit_sentences) if len(key) >= min_chars]
         for index, unit_sentences in zip(indices, sentences)
     }
 
 
 def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int], config: DedupConfig):
-    sentence_keys = _sentence_keys(units, keepers)
+    sentence_keys = _sentence_keys(units, keepers, config.min_sentence_key_chars)
     holders: dict[str, list[int]] = {}
     for index in keepers:
         for key in dict.fromkeys(sentence_keys[index]):
@@ -221,7 +214,7 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
         candidates: set[int] = set()
         for key in sentences:
             members = holders.get(key, ())
-            if len(members) <= _MAX_UNITS_PER_SENTENCE:
+            if len(members) <= config.max_units_per_sentence:
                 candidates.update(m for m in members if len(keys[m]) > len(keys[index]))
         best = None
         for container in sorted(candidates):
@@ -249,11 +242,11 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
     block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):
         if runs and runs[-1][-1] == index - 1:
-            if _continues_block(twins, block_tail, index, keys):
+            if _continues_block(twins, block_tail, index, keys, config.max_interleaved_copies):
                 runs[-1].append(index)
                 block_tail = index
                 continue
-            if index - block_tail <= _MAX_INTERLEAVED_COPIES:
+            if index - block_tail <= config.max_interleaved_copies:
                 runs[-1].append(index)  # a copy pasted into the repeated block (a title again)
                 continue
         runs.append([index])
@@ -271,13 +264,13 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
     return dropped
 
 
-def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> bool:
+def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str], max_interleaved: int) -> bool:
     """Unit `index` extends the block of `previous` when the unit after previous's twin is a
     copy of it as well (compared by key, since that unit may itself be a dropped copy)."""
     target = twins[index].kept
     after_twin = twins[previous].kept + 1
     # Copies that were pasted into the kept block (a title repeated mid-text) do not break it.
-    for _ in range(_MAX_INTERLEAVED_COPIES):
+    for _ in range(max_interleaved):
         if after_twin >= len(keys) or after_twin == index:
             return False
         if after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target):

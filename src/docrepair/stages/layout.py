@@ -12,12 +12,27 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
-from ..model import Action, Edit, Role, Unit
+from ..config import LayoutConfig, RepairConfig, SegmentConfig
+from ..model import Action, Edit, Flag, Proposal, Role, Unit
+from ..stage import DocumentView, Stage
 
-STAGE = "layout"
+NAME = "layout"
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_layout_edits(view.text, view.units, config.layout, config.segment.max_title_chars))
+
+
+def propose_flags(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(flags=find_layout_flags(view.units))
+
+
+# Two points of the pipeline: the joins and repairs before the markers stage (which reads the
+# joined lines), the flags after it, on the lines as they then stand.
+STAGE = Stage(NAME, propose)
+FLAGS = Stage(NAME, propose_flags)
 
 _SENTENCE_MARKS = "。，,；;：:！？!?、"
 #: Lines that head an attachment or a list and are never the first half of a title.
@@ -30,24 +45,18 @@ _TITLE_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9０-９《》〈〉“
 _DOUBLE_QUOTES = {"“": "”", "「": "」", "『": "』"}
 
 
-@dataclass(frozen=True)
-class LayoutConfig:
-    #: Longest joined title (the segment stage's title limit).
-    max_title_chars: int = 100
-    #: A body line shorter than this is a heading, never a sentence cut by the scrape.
-    min_cut_line_chars: int = 30
-    #: Blank lines allowed between the halves of a broken title.
-    max_blank_lines: int = 3
-
-
-def find_layout_edits(text: str, units: Sequence[Unit], config: LayoutConfig | None = None) -> list[Edit]:
+def find_layout_edits(
+    text: str, units: Sequence[Unit], config: LayoutConfig | None = None, max_title_chars: int = SegmentConfig.max_title_chars
+) -> list[Edit]:
+    """Joins of broken titles (up to `max_title_chars`, the segment stage's title limit) and cut
+    sentences, and repairs of run-together document numbers."""
     config = config or LayoutConfig()
-    edits = _title_joins(text, units, config) + _sentence_joins(text, units, config)
-    edits += _citation_repairs(text, units)
+    edits = _title_joins(text, units, config, max_title_chars) + _sentence_joins(text, units, config)
+    edits += _citation_repairs(units)
     return sorted(edits, key=lambda edit: (edit.start, edit.end))
 
 
-def find_layout_flags(text: str, units: Sequence[Unit]) -> list[tuple[int, int, str, dict]]:
+def find_layout_flags(units: Sequence[Unit]) -> list[Flag]:
     """Damage to flag and leave: quotation marks without their other half."""
     flags = []
     for unit in units:
@@ -60,10 +69,10 @@ def find_layout_flags(text: str, units: Sequence[Unit]) -> list[tuple[int, int, 
                     depth -= 1
                 else:
                     at = unit.span.start + found.start()
-                    flags.append((at, at + 1, f"a closing {closing} without its opening {opening}: a quotation lost its first half", {"mark": closing}))
+                    flags.append(Flag(at, at + 1, Action.FLAG, f"a closing {closing} without its opening {opening}: a quotation lost its first half", {"mark": closing}))
             if depth:
                 at = unit.span.start + unit.text.rfind(opening)
-                flags.append((at, at + 1, f"an opening {opening} never closed in its line: a quotation lost its second half", {"mark": opening}))
+                flags.append(Flag(at, at + 1, Action.FLAG, f"an opening {opening} never closed in its line: a quotation lost its second half", {"mark": opening}))
     return flags
 
 
@@ -71,7 +80,7 @@ def _gap(text: str, first: Unit, second: Unit) -> str:
     return text[first.span.end : second.span.start]
 
 
-def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list[Edit]:
+def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig, max_title_chars: int) -> list[Edit]:
     edits = []
     for first, second in zip(units, units[1:]):
         gap = _gap(text, first, second)
@@ -82,7 +91,7 @@ def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list
             and _TITLE_CHARS.fullmatch(first.text)
             and not any(mark in first.text for mark in _SENTENCE_MARKS)
             and not _NOT_A_TITLE_HALF.match(first.text)
-            and len(first.text) + len(second.text) <= config.max_title_chars
+            and len(first.text) + len(second.text) <= max_title_chars
             and gap.strip() == ""
             and gap.count("\n") <= config.max_blank_lines + 1
         ):
@@ -108,7 +117,7 @@ def _sentence_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> l
     return edits
 
 
-def _citation_repairs(text: str, units: Sequence[Unit]) -> list[Edit]:
+def _citation_repairs(units: Sequence[Unit]) -> list[Edit]:
     edits = []
     closing = {"〔": "〕", "[": "]", "［": "］", "【": "】"}
     for unit in units:

@@ -10,35 +10,36 @@ that share no sentence are different clauses (numbering that restarts) and are l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..align import ALIGNER, align_opcodes
+from ..config import MergeConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
-from ..model import Action, Edit, Unit
+from ..model import Action, Edit, Proposal, Unit
+from ..stage import DocumentView, Stage
 
-STAGE = "merge"
-
-#: Sentence keys shorter than this do not make two clauses copies (特此通知 proves nothing).
-_MIN_SHARED_SENTENCE_CHARS = 8
+NAME = "merge"
 
 
-@dataclass
-class MergePlan:
-    edits: list[Edit] = field(default_factory=list)
-    #: (copy, kept) unit index pairs: the copy's content now lives in the kept unit.
-    merged: list[tuple[int, int]] = field(default_factory=list)
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """Insertions into the kept copy, and the drop of the other copy (a drop_duplicate note
+    naming the kept one, read by the order stage like dedup's)."""
+    return Proposal(find_merges(view.text, view.units, config.merge))
 
 
-def find_merges(text: str, units: Sequence[Unit]) -> MergePlan:
-    plan = MergePlan()
+STAGE = Stage(NAME, propose)
+
+
+def find_merges(text: str, units: Sequence[Unit], config: MergeConfig | None = None) -> list[Edit]:
+    config = config or MergeConfig()
+    edits: list[Edit] = []
     groups: dict[tuple[str, int | None, int], list[int]] = {}
     for index, unit in enumerate(units):
         if unit.number is not None:
             groups.setdefault((unit.role.value, unit.level, unit.number), []).append(index)
     candidates = [members for members in groups.values() if len(members) > 1]
     if not candidates:
-        return plan
+        return edits
     indices = sorted(index for members in candidates for index in members)
     sentences = {index: split_sentences(units[index].text) for index in indices}
     flat = [sentence for index in indices for sentence in sentences[index]]
@@ -48,16 +49,15 @@ def find_merges(text: str, units: Sequence[Unit]) -> MergePlan:
         keeper = min(members, key=lambda index: (-sum(map(len, keys[index])), index))
         present = set(keys[keeper])  # grows as copies add sentences: each is added once
         for copy in members:
-            if copy == keeper or not _share_a_sentence(keys[copy], keys[keeper]):
+            if copy == keeper or not _share_a_sentence(keys[copy], keys[keeper], config.min_shared_sentence_chars):
                 continue
-            plan.edits.extend(_merge_edits(text, units, keeper, copy, sentences, keys, present))
-            plan.merged.append((copy, keeper))
-    plan.edits.sort(key=lambda edit: (edit.start, edit.end))
-    return plan
+            edits.extend(_merge_edits(text, units, keeper, copy, sentences, keys, present))
+    edits.sort(key=lambda edit: (edit.start, edit.end))
+    return edits
 
 
-def _share_a_sentence(first: list[str], second: list[str]) -> bool:
-    long_keys = {key for key in second if len(key) >= _MIN_SHARED_SENTENCE_CHARS}
+def _share_a_sentence(first: list[str], second: list[str], min_chars: int) -> bool:
+    long_keys = {key for key in second if len(key) >= min_chars}
     return any(key in long_keys for key in first)
 
 

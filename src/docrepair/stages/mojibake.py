@@ -4,10 +4,9 @@
   (鍏充簬 for 关于), taken when the re-read text decodes strictly and the character model finds
   it far likelier (`find_whole_text_edits`).
 - Lines: UTF-8 lines read as GBK inside an otherwise good document (`find_utf8_as_gbk_edits`).
-- Runs: the signals of GBK bytes read out of step (bopomofo, box drawing, kana, Cyrillic,
-  Greek, full-width Latin, `?` beside Han) and the spans around them (`find_runs`); the
-  byte-shift stage (docrepair.stages.byteshift) reads them again.
-- Lost characters named by the reading a mirror glued after them (`find_reading_evidence_edits`).
+- Lost characters named by the reading a mirror glued after them (`find_reading_evidence_edits`),
+  after the byte-shift stage (docrepair.stages.byteshift) has re-read the runs of GBK bytes
+  read out of step (found by docrepair.garble) and marked what it could not name.
 
 Characters whose bytes are gone are □ (U+25A1, the customary mark), with a note.
 """
@@ -17,39 +16,41 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Action, Edit
+from ..config import MojibakeConfig, RepairConfig
+from ..garble import MISSING
+from ..model import Action, Edit, Proposal
+from ..stage import DocumentView, Stage
 
 if TYPE_CHECKING:
     from ..charlm import CharModel
 
-STAGE = "mojibake"
+NAME = "mojibake"
 
-MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are gone
-#: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
-#: drawing, kana, Cyrillic, Greek, full-width Latin letters.
-SUSPICIOUS = "\u3100-\u312f\ufe50-\ufe6f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
-#: A Latin letter with a tone mark outside a glued reading (ǘ after 。) is a misread pair too.
-#: A lone `?` beside Han is ordinary punctuation (是否?); two in a row, or one beside a Han
-#: character run into a Latin letter or digit (?诤9?, 诤jP after ??), is what a decoder leaves
-#: where bytes would not decode and full-width forms were folded.
-_SIGNAL = re.compile(rf"[{SUSPICIOUS}]|(?<![A-Za-z(\u00c0-\u024f])[\u00c0-\u024f](?![A-Za-z\u00c0-\u024f]*[)）])|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
-    r"|\?(?=[\u4e00-\u9fff][A-Za-z0-9])|(?<=[\u4e00-\u9fff][A-Za-z0-9])\?")
-#: Every signal starts at one of these characters.
-ANY_SIGNAL_CHAR = re.compile(f"[{SUSPICIOUS}?\u00c0-\u024f]")
-#: What a garbled run may hold around its signals: the signals, `?`, ASCII letters, marks and
-#: Han characters (misread pairs are often valid Han).
-_RUN_CHAR = re.compile(rf"[{SUSPICIOUS}?A-Za-z0-9\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
-#: Signals further apart than this are separate runs.
-_MAX_GAP = 4
-#: Latin letters that end a glued reading: a syllable with tone marks closed by a parenthesis.
-GLUED_READING_TAIL = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
-#: Characters after the last signal that may still belong to the run.
-_MAX_TAIL = 4
 
-def find_utf8_as_gbk_edits(text: str) -> list[Edit]:
+def propose_whole_text(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_whole_text_edits(view.text, config.mojibake))
+
+
+def propose_lines(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_utf8_as_gbk_edits(view.text, config.mojibake))
+
+
+def propose_readings(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_reading_evidence_edits(view.text))
+
+
+# Three steps at two points of the pipeline: whole texts, then lines, before byteshift (which
+# reads the runs the line re-read leaves); lost characters named by their readings after it
+# (byteshift's □ is what they name).
+WHOLE_TEXT = Stage(NAME, propose_whole_text)
+LINES = Stage(NAME, propose_lines)
+READINGS = Stage(NAME, propose_readings)
+
+def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> list[Edit]:
     """Lines whose UTF-8 bytes were read as GBK (关于 → 鍏充簬): re-encoded as GB18030 and read
     as UTF-8. A line is repaired only when its own characters are mostly foreign to the
     document and the re-read ones mostly belong to it; bytes the wrong decoding lost are □."""
+    config = config or MojibakeConfig()
     lines = text.splitlines(keepends=True)
     candidates = [_reread_as_utf8(line.rstrip("\r\n")) for line in lines]
     # What the document is made of, from the lines that are not candidates themselves: the
@@ -61,7 +62,7 @@ def find_utf8_as_gbk_edits(text: str) -> list[Edit]:
         if candidate is not None:
             native = sum(1 for ch in body if ch in vocabulary) / max(1, len(body))
             reread = sum(1 for ch in candidate if ch in vocabulary or ch == MISSING) / max(1, len(candidate))
-            if native < _MAX_NATIVE_SHARE and reread >= _MIN_REREAD_SHARE:
+            if native < config.max_native_share and reread >= config.min_reread_share:
                 edits.append(
                     Edit(
                         offset,
@@ -74,12 +75,6 @@ def find_utf8_as_gbk_edits(text: str) -> list[Edit]:
                 )
         offset += len(line)
     return edits
-
-
-#: A line whose characters the rest of the document uses less than this is foreign to it…
-_MAX_NATIVE_SHARE = 0.5
-#: …and its re-reading must belong to the document at least this much to be taken.
-_MIN_REREAD_SHARE = 0.9
 
 
 def _reread_as_utf8(line: str) -> str | None:
@@ -99,43 +94,6 @@ def _reread_as_utf8(line: str) -> str | None:
     if reread == line or reread.count(MISSING) * 4 > len(reread):
         return None
     return reread
-
-
-def find_runs(text: str) -> list[tuple[int, int]]:
-    """Spans of garbled text: clusters of signals, widened over the characters between them
-    and the `?`/ASCII letters at their edges, never across a line."""
-    if not ANY_SIGNAL_CHAR.search(text):
-        return []  # the common case: nothing a signal could start from, one fast scan
-    runs: list[tuple[int, int]] = []
-    for signal in _SIGNAL.finditer(text):
-        start, end = signal.start(), signal.end()
-        if runs and start - runs[-1][1] <= _MAX_GAP and "\n" not in text[runs[-1][1] : start]:
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((start, end))
-    widened = []
-    for start, end in runs:
-        while start > 0 and text[start - 1] in "?。" and _RUN_CHAR.match(text, start - 1):
-            start -= 1
-        # Misread pairs after the last signal are Han or folded letters; a mark ends the run,
-        # and so does a parenthesis (a reading glued after the run, (zhí), is not part of it).
-        limit = end + _MAX_TAIL
-        while end < min(limit, len(text)) and (text[end] == "?" or "\u4e00" <= text[end] <= "\u9fff" or text[end].isascii() and text[end].isalnum()):
-            if text[end].isascii() and GLUED_READING_TAIL.match(text, end):
-                break  # zhí) is a reading glued after the run, not part of it
-            end += 1
-        widened.append((start, end))
-    return widened
-
-
-def clean_text(text: str, runs: list[tuple[int, int]]) -> str:
-    """The document without its garbled runs: what it says it is made of."""
-    parts, cursor = [], 0
-    for start, end in runs:
-        parts.append(text[cursor:start])
-        cursor = end
-    parts.append(text[cursor:])
-    return "\n".join(parts)
 
 
 def _is_han(ch: str) -> bool:
@@ -190,11 +148,12 @@ _LATIN1_RUN = re.compile("[\u0080-\u00ff]")
 _CJK_CHAR = re.compile("[\u3000-\u9fff]")
 
 
-def find_whole_text_edits(text: str) -> list[Edit]:
+def find_whole_text_edits(text: str, config: MojibakeConfig | None = None) -> list[Edit]:
     """Whole texts decoded with the wrong codec: GBK bytes read as Latin-1/cp1252 (¹ØÓÚ for 关于)
     and UTF-8 bytes read as GBK (鍏充簬 for 关于). The whole text is re-read; it is taken only when
     it then decodes strictly and the model finds it far likelier per character. One edit per
     changed line (GBK and UTF-8 never carry a character across a line break)."""
+    config = config or MojibakeConfig()
     if text.isascii():
         return []
     for label, reread in (("gbk read as latin-1", _reread_latin1_as_gbk), ("utf-8 read as gb18030", _reread_gbk_as_utf8)):
@@ -205,7 +164,7 @@ def find_whole_text_edits(text: str) -> list[Edit]:
 
         model = load_charlm()
         reread_score = _per_char_score(repaired, model)
-        if reread_score < _MIN_WHOLE_SCORE_PER_CHAR or reread_score - _per_char_score(text, model) < _MIN_WHOLE_GAIN_PER_CHAR:
+        if reread_score < config.min_whole_score_nats or reread_score - _per_char_score(text, model) < config.min_whole_gain_nats:
             continue  # not Chinese either way (a Latin text that happens to decode), or no better
         edits, offset = [], 0
         for old, new in zip(text.splitlines(keepends=True), repaired.splitlines(keepends=True)):
@@ -216,13 +175,6 @@ def find_whole_text_edits(text: str) -> list[Edit]:
         if len(text.splitlines()) == len(repaired.splitlines()):
             return edits
     return []
-
-
-#: Mean log-probability gain per Han character a whole-text re-reading needs (nats).
-_MIN_WHOLE_GAIN_PER_CHAR = 2.0
-#: …and must read like Chinese: the samples score -7.9 to -8.2 per Han character, random Han
-#: characters -16.6 (measured with the shipped model).
-_MIN_WHOLE_SCORE_PER_CHAR = -11.0
 
 
 def _per_char_score(text: str, model: "CharModel") -> float:

@@ -3,8 +3,8 @@
 A *series* is one kind of marker (chapters 一、, sections （一）, items 1．, articles 第X条 …). A
 series is *global* when every number occurs once in the document; its numbers then give the
 order. The deepest global series is the backbone: its clauses are sorted by number. Headers of
-shallower series are placed before the clause that followed them in the input (in any copy, as
-the dedup stage reports where the copies stood); where that contradicts their own numbering,
+shallower series are placed before the clause that followed them in the input (in any copy: the
+drop_duplicate notes of dedup and merge say where each copy stood and which twin was kept); where that contradicts their own numbering,
 the numbering wins and a note says so. Everything that is not a clause of the backbone or a
 header (paragraphs, responsible bodies, deeper local markers) travels with the clause it
 followed, so nothing is separated from its context. Numbers that never appear are reported as
@@ -15,42 +15,46 @@ Documents without a global series, and documents already in order, come out unch
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..config import OrderConfig, RepairConfig
 from ..ledger import longest_increasing_subsequence
-from ..model import Action, Edit, Placement, Role, Span, Unit
+from ..model import Action, Edit, Flag, Note, Placement, Proposal, Role, Span, Unit
+from ..stage import DocumentView, Stage
 
-STAGE = "order"
+NAME = "order"
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """Doubts as flags, then the line break a last clause needs and the new order of blocks."""
+    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order)
+    return Proposal(plan.edits, plan.placements, plan.doubts)
+
+
+def propose_gaps(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(flags=find_gaps(view.text, view.units))
+
+
+# Two steps: the gaps are found on the clauses in their new order.
+STAGE = Stage(NAME, propose)
+GAPS = Stage(NAME, propose_gaps)
 
 #: Roles that close a document: a clause never follows them, so they stay at the end.
 _CLOSING = frozenset({Role.SIGNATURE, Role.DATE})
-#: How far after a header (in observed units) its first clause is looked for: headings sit
-#: right before their first clause, so a short look bounds the cost on pathological input.
-_MAX_LOOKAHEAD = 64
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A number of a global series that appears nowhere in the document."""
-
-    position: int  # in the text, where the missing clause would stand
-    series: str
-    number: int
-    reason: str
 
 
 @dataclass
 class OrderPlan:
     """What the order stage asks of the ledger: an edit that ends the text with a line break
-    (so a last clause can move), the new order of blocks, gaps and doubts to flag."""
+    (so a last clause can move), the new order of blocks, and doubts to flag."""
 
     edits: list[Edit] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    doubts: list[tuple[Span, str, dict]] = field(default_factory=list)
+    doubts: list[Flag] = field(default_factory=list)
     #: How each header's place was found: "layout" (what followed it in the input), "wording"
     #: (the clause whose wording it shares) or "number" (next to its numbered neighbours).
     basis: dict[int, str] = field(default_factory=dict)
@@ -66,10 +70,44 @@ def series_name(unit: Unit) -> str:
     return unit.role.value.replace("_", "-")
 
 
-def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None]) -> OrderPlan:
-    """The canonical order of the units of `text`. `original` lists the input spans of every
-    unit of the input in input order (before dedup), `observed` the input span of the unit that
-    now stands for each (its kept twin, or itself)."""
+def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[tuple[Span | None, bool]]:
+    """Every unit the text had before copies were dropped, in input order, as the input span of
+    the unit that stands for it now and whether it stands there as itself. Read from the
+    drop_duplicate notes: a dropped copy names its kept twin (`kept_input_span`), and a twin
+    dropped later in turn (merged into another copy) stands for the copy it went into."""
+    drops = sorted(
+        (note.input_span.start, note.input_span.end, _span(note.evidence.get("kept_input_span")))
+        for note in notes
+        if note.action is Action.DROP_DUPLICATE
+    )
+    current = {(unit.input_span.start, unit.input_span.end) for unit in units if unit.input_span is not None}
+    starts = [start for start, _, _ in drops]
+
+    def standing(span: Span | None) -> Span | None:
+        for _ in range(len(drops) + 1):  # each step leaves a dropped line; no cycle is possible
+            if span is None or (span.start, span.end) in current:
+                return span
+            at = bisect.bisect_right(starts, span.start) - 1
+            if at < 0 or drops[at][1] < span.end:
+                return span  # stands nowhere now
+            span = drops[at][2]
+        return span
+
+    stream = [(0 if unit.input_span is None else unit.input_span.start, 0, unit.input_span, True) for unit in units]
+    stream += [(start, 1, standing(kept), False) for start, _, kept in drops]
+    stream.sort(key=lambda item: (item[0], item[1]))
+    return [(span, is_own) for _, _, span, is_own in stream]
+
+
+def _span(value: Sequence[int] | None) -> Span | None:
+    return None if value is None else Span(*value)
+
+
+def find_order(text: str, units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], config: OrderConfig | None = None) -> OrderPlan:
+    """The canonical order of the units of `text`. `copies` lists every unit the input had
+    before copies were dropped, in input order, as the input span of the unit that now stands
+    for it (its kept twin, or itself) and whether that is the unit itself (where_copies_stood)."""
+    config = config or OrderConfig()
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
     if len(numbered) < 2:
@@ -92,7 +130,7 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
     backbone_level = units[backbone[0]].level or 0
     headers = [index for index in body if (units[index].level or 0) < backbone_level]
     sequence = _LinkedOrder(backbone)
-    follow = _observed_followers(units, observed, original, set(backbone) | set(headers))
+    follow = _observed_followers(units, copies, set(backbone) | set(headers), config.max_lookahead)
     header_series = sorted({series_of(units[i]) for i in headers}, key=lambda name: -(units[by_series[name][0]].level or 0))
     targets = set(backbone)
     for name in header_series:
@@ -102,7 +140,7 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
 
     placed = sorted(targets)
     first = placed[0]
-    hosts = _find_hosts(units, observed, original, set(placed), first, tail)
+    hosts = _find_hosts(units, copies, set(placed), first, tail, config.max_lookback)
     guests: dict[int, list[int]] = {}
     for index in range(first, tail):
         if index not in targets:
@@ -114,29 +152,25 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
     for header in sorted(plan.unplaced):
         unit = units[header]
         reason = f"{series_name(unit)} {unit.marker} stays after what it followed in the input; no clause followed it there, so its place is not certain"
-        plan.doubts.append((unit.span, reason, {"series": series_of(unit), "number": unit.number}))
+        plan.doubts.append(Flag(unit.span.start, unit.span.end, Action.FLAG, reason, {"series": series_of(unit), "number": unit.number}))
     if not text.endswith("\n") and tail == len(units):
         plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
-    plan.placements = _placements(text, units, plan, order, hosts, first, tail, backbone_name)
+    plan.placements = _placements(text, units, plan, order, hosts, first, tail)
     return plan
 
 
-#: How far back in the input a unit's predecessor is looked for among units that stay.
-_MAX_LOOKBACK = 64
-
-
-def _find_hosts(units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None], placed: set[int], first: int, tail: int) -> dict[int, int]:
+def _find_hosts(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], placed: set[int], first: int, tail: int, max_lookback: int) -> dict[int, int]:
     """For every body unit that is not placed by number (paragraphs, responsible bodies,
     headings of restarting series), the placed unit it travels with: the one it followed in the
     input, reached through the copies dedup removed; failing that, the one before it now."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
-    stream = [None if span is None else index_of.get((span.start, span.end)) for span in observed]
+    stream = [None if span is None else index_of.get((span.start, span.end)) for span, _ in copies]
     hosts: dict[int, int] = {}
     for position, index in enumerate(stream):
-        is_own = original[position] == observed[position]
+        is_own = copies[position][1]
         if index is None or not is_own or index in placed or not first <= index < tail:
             continue
-        for back in range(position - 1, max(-1, position - 1 - _MAX_LOOKBACK), -1):
+        for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
             if previous is None or previous == index:
                 continue
@@ -193,20 +227,16 @@ class _LinkedOrder:
 
 
 def _observed_followers(
-    units: Sequence[Unit], observed: Sequence[Span | None], original: Sequence[Span | None], anchors: set[int]
+    units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], anchors: set[int], max_lookahead: int
 ) -> dict[int, list[list[tuple[int, bool]]]]:
     """For each anchor unit, per copy of it in the input, the anchor units that came after it
     (nearest first, up to the look-ahead), each marked True when that was the unit's own
     occurrence rather than a copy dedup removed."""
     index_of = {units[index].input_span.start: index for index in anchors if units[index].input_span is not None}
-    stream = [
-        (index_of[span.start], original[position] == span)
-        for position, span in enumerate(observed)
-        if span is not None and span.start in index_of
-    ]
+    stream = [(index_of[span.start], is_own) for span, is_own in copies if span is not None and span.start in index_of]
     follow: dict[int, list[list[tuple[int, bool]]]] = {}
     for position, (index, is_own) in enumerate(stream):
-        follow.setdefault(index, []).append([(index, is_own)] + stream[position + 1 : position + 1 + _MAX_LOOKAHEAD])
+        follow.setdefault(index, []).append([(index, is_own)] + stream[position + 1 : position + 1 + max_lookahead])
     return follow
 
 
@@ -300,7 +330,7 @@ def _place_headers(units, members, is_global, follow, targets, sequence: _Linked
         plan.basis[header] = "number"
         unit = units[header]
         reason = f"{series_name(unit)} {unit.marker} placed by its number alone; where it stood in the input contradicts the numbering"
-        plan.doubts.append((unit.span, reason, {"series": series_of(unit), "number": unit.number}))
+        plan.doubts.append(Flag(unit.span.start, unit.span.end, Action.FLAG, reason, {"series": series_of(unit), "number": unit.number}))
 
 
 def _anchor_by_wording(units: Sequence[Unit], ordered: list[int], chosen: list[int | None], items: list[int], doubtful: set[int]) -> None:
@@ -398,7 +428,7 @@ def _line_start(text: str, position: int) -> int:
     return text.rfind("\n", 0, position) + 1
 
 
-def _placements(text, units, plan: OrderPlan, order, hosts, first, tail, backbone_name) -> list[Placement]:
+def _placements(text, units, plan: OrderPlan, order, hosts, first, tail) -> list[Placement]:
     """Pieces of the text in their new order: the head, one piece per body unit (its line and
     the blank lines after it), the tail."""
     length = len(text) + sum(len(edit.after) for edit in plan.edits)
@@ -432,7 +462,7 @@ def _placements(text, units, plan: OrderPlan, order, hosts, first, tail, backbon
     return placements
 
 
-def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
+def find_gaps(text: str, units: Sequence[Unit]) -> list[Flag]:
     """Numbers from 1 to the highest present that never appear, for each global series (one
     whose numbers are all distinct). The position is the start of the line of the next present
     clause, where the missing one would stand."""
@@ -456,79 +486,5 @@ def find_gaps(text: str, units: Sequence[Unit]) -> list[Gap]:
                 continue
             unit = units[next_present]
             reason = f"{series_name(unit)} number {number} appears nowhere in the document; nothing is invented for it"
-            gaps.append(Gap(_line_start(text, unit.span.start), name, number, reason))
-    return sorted(gaps, key=lambda gap: (gap.position, gap.series, gap.number))
-
-
-#: A line opening with a clause marker the garble destroyed: □ where the numeral was, in or
-#: beside the brackets (□（□）, □）, （□）), or only its closing bracket left (）加強, when the
-#: decoder dropped the bytes of （六 without a trace).
-_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^[）)](?=[^\s）)])|^□+(?=[^（(□])")
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(number: int) -> str:
-    """1 → 一, 10 → 十, 17 → 十七, 35 → 三十五 (up to 99, the range of section markers)."""
-    tens, units = divmod(number, 10)
-    if number < 10:
-        return _CN_DIGITS[number]
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if units == 0 else _CN_DIGITS[units])
-
-
-def find_marker_restorations(text: str, units: Sequence[Unit]) -> list[Edit]:
-    """Section markers the garble destroyed, restored where the numbering around them leaves
-    exactly as many numbers missing as there are damaged lines: between two sections, before the
-    first one (numbers from 1), or one line before the next chapter or the end."""
-    sections = [unit for unit in units if unit.role is Role.SECTION]
-    if not sections:
-        return []
-    brackets = ("(", ")") if sections[0].marker.startswith("(") else ("（", "）")
-    edits: list[Edit] = []
-    previous = 0
-    damaged: list[tuple[Unit, re.Match[str]]] = []
-    for unit in [*units, None]:
-        found = _DAMAGED_MARKER.match(unit.text) if unit is not None and unit.marker == "" else None
-        if found:
-            damaged.append((unit, found))
-            continue
-        if unit is not None and unit.role is Role.SECTION:
-            if damaged and len(damaged) == unit.number - previous - 1:
-                edits.extend(_restored(previous, damaged, brackets, f"between sections {previous} and {unit.number}"))
-            previous, damaged = unit.number, []
-        elif unit is None or unit.role is Role.CHAPTER:
-            if previous and len(damaged) == 1:
-                edits.extend(_restored(previous, damaged, brackets, f"after section {previous}, the last before the next chapter"))
-                previous += 1
-                damaged = []
-            # Otherwise the damaged lines wait: the next section's number may account for them
-            # (（一）（二） garbled under the first chapter, （三） under the second).
-    return edits
-
-
-def _has_bracket(damaged: str) -> bool:
-    """A damaged marker with a bracket left is replaced; a bare □ (a lost heading whose marker
-    went with it) stays, and the marker goes before it."""
-    return any(mark in damaged for mark in "（()）")
-
-
-def _restored(previous: int, damaged: list[tuple[Unit, re.Match[str]]], brackets: tuple[str, str], where: str) -> list[Edit]:
-    opening, closing = brackets
-    edits = []
-    for offset, (line, match) in enumerate(damaged, start=1):
-        numeral = chinese_numeral(previous + offset)
-        replaced = match.group() if _has_bracket(match.group()) else ""
-        # Each □ stands for at least one lost character: those the numeral and its closing
-        # bracket cannot account for were text after the marker, and stay □ (（□□□□ → （十四）□).
-        inside = re.split(r"[（(]", replaced, maxsplit=1)[-1]  # □ before the bracket were before the marker
-        surplus = inside.count("□") - len(numeral) - (0 if any(mark in replaced for mark in "）)") else 1)
-        edits.append(
-            Edit(
-                line.span.start,
-                line.span.start + len(replaced),
-                f"{opening}{numeral}{closing}" + "□" * max(0, surplus),
-                Action.RESTORE_MARKER,
-                f"a section marker destroyed by garbled bytes restored as {previous + offset}: the only number free {where}",
-                {"number": previous + offset, "after": previous, "missing_after_marker": max(0, surplus)},
-            )
-        )
-    return edits
+            gaps.append((_line_start(text, unit.span.start), name, number, reason))
+    return [Flag(position, position, Action.GAP, reason, {"series": name, "number": number}) for position, name, number, reason in sorted(gaps)]

@@ -14,11 +14,12 @@ document uses; `--punct keep` changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..model import Action, Edit
+from ..config import PunctConfig, RepairConfig
+from ..model import Action, Edit, Proposal
+from ..stage import DocumentView, Stage
 
-STAGE = "punct"
+NAME = "punct"
 
 #: Full-width mark → its ASCII form.
 _HALF_OF = {"，": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(", "）": ")"}
@@ -34,15 +35,11 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _LABEL_SIDE = frozenset(" \t\u00a0|")
 
 
-@dataclass(frozen=True)
-class PunctConfig:
-    #: "document" (the majority width of each mark), "keep", "full" or "half".
-    mode: str = "document"
-    #: The majority must hold at least this share of a mark's counted uses to be followed (the
-    #: repaired lines of seed 000 bring back 10 full-width pairs beside 28 folded ones: 74%).
-    min_share: float = 0.7
-    #: …and there must be at least this many counted uses.
-    min_count: int = 5
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_punct_edits(view.text, config.punct, config.output.punct))
+
+
+STAGE = Stage(NAME, propose)
 
 
 def _in_chinese(text: str, index: int) -> bool:
@@ -60,11 +57,11 @@ def _chinese_pairs(text: str) -> list[re.Match[str]]:
     return [found for found in _PAIR.finditer(text) if not _ASCII_WORD.search(found.group(1)) and _HAN.search(found.group(1))]
 
 
-def _convention(singles: list[tuple[int, str]], pairs: list[re.Match[str]], config: PunctConfig) -> dict[str, str]:
+def _convention(singles: list[tuple[int, str]], pairs: list[re.Match[str]], config: PunctConfig, mode: str) -> dict[str, str]:
     """Mark class → "full" or "half": the width each mark is to have. Classes without a clear
     majority are absent (their marks stay as they are). A bracket pair counts once."""
-    if config.mode in ("full", "half"):
-        return {mark: config.mode for mark in set(_CLASS_OF.values())}
+    if mode in ("full", "half"):
+        return {mark: mode for mark in set(_CLASS_OF.values())}
     counts: dict[str, list[int]] = {}  # class → [half-width uses, full-width uses]
     for _, mark in singles:
         counts.setdefault(_CLASS_OF[mark], [0, 0])[mark in _HALF_OF] += 1
@@ -78,18 +75,19 @@ def _convention(singles: list[tuple[int, str]], pairs: list[re.Match[str]], conf
     return convention
 
 
-def find_punct_edits(text: str, config: PunctConfig | None = None) -> list[Edit]:
-    """One edit per mark whose width differs from the convention, in Chinese text only."""
+def find_punct_edits(text: str, config: PunctConfig | None = None, mode: str = "document") -> list[Edit]:
+    """One edit per mark whose width differs from the convention (the document's, or `mode`:
+    "full" or "half"), in Chinese text only; none for mode "keep"."""
     config = config or PunctConfig()
-    if config.mode == "keep":
+    if mode == "keep":
         return []
     # The marks that stand in Chinese text, found once: they are both counted and converted.
     singles = [(found.start(), found.group()) for found in _SINGLE.finditer(text) if _in_chinese(text, found.start())]
     pairs = _chinese_pairs(text)
-    convention = _convention(singles, pairs, config)
+    convention = _convention(singles, pairs, config, mode)
     if not convention:
         return []
-    why = "asked for with --punct" if config.mode in ("full", "half") else "the document's own convention"
+    why = "asked for with --punct" if mode in ("full", "half") else "the document's own convention"
     edits = []
 
     def convert(index: int, mark: str) -> None:
@@ -97,7 +95,7 @@ def find_punct_edits(text: str, config: PunctConfig | None = None) -> list[Edit]
         target = _HALF_OF.get(mark, mark) if width == "half" else _FULL_OF.get(mark, mark) if width == "full" else mark
         if target != mark:
             edits.append(
-                Edit(index, index + 1, target, Action.NORMALIZE_PUNCT, f"{mark} written {width}-width, {why}", {"width": width, "mode": config.mode})
+                Edit(index, index + 1, target, Action.NORMALIZE_PUNCT, f"{mark} written {width}-width, {why}", {"width": width, "mode": mode})
             )
 
     for index, mark in singles:

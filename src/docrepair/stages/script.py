@@ -8,12 +8,21 @@ import re
 from functools import lru_cache
 
 from ..align import align_opcodes
-from ..model import Action, Edit
+from ..config import RepairConfig, ScriptConfig
+from ..model import Action, Edit, Proposal
+from ..stage import DocumentView, Stage
 
-STAGE = "script"
+NAME = "script"
 
-#: OpenCC configurations by target script.
-_CONFIGS = {"simplified": "t2s", "traditional": "s2t"}
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    """The conversion `output.script` asks for, and, as a fact for the header, the script the
+    input was written in."""
+    edits = find_conversion_edits(view.text, config.output.script, config.script)
+    return Proposal(edits, facts={"script": detect_script(view.input_text)})
+
+
+STAGE = Stage(NAME, propose)
 #: Characters used only in traditional writing, common enough to tell a document's script.
 _TRADITIONAL_ONLY = re.compile("[國會發關於與為這個們說來時對經當體點還進過開實現機動產動應東車區們麼]")
 _SIMPLIFIED_ONLY = re.compile("[国会发关于与为这个们说来时对经当体点还进过开实现机动产应东车区么]")
@@ -37,19 +46,21 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
-def find_conversion_edits(text: str, target: str | None) -> list[Edit]:
+def find_conversion_edits(text: str, target: str | None, config: ScriptConfig | None = None) -> list[Edit]:
     """Edits that convert `text` to `target` script, one per run of changed characters."""
     if target is None or target == "keep":
         return []
-    converted = "\n".join(_converter(_CONFIGS[target]).convert(line) for line in text.split("\n"))
+    config = config or ScriptConfig()
+    opencc_config = config.to_simplified if target == "simplified" else config.to_traditional
+    converted = "\n".join(_converter(opencc_config).convert(line) for line in text.split("\n"))
     if converted == text:
         return []
     if len(converted) == len(text):
         spans = _changed_runs(text, converted)
     else:
         spans = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in align_opcodes(list(text), list(converted)) if tag != "equal"]
-    reason = f"converted to {target} script (OpenCC {_CONFIGS[target]})"
-    return [Edit(i1, i2, converted[j1:j2], Action.CONVERT_SCRIPT, reason, {"opencc": _CONFIGS[target]}) for i1, i2, j1, j2 in spans]
+    reason = f"converted to {target} script (OpenCC {opencc_config})"
+    return [Edit(i1, i2, converted[j1:j2], Action.CONVERT_SCRIPT, reason, {"opencc": opencc_config}) for i1, i2, j1, j2 in spans]
 
 
 def _changed_runs(before: str, after: str) -> list[tuple[int, int, int, int]]:

@@ -4,7 +4,8 @@ Two steps. `find_line_splits` proposes line breaks where scraped run-on text glu
 together (a clause marker after a sentence end, a document number after a title); the ledger
 records them. `segment_units` then reads each line as one unit and classifies it: title,
 document number, addressees, metadata, numbered clause at its GB/T 9704 level, attribution,
-signature, date or paragraph.
+signature, date or paragraph. The pipeline hands `segment_units` to the document view, which
+derives every stage's units with it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..config import SegmentConfig
-from ..model import Action, Edit, Role, Span, Unit
+from ..config import RepairConfig, SegmentConfig
+from ..model import Action, Edit, Proposal, Role, Span, Unit
+from ..stage import DocumentView, Stage
 
-STAGE = "segment"
+NAME = "segment"
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -169,6 +171,19 @@ def _is_reference(line: str, position: int, marker: Marker, before: str) -> bool
             return True
         return marker.role is Role.SUB_ITEM and bool(_SERIAL_AFTER.match(line, after))
     return False
+
+
+def propose(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_line_splits(view.text, config.segment, dominant_newline(view.input_text)))
+
+
+STAGE = Stage(NAME, propose)
+
+
+def dominant_newline(text: str) -> str:
+    """The line break the document mostly uses, for the breaks we insert."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
 def find_line_splits(text: str, config: SegmentConfig, newline: str = "\n") -> list[Edit]:

@@ -1,0 +1,23 @@
+"""The markers stage: section markers destroyed by garbled bytes, restored from the numbering."""
+
+from __future__ import annotations
+
+from docrepair import repair_text
+from docrepair.model import Action
+from docrepair.stages.markers import chinese_numeral
+from docrepair.stages.segment import parse_chinese_numeral
+
+
+def test_numerals_read_back_as_the_numbers_they_write():
+    assert [chinese_numeral(n) for n in (1, 10, 17, 35, 100, 105, 110, 999)] == ["一", "十", "十七", "三十五", "一百", "一百零五", "一百一十", "九百九十九"]
+    assert all(parse_chinese_numeral(chinese_numeral(n)) == n for n in range(1, 1000))
+
+
+def test_a_damaged_marker_after_section_99_becomes_section_100():
+    """It raised IndexError (the numeral table stopped at 99) and so failed the whole repair."""
+    lines = ["一、总体要求"] + [f"（{chinese_numeral(n)}）第{n}项工作要求落实到位。" for n in range(1, 100)]
+    lines += ["□）第100项工作要求落实到位。", "二、保障措施", "（一）加强组织领导。"]
+    result = repair_text("\n".join(lines) + "\n")
+    restored = [note for note in result.notes if note.action is Action.RESTORE_MARKER]
+    assert [(note.stage, note.before, note.after) for note in restored] == [("markers", "□）", "（一百）")]
+    assert "（一百）第100项" in result.text
