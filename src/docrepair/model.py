@@ -209,6 +209,11 @@ class RepairResult:
     notes: tuple[Note, ...]
     units: tuple[Unit, ...]
     header: Mapping[str, Any]
+    #: The output→input map the ledger ended with: for each output character, the input offset
+    #: it came from (-1 for inserted text), a numpy int64 array. `explain` and `report` read it
+    #: through `ledger.map_offsets` instead of replaying; None for a result built without it
+    #: (map_offsets then replays once, linearly).
+    origin: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
