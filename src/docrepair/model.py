@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .errors import NotesError
+
 #: Version of the notes/JSON schema. Bump when a field changes meaning.
 SCHEMA_VERSION = 1
 
@@ -56,7 +58,7 @@ class Action(enum.Enum):
         for action in cls:
             if action.value == name:
                 return action
-        raise ValueError(f"unknown action {name!r}")
+        raise NotesError(f"unknown action {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,21 +142,29 @@ class Note:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Note":
-        output_span = data.get("output_span")
-        return cls(
-            id=data["id"],
-            step=int(data["step"]),
-            stage=data["stage"],
-            action=Action.from_name(data["action"]),
-            input_span=Span(*data["input_span"]),
-            output_span=None if output_span is None else Span(*output_span),
-            at=Span(*data["at"]),
-            to=data.get("to"),
-            before=data["before"],
-            after=data["after"],
-            reason=data["reason"],
-            evidence=data.get("evidence", {}),
-        )
+        """The inverse of `to_dict`; NotesError names what is missing or malformed."""
+        try:
+            output_span = data.get("output_span")
+            return cls(
+                id=data["id"],
+                step=int(data["step"]),
+                stage=data["stage"],
+                action=Action.from_name(data["action"]),
+                input_span=Span(*data["input_span"]),
+                output_span=None if output_span is None else Span(*output_span),
+                at=Span(*data["at"]),
+                to=data.get("to"),
+                before=data["before"],
+                after=data["after"],
+                reason=data["reason"],
+                evidence=data.get("evidence", {}),
+            )
+        except NotesError:
+            raise
+        except KeyError as error:
+            raise NotesError(f"a note without the field {error}") from None
+        except (AttributeError, TypeError, ValueError) as error:
+            raise NotesError(f"a malformed note ({error})") from None
 
 
 class Role(enum.Enum):
