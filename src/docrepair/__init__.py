@@ -30,7 +30,7 @@ __all__ = [
 from .config import RepairConfig
 from .errors import DocrepairError
 from .model import Action, Note, RepairResult, Unit
-from .version import __version__, dependency_versions
+from .version import __version__, dependency_versions  # noqa: F401 - the header's versions, also read from here
 
 if TYPE_CHECKING:
     import os

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..ledger import OffsetMap, map_offsets
 from ..model import Action, Note, RepairResult, ReplayRule, Role, Span, Unit
