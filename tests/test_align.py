@@ -63,13 +63,13 @@ def test_they_agree_on_random_edits_of_long_sentence_lists():
         _assert_agree(first, second)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(SENTENCES)), st.lists(st.sampled_from(SENTENCES)))
 def test_they_agree_on_any_two_sentence_lists(first, second):
     _assert_agree(first, second)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="关于加强通知。，的一二三（）\n　", max_size=80), st.text(alphabet="关于加强通知。，的一二三（）\n　", max_size=80))
 def test_they_agree_on_any_two_character_strings(first, second):
     _assert_agree(list(first), list(second))

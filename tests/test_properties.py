@@ -81,11 +81,12 @@ def test_same_bytes_across_processes_with_different_hash_seeds():
         "results = [repair_file(path) for path in sys.argv[1:]];"
         "json.dump([r.text + notes_to_jsonl(r.notes) for r in results], sys.stdout)"
     )
-    outputs = set()
-    for seed in ("0", "12345"):
-        environment = dict(os.environ, PYTHONHASHSEED=seed)
-        run = subprocess.run([sys.executable, "-c", script, *map(str, SAMPLES)], capture_output=True, env=environment, check=True)
-        outputs.add(run.stdout)
+    runs = [  # side by side: one core each
+        subprocess.Popen([sys.executable, "-c", script, *map(str, SAMPLES)], stdout=subprocess.PIPE, env=dict(os.environ, PYTHONHASHSEED=seed))
+        for seed in ("0", "12345")
+    ]
+    outputs = {run.communicate(timeout=300)[0] for run in runs}
+    assert [run.returncode for run in runs] == [0, 0]
     assert len(outputs) == 1 and len(json.loads(outputs.pop())) == len(SAMPLES)
 
 
