@@ -113,16 +113,26 @@ def test_five_hundred_numbered_items_out_of_order_are_sorted():
     _assert_sound(text, result)
 
 
+@functools.lru_cache(maxsize=1)
+def _year_numbered_items():
+    """Items 1800-2200 out of order, and their repair (numbers 1900-2099 read like years)."""
+    text = _numbered_items(list(range(1800, 2201)))
+    return text, repair_text(text)
+
+
+def test_items_numbered_like_years_are_dropped_only_with_notes():
+    text, result = _year_numbered_items()
+    _assert_sound(text, result)  # what goes is in a note: replay holds and nothing is lost
+
+
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="numbers 1900-2099 read like years, so those lines are unnumbered paragraphs whose keys differ only "
     "in digits, and dedup drops 196 of the 200 as near copies of one another (a later issue rebuilds dedup)",
 )
 def test_items_numbered_like_years_are_all_kept_in_order():
-    numbers = list(range(1800, 2201))
-    text = _numbered_items(numbers)
-    result = repair_text(text)
-    _assert_sound(text, result)
+    _, result = _year_numbered_items()
     assert [n for n in _items_in(result.text) if 1900 <= n <= 2099] == list(range(1900, 2100))
 
 
