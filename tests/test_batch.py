@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from conftest import SAMPLES
 from docrepair import repair_file
-from docrepair.batch.cli import batch
+from docrepair.cli import main
 
 SEED_001 = next(p for p in SAMPLES if p.name.startswith("001"))
 SEED_004 = next(p for p in SAMPLES if p.name.startswith("004"))
 
 
 def run(*args: str, input: bytes | None = None, quiet: bool = True):
-    return CliRunner().invoke(batch, [*args, "--quiet"] if quiet else list(args), input=input, catch_exceptions=False)
+    return CliRunner().invoke(main, ["batch", *args, "--quiet"] if quiet else ["batch", *args], input=input, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_a_second_run_on_the_same_outdir_is_refused_while_the_first_holds_it(fol
     out = tmp_path / "out"
     holder = outdir_lock(out)
     try:
-        result = CliRunner().invoke(batch, [str(folder), "-o", str(out)])
+        result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)])
         assert result.exit_code == 1 and "in use by another docrepair batch run" in result.stderr
         assert len(result.stderr.splitlines()) == 1
     finally:
@@ -280,8 +280,8 @@ def slow(document, task):
     time.sleep(0.15)
     return repair(document, task)
 runner.process_document = slow
-from docrepair.batch.cli import batch
-batch.main(sys.argv[1:])
+from docrepair.cli import main
+main.main(["batch", *sys.argv[1:]])
 """
 
 
@@ -326,9 +326,9 @@ def test_the_progress_line_counts_rates_and_estimates():
 
 
 def test_bad_options_are_one_line_and_exit_two(folder, tmp_path):
-    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "o"), "--cross-doc", "merge", "--format", "jsonl"])
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "o"), "--cross-doc", "merge", "--format", "jsonl"])
     assert result.exit_code == 2 and "needs --format files" in result.stderr
-    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "o"), "--jobs", "0"])
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "o"), "--jobs", "0"])
     assert result.exit_code == 2
 
 
@@ -336,7 +336,7 @@ def test_the_ray_engine_without_ray_is_one_line_with_the_pip_command(folder, tmp
     import sys
 
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
-    result = CliRunner().invoke(batch, [str(folder), "-o", str(tmp_path / "out"), "--engine", "ray"])
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "out"), "--engine", "ray"])
     assert result.exit_code == 1
     assert result.stderr == "Error: the Ray engine needs the ray extra: pip install 'docrepair[ray]'\n"
 

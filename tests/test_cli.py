@@ -9,11 +9,12 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 from docrepair.cli import main
 from docrepair.model import SCHEMA_VERSION
 
 SEED_001 = next(path for path in SAMPLES if path.name.startswith("001"))
+ROOT_SRC = ROOT / "src" / "docrepair"
 
 
 def run(*args: str, input: bytes | None = None):
@@ -179,3 +180,119 @@ def test_script_conversion_is_on_request_and_noted():
     assert "国" in data["text"] and "國" not in data["text"]
     assert data["header"]["counts"]["convert_script"] > 0
     assert data["header"]["document"]["script"] == "traditional"
+
+
+_REPAIR_OPTIONS = {"encoding", "script", "punct"}
+
+
+@pytest.mark.parametrize("name", ["fix", "explain", "report", "batch", "dedup"])
+def test_every_repairing_command_takes_the_same_repair_options(name):
+    options = {param.name: param for param in main.commands[name].params}
+    assert _REPAIR_OPTIONS <= set(options)
+    fix_options = {param.name: param for param in main.commands["fix"].params}
+    for option in _REPAIR_OPTIONS:  # the same choices and defaults, declared once
+        assert options[option].default == fix_options[option].default
+        assert getattr(options[option].type, "choices", None) == getattr(fix_options[option].type, "choices", None)
+
+
+def test_explain_and_report_reproduce_a_fix_with_the_same_repair_options(tmp_path):
+    fixed = json.loads(run("fix", str(SEED_001), "--punct", "half", "--script", "simplified", "--format", "json").stdout)
+    explained = run("explain", str(SEED_001), "--punct", "half", "--script", "simplified")
+    assert explained.exit_code == 0
+    note_lines = [line for line in explained.stdout.splitlines() if line.startswith("   n")]
+    assert sorted(line.split()[:2] for line in note_lines) == sorted([note["id"], f"[{note['stage']}/{note['action']}]"] for note in fixed["notes"])
+    assert fixed["header"]["counts"]["convert_script"] > 0 and fixed["header"]["config"]["output"]["punct"] == "half"
+    page = tmp_path / "report.html"
+    assert run("report", str(SEED_001), "-o", str(page), "--punct", "half", "--script", "simplified").exit_code == 0
+    assert "convert_script" in page.read_text(encoding="utf-8")
+
+
+def test_an_unexpected_exception_is_one_line_and_its_traceback_only_with_debug(monkeypatch):
+    import docrepair
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a stage fell over")
+
+    monkeypatch.setattr(docrepair, "repair_bytes", broken)
+    plain = run("fix", str(SEED_001))
+    assert plain.exit_code == 1
+    assert_one_error_line(plain, "internal error", "RuntimeError", "a stage fell over", "--debug")
+    for args in (["fix", "--debug", str(SEED_001)], ["--debug", "fix", str(SEED_001)]):
+        debugged = run(*args)
+        assert debugged.exit_code == 1 and "Traceback" in debugged.stderr
+        assert debugged.stderr.splitlines()[-1].startswith("Error: internal error")
+
+
+def test_a_library_error_keeps_its_exit_code_at_the_boundary(monkeypatch):
+    import docrepair
+    from docrepair.errors import DocrepairError
+
+    class Odd(DocrepairError):
+        exit_code = 3
+
+    def refuse(*args, **kwargs):
+        raise Odd("refused for a reason; try another thing")
+
+    monkeypatch.setattr(docrepair, "repair_bytes", refuse)
+    result = run("explain", str(SEED_001))
+    assert result.exit_code == 3
+    assert_one_error_line(result, "refused for a reason; try another thing")
+
+
+def _imports_of(path) -> set[str]:
+    """The docrepair modules a source file imports, at module level or inside functions."""
+    import ast
+
+    package = "docrepair." + ".".join(path.relative_to(ROOT_SRC).with_suffix("").parts)
+    package = package.rsplit(".", 1)[0] if not path.name == "__init__.py" else package.removesuffix(".__init__")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("docrepair")}
+
+
+def test_the_batch_commands_register_without_importing_the_cli():
+    for path in (ROOT_SRC / "batch").rglob("*.py"):
+        assert "docrepair.cli" not in _imports_of(path), f"{path.name} imports docrepair.cli (batch never imports the CLI)"
+    assert not {"docrepair.cli", "docrepair.batch"} & {name.rsplit(".", 1)[0] for name in _imports_of(ROOT_SRC / "cli_options.py")}
+    code = "import sys, docrepair.batch.cli; print('docrepair.cli' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert completed.stdout.strip() == "False", completed.stderr
+
+
+def test_a_notes_file_error_is_typed_in_the_library():
+    from docrepair.errors import DocrepairError, NotesError
+    from docrepair.model import Action, Note
+    from docrepair.render.notes import notes_from_jsonl
+
+    with pytest.raises(NotesError, match=r"^n\.jsonl is not a docrepair notes file \(line 2: "):
+        notes_from_jsonl('\n{"not": "a note"}\n', source="n.jsonl")
+    with pytest.raises(NotesError, match="line 1"):
+        notes_from_jsonl("not json at all")
+    with pytest.raises(NotesError, match="not UTF-8"):
+        notes_from_jsonl(b"\xff\xfe")
+    with pytest.raises(NotesError, match="unknown action 'recolour'"):
+        Action.from_name("recolour")
+    with pytest.raises(NotesError, match="bad span"):
+        Note.from_dict({"id": "n1", "step": 1, "stage": "x", "action": "flag", "input_span": [3, 1], "at": [0, 0], "before": "", "after": "", "reason": ""})
+    assert issubclass(NotesError, DocrepairError) and issubclass(NotesError, ValueError)
+
+
+def test_skip_leaves_a_stage_out_of_fix_and_explain_and_is_recorded():
+    sample = str(next(path for path in SAMPLES if path.name.startswith("001")))
+    runner = CliRunner()
+    full = json.loads(runner.invoke(main, ["fix", sample, "--format", "json"]).output)
+    skipped = json.loads(runner.invoke(main, ["fix", sample, "--format", "json", "--skip", "dedup"]).output)
+    assert any(note["stage"] == "dedup" for note in full["notes"])
+    assert not any(note["stage"] == "dedup" for note in skipped["notes"]) and len(skipped["text"]) > len(full["text"])
+    assert skipped["header"]["config"]["skip"] == ["dedup"]
+    explained = runner.invoke(main, ["explain", sample, "--skip", "dedup"])
+    assert explained.exit_code == 0 and "[dedup/" not in explained.output and "[merge/" in explained.output
+    unknown = runner.invoke(main, ["fix", sample, "--skip", "nonsense"])
+    assert unknown.exit_code == 2

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLES
-from docrepair.batch.cli import batch, dedup
+from docrepair.cli import main
 from docrepair.batch.crossdoc import CrossDocConfig, CrossDocIndex, Signature, band_pairs, sentence_keys, sign_text
 from docrepair.sketch import band_params, candidate_pairs
 
@@ -109,7 +109,7 @@ def test_damaged_copies_of_the_seeds_cluster_the_same_way_with_one_or_two_worker
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
-        result = CliRunner().invoke(batch, [str(archive), "-o", str(out), "--jobs", jobs, "--cross-doc", "mark", "--quiet"])
+        result = CliRunner().invoke(main, ["batch", str(archive), "-o", str(out), "--jobs", jobs, "--cross-doc", "mark", "--quiet"])
         assert result.exit_code == 0, result.output
         outputs.append((out / "clusters.jsonl").read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
@@ -129,25 +129,25 @@ def test_damaged_copies_of_the_seeds_cluster_the_same_way_with_one_or_two_worker
 
 def test_a_resumed_run_clusters_from_the_signatures_in_its_markers(archive, tmp_path):
     out = tmp_path / "out"
-    first = CliRunner().invoke(batch, [str(archive), "-o", str(out), "--cross-doc", "mark"])
+    first = CliRunner().invoke(main, ["batch", str(archive), "-o", str(out), "--cross-doc", "mark"])
     clusters = (out / "clusters.jsonl").read_text(encoding="utf-8")
-    second = CliRunner().invoke(batch, [str(archive), "-o", str(out), "--cross-doc", "mark"])
+    second = CliRunner().invoke(main, ["batch", str(archive), "-o", str(out), "--cross-doc", "mark"])
     assert first.exit_code == second.exit_code == 0
     assert "0 repaired, 9 already done" in second.stderr
     assert (out / "clusters.jsonl").read_text(encoding="utf-8") == clusters
 
 
 def test_dedup_reports_clusters_and_writes_nothing(archive, tmp_path):
-    result = CliRunner().invoke(dedup, [str(archive), "--quiet", "--jobs", "1"])
+    result = CliRunner().invoke(main, ["dedup", str(archive), "--quiet", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     clusters = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(clusters) == 2 and all(len(c["members"]) == 4 for c in clusters)
-    fast = CliRunner().invoke(dedup, [str(archive), "--quiet", "--no-repair"])
+    fast = CliRunner().invoke(main, ["dedup", str(archive), "--quiet", "--no-repair"])
     assert [json.loads(line)["members"] for line in fast.stdout.splitlines()] == [c["members"] for c in clusters]
 
 
 def test_cross_doc_on_a_pipe_is_a_usage_error():
-    result = CliRunner().invoke(batch, ["-", "--cross-doc", "mark"], input=b"")
+    result = CliRunner().invoke(main, ["batch", "-", "--cross-doc", "mark"], input=b"")
     assert result.exit_code == 2 and "--cross-doc needs -o OUTDIR" in result.stderr
 
 
@@ -163,7 +163,7 @@ def test_merge_takes_a_garbled_clause_from_the_copy_that_has_it_whole(tmp_path):
     (folder / "copy1.txt").write_text("\n".join(copy1) + "\n", encoding="utf-8")
     (folder / "copy2.txt").write_text("\n".join(copy2) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(batch, [str(folder), "-o", str(out), "--cross-doc", "merge", "--quiet"])
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out), "--cross-doc", "merge", "--quiet"])
     assert result.exit_code == 0, result.output
     merged = (out / "merged" / "c00001.txt").read_text(encoding="utf-8")
     assert lines[garbled_at] in merged and lines[lost_at] in merged and "□" not in merged
@@ -180,7 +180,7 @@ def test_merge_takes_a_garbled_clause_from_the_copy_that_has_it_whole(tmp_path):
 def test_a_resumed_dedup_run_leaves_the_same_files_in_place(archive, tmp_path):
     out = tmp_path / "out"
     for _ in range(2):
-        result = CliRunner().invoke(batch, [str(archive), "-o", str(out), "--cross-doc", "dedup", "--quiet"])
+        result = CliRunner().invoke(main, ["batch", str(archive), "-o", str(out), "--cross-doc", "dedup", "--quiet"])
         assert result.exit_code == 0, result.output
         kept = sorted(p.name for p in out.glob("*.txt"))
         aside = sorted(p.name for p in (out / ".docrepair" / "duplicates").glob("*.txt"))

@@ -3,16 +3,18 @@ the no-loss check holds."""
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from docrepair import repair_bytes, repair_text
 from docrepair.cli import main
@@ -76,28 +78,62 @@ def test_invisible_characters_and_a_bom_in_the_middle_are_removed_with_notes():
     _assert_sound(text, result)
 
 
-def test_a_two_megabyte_single_line_completes():
-    text = "加强组织领导，明确责任分工，" * 150_000
+# The same cases at scale (a 2 MB line, 100k copies, 10k items) and their timings are in
+# benchmarks/scaling.py (`--cases`); here they run small enough to check behaviour only.
+
+
+def test_a_hundred_kilobyte_single_line_comes_out_unchanged():
+    text = "加强组织领导，明确责任分工，" * 2_500  # 35,000 characters, 105 KB of UTF-8
     result = repair_text(text)
     assert result.text == text
 
 
-def test_a_hundred_thousand_copies_of_one_clause_become_one():
-    text = GOOD + CLAUSE * 100_000  # 11 MB; about 8 s on the CI machine kind, linear in the copies
+def test_a_thousand_copies_of_one_clause_become_one():
+    text = GOOD + CLAUSE * 1_000
     result = repair_text(text)
     assert result.text.count(CLAUSE) == 1
     _assert_sound(text, result)
 
 
-def test_ten_thousand_numbered_items_out_of_order_are_sorted():
-    numbers = list(range(1, 10_001))
+def _numbered_items(numbers: list[int]) -> str:
+    """The items odd-numbered first, then the even ones."""
     shuffled = numbers[1::2] + numbers[::2]
-    text = GOOD + "".join(f"{n}．第{n}项工作的具体要求和内容说明。\n" for n in shuffled)
+    return GOOD + "".join(f"{n}．第{n}项工作的具体要求和内容说明。\n" for n in shuffled)
+
+
+def _items_in(text: str) -> list[int]:
+    return [int(line.split("．")[0]) for line in text.splitlines() if "．" in line]
+
+
+def test_five_hundred_numbered_items_out_of_order_are_sorted():
+    numbers = list(range(1, 501))
+    text = _numbered_items(numbers)
     result = repair_text(text)
-    items = [int(line.split("．")[0]) for line in result.text.splitlines() if "．" in line]
-    # Numbers 1900..2099 read like years at the start of a line, so they are not markers.
-    assert [n for n in items if not 1900 <= n <= 2099] == [n for n in numbers if not 1900 <= n <= 2099]
+    assert _items_in(result.text) == numbers
     _assert_sound(text, result)
+
+
+@functools.lru_cache(maxsize=1)
+def _year_numbered_items():
+    """Items 1800-2200 out of order, and their repair (numbers 1900-2099 read like years)."""
+    text = _numbered_items(list(range(1800, 2201)))
+    return text, repair_text(text)
+
+
+def test_items_numbered_like_years_are_dropped_only_with_notes():
+    text, result = _year_numbered_items()
+    _assert_sound(text, result)  # what goes is in a note: replay holds and nothing is lost
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="numbers 1900-2099 read like years, so those lines are unnumbered paragraphs whose keys differ only "
+    "in digits, and dedup drops 196 of the 200 as near copies of one another (a later issue rebuilds dedup)",
+)
+def test_items_numbered_like_years_are_all_kept_in_order():
+    _, result = _year_numbered_items()
+    assert [n for n in _items_in(result.text) if 1900 <= n <= 2099] == list(range(1900, 2100))
 
 
 def test_numbers_past_999_and_deeply_nested_markers_pass_through():
@@ -105,8 +141,6 @@ def test_numbers_past_999_and_deeply_nested_markers_pass_through():
     result = repair_text(text)
     _assert_sound(text, result)
     assert "1005．第1005项。" in result.text
-
-
 
 
 _CN = "一二三四五六七八九十"
@@ -145,24 +179,27 @@ def test_every_marker_level_nested_five_deep_is_left_alone(levels):
 
 
 _NEST = "（（（（（一）））））"
+#: The pathological nestings at 2k (10k, with timings, in benchmarks/scaling.py --cases).
 _PATHOLOGICAL_NESTING = {
-    "one line of 10k nests": GOOD + _NEST * 10_000 + "\n",
-    "10k lines of one nest": GOOD + (_NEST + "\n") * 10_000,
-    "10k nests with text": GOOD + "".join(f"{_NEST}第{n}项内容。\n" for n in range(10_000)),
-    "ascii nests": GOOD + "(((((1)))))" * 10_000 + "\n",
-    "mixed-width nests": GOOD + "（(（(（一)）)）)）" * 10_000 + "\n",
-    "50k opens then 50k closes": GOOD + "（" * 50_000 + "一" + "）" * 50_000 + "\n",
-    "brackets 0 to 49 deep": GOOD + "".join(f"{'（' * (n % 50)}（1）{'）' * (n % 50)}第{n}项。\n" for n in range(10_000)),
+    "one line of 2k nests": GOOD + _NEST * 2_000 + "\n",
+    "2k lines of one nest": GOOD + (_NEST + "\n") * 2_000,
+    "2k nests with text": GOOD + "".join(f"{_NEST}第{n}项内容。\n" for n in range(2_000)),
+    "ascii nests": GOOD + "(((((1)))))" * 2_000 + "\n",
+    "mixed-width nests": GOOD + "（(（(（一)）)）)）" * 2_000 + "\n",
+    "10k opens then 10k closes": GOOD + "（" * 10_000 + "一" + "）" * 10_000 + "\n",
+    "brackets 0 to 49 deep": GOOD + "".join(f"{'（' * (n % 50)}（1）{'）' * (n % 50)}第{n}项。\n" for n in range(2_000)),
     "every level glued on one line": GOOD + "".join(f"一、（一）1．（1）①第{n}项。" for n in range(1000)) + "\n",
     "every ascii level glued on one line": GOOD + "".join(f"一.(一)1.(1)①第{n}项。" for n in range(1000)) + "\n",
 }
 
 
+#: Each nesting repaired once for the tests below (a result is immutable).
+_repair_nesting = functools.lru_cache(maxsize=None)(repair_text)
+
+
 @pytest.mark.parametrize("text", list(_PATHOLOGICAL_NESTING.values()), ids=list(_PATHOLOGICAL_NESTING))
 def test_pathologically_nested_markers_complete_and_lose_nothing(text):
-    started = time.perf_counter()
-    result = repair_text(text)
-    assert time.perf_counter() - started < 60  # a guard against a hang; each case takes under 2 s
+    result = _repair_nesting(text)  # their timings: benchmarks/scaling.py --cases
     _assert_sound(text, result)
     for note in result.notes:  # a removed line names a kept copy that is in the output
         if note.action is Action.DROP_DUPLICATE:
@@ -170,16 +207,16 @@ def test_pathologically_nested_markers_complete_and_lose_nothing(text):
             assert note.before.strip() and text[kept_start:kept_end] in result.text
 
 
-def test_ten_thousand_nests_on_one_line_are_kept_whole_and_as_lines_are_kept_once():
-    one_line = repair_text(_PATHOLOGICAL_NESTING["one line of 10k nests"]).text
-    assert one_line.count(_NEST) == 10_000
-    lines = repair_text(_PATHOLOGICAL_NESTING["10k lines of one nest"])
+def test_two_thousand_nests_on_one_line_are_kept_whole_and_as_lines_are_kept_once():
+    one_line = _repair_nesting(_PATHOLOGICAL_NESTING["one line of 2k nests"]).text
+    assert one_line.count(_NEST) == 2_000
+    lines = _repair_nesting(_PATHOLOGICAL_NESTING["2k lines of one nest"])
     assert lines.text == GOOD + _NEST + "\n"
-    assert [note.before for note in lines.notes] == [_NEST + "\n"] * 9_999
+    assert [note.before for note in lines.notes] == [_NEST + "\n"] * 1_999
 
 
 def test_every_level_glued_on_one_line_is_split_at_each_marker():
-    result = repair_text(_PATHOLOGICAL_NESTING["every level glued on one line"])
+    result = _repair_nesting(_PATHOLOGICAL_NESTING["every level glued on one line"])
     assert result.text == GOOD + "".join(f"一、\n（一）\n1．\n（1）\n①第{n}项。\n" for n in range(1000))
 
 
@@ -241,6 +278,7 @@ def test_a_pipe_has_no_size_and_is_read_to_its_end(tmp_path):
         writer.join(timeout=10)
 
 
+@pytest.mark.slow
 def test_fix_on_a_file_being_appended_to_gives_output_or_one_error_line(tmp_path):
     path = tmp_path / "growing.txt"
     path.write_bytes((GOOD + CLAUSE * 200).encode())
@@ -248,8 +286,8 @@ def test_fix_on_a_file_being_appended_to_gives_output_or_one_error_line(tmp_path
 
     def keep_appending():  # small appends, as fast as they go: the read sees the file change, or not
         with open(path, "ab", buffering=0) as stream:
-            while not stop.is_set() and stream.tell() < 8 * 2**20:
-                stream.write("好。\n".encode())
+            while not stop.is_set() and stream.tell() < 256 * 2**10:
+                stream.write("好，".encode())  # one growing line (a line each would make 30k lines to repair)
 
     appender = threading.Thread(target=keep_appending)
     appender.start()
@@ -266,9 +304,6 @@ def test_fix_on_a_file_being_appended_to_gives_output_or_one_error_line(tmp_path
         assert completed.returncode == 1 and len(stderr.splitlines()) == 1
         assert stderr.startswith("Error: input changed while being read: ")
 
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Bytes a scraped page is made of: GBK and UTF-8 Chinese, ASCII, markers, marks, damage.

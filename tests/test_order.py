@@ -71,22 +71,3 @@ def test_the_last_clause_can_move_when_the_text_has_no_final_line_break():
     result = repair_text(text)
     assert _lines(result)[3:] == ["1．建立健全协作机制，加强信息共享。", "2．完善日常监督检查制度，落实监管责任。"]
     assert replay(text, result.notes) == result.text
-
-
-def test_copies_of_a_clause_that_each_hold_other_sentences_are_merged():
-    first = "3．开展专项整治行动，严厉打击侵权行为。加强重点领域监管，建立长效机制。"
-    second = "3．开展专项整治行动，严厉打击侵权行为。完善举报投诉渠道，鼓励社会监督。"
-    text = HEAD + f"1．建立健全协作机制，加强信息共享。\n{first}\n2．完善日常监督检查制度，落实监管责任。\n{second}\n"
-    result = repair_text(text)
-    lines = _lines(result)[3:]
-    assert [line[:2] for line in lines] == ["1．", "2．", "3．"]
-    assert lines[2] == "3．开展专项整治行动，严厉打击侵权行为。加强重点领域监管，建立长效机制。完善举报投诉渠道，鼓励社会监督。"
-    merges = [n for n in result.notes if n.action is Action.MERGE]
-    assert len(merges) == 1 and merges[0].after == "完善举报投诉渠道，鼓励社会监督。"
-    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
-
-
-def test_clauses_with_one_number_but_no_shared_sentence_are_not_merged():
-    text = HEAD + "一、总体要求\n1．坚持问题导向，突出工作重点。\n二、主要任务\n1．加强执法协作，建立联动机制。\n"
-    result = repair_text(text)
-    assert result.text == text and result.notes == ()

@@ -10,10 +10,7 @@ Importing the package is cheap: stages, OpenCC and datasketch load on first use.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
@@ -33,6 +30,7 @@ __all__ = [
 from .config import RepairConfig
 from .errors import DocrepairError
 from .model import Action, Note, RepairResult, Unit
+from .version import __version__, dependency_versions  # noqa: F401 - the header's versions, also read from here
 
 if TYPE_CHECKING:
     import os
@@ -76,17 +74,3 @@ def find_lost_offsets(input_text: str, notes) -> list[int]:
     from .ledger import find_lost_offsets as _find
 
     return _find(input_text, notes)
-
-
-@lru_cache(maxsize=1)
-def dependency_versions() -> dict[str, str | None]:
-    """Versions of the libraries a result depends on, for the header."""
-    from importlib import metadata
-
-    versions: dict[str, str | None] = {}
-    for name in ("click", "rapidfuzz", "datasketch", "opencc", "cydifflib", "numpy", "charset-normalizer"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions

@@ -24,3 +24,8 @@ class ConfigError(DocrepairError):
 
 class LedgerError(DocrepairError):
     """Notes and text disagree: a bug in a stage, or notes replayed on the wrong input."""
+
+
+class NotesError(DocrepairError, ValueError):
+    """A notes file (JSONL) or note record that is not what docrepair writes. Also a ValueError,
+    which is what the parsers raised before it had a type of its own."""

@@ -9,12 +9,13 @@ with k edits costs O(n + k), not O(n * k)) and writes one note per real change.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .errors import LedgerError
-from .model import Action, Edit, Note, Placement, Proposal, ReplayRule, Span
+from .model import Action, Edit, Note, Placement, Proposal, RepairResult, ReplayRule, Span
 
 _NO_ORIGIN = -1
 
@@ -350,12 +351,15 @@ def replay(input_text: str, notes: Iterable[Note]) -> str:
     return text
 
 
-def replay_with_origins(input_text: str, notes: Iterable[Note]) -> tuple[str, list[int]]:
+def replay_with_origins(input_text: str, notes: Iterable[Note]) -> tuple[str, np.ndarray]:
     """Replay the notes step by step, tracking for each output character its input offset
-    (-1 for inserted text). Raises LedgerError when a note's `before` does not match the text
-    it claims to cover: the notes and the input disagree."""
+    (-1 for inserted text), as a numpy array. Raises LedgerError when a note's `before` does
+    not match the text it claims to cover: the notes and the input disagree.
+
+    Each step is one linear pass (a join of slices and one concatenation of origin slices),
+    so replay costs O(steps × n + total note text), whatever the number of notes in a step."""
     text = input_text
-    origin = list(range(len(input_text)))
+    origin = np.arange(len(input_text), dtype=np.int64)
     by_step: dict[int, list[Note]] = {}
     for note in notes:
         by_step.setdefault(note.step, []).append(note)
@@ -374,54 +378,153 @@ def replay_with_origins(input_text: str, notes: Iterable[Note]) -> tuple[str, li
     return text, origin
 
 
-def _replay_edits(text: str, origin: list[int], notes: list[Note]) -> tuple[str, list[int]]:
+def _replay_edits(text: str, origin: np.ndarray, notes: list[Note]) -> tuple[str, np.ndarray]:
     ordered = sorted(enumerate(notes), key=lambda pair: (pair[1].at.start, pair[1].at.end, pair[0]))
     parts: list[str] = []
-    new_origin: list[int] = []
+    origin_parts: list[np.ndarray] = []
     cursor = 0
     for _, note in ordered:
         if note.at.start < cursor:
             raise LedgerError(f"note {note.id} overlaps another note of step {note.step}")
         parts.append(text[cursor : note.at.start])
-        new_origin.extend(origin[cursor : note.at.start])
+        origin_parts.append(origin[cursor : note.at.start])
         parts.append(note.after)
-        new_origin.extend([_NO_ORIGIN] * len(note.after))
+        origin_parts.append(np.full(len(note.after), _NO_ORIGIN, dtype=np.int64))
         cursor = note.at.end
     parts.append(text[cursor:])
-    new_origin.extend(origin[cursor:])
-    return "".join(parts), new_origin
+    origin_parts.append(origin[cursor:])
+    return "".join(parts), np.concatenate(origin_parts)
 
 
-def _replay_moves(text: str, origin: list[int], notes: list[Note]) -> tuple[str, list[int]]:
-    """Cut every moved block, then put each back at its target offset, lowest target first.
-    This is exact because the blocks that stay keep their relative order."""
-    moves = [note for note in notes if note.action.rule is ReplayRule.MOVE]
-    remaining_text: list[str] = []
-    remaining_origin: list[int] = []
+def _replay_moves(text: str, origin: np.ndarray, notes: list[Note]) -> tuple[str, np.ndarray]:
+    """Cut every moved block and put each back at its target offset. The blocks that stay keep
+    their relative order, so the result is one walk: stayers up to the next target, that block,
+    and so on; built as one join and one concatenation (not a rebuild per move)."""
+    moves = [note for note in notes if note.action.rule is ReplayRule.MOVE and note.at.end > note.at.start]
+    # The stayers: the text between the moved blocks, in order.
+    stayers: list[tuple[int, int]] = []
     cursor = 0
     for note in sorted(moves, key=lambda n: n.at.start):
-        remaining_text.append(text[cursor : note.at.start])
-        remaining_origin.extend(origin[cursor : note.at.start])
+        if note.at.start < cursor:
+            raise LedgerError(f"note {note.id} overlaps another move of step {note.step}")
+        if note.at.start > cursor:
+            stayers.append((cursor, note.at.start))
         cursor = note.at.end
-    remaining_text.append(text[cursor:])
-    remaining_origin.extend(origin[cursor:])
-    result = "".join(remaining_text)
-    result_origin = remaining_origin
+    if cursor < len(text):
+        stayers.append((cursor, len(text)))
+    pieces: list[tuple[int, int]] = []  # (start, end) in the step's text, in output order
+    length = 0  # of the result so far
+    stayer = 0  # the next stayer segment, and how much of it is used
+    used = 0
     for note in sorted(moves, key=lambda n: n.to):
-        block_origin = origin[note.at.start : note.at.end]
-        result = result[: note.to] + note.before + result[note.to :]
-        result_origin = result_origin[: note.to] + block_origin + result_origin[note.to :]
-    return result, result_origin
+        if note.to is None or note.to < length:
+            raise LedgerError(f"note {note.id} moves its block onto another one of step {note.step}")
+        need = note.to - length
+        while need and stayer < len(stayers):
+            start, end = stayers[stayer]
+            take = min(need, end - start - used)
+            pieces.append((start + used, start + used + take))
+            used += take
+            need -= take
+            length += take
+            if start + used == end:
+                stayer, used = stayer + 1, 0
+        if need:
+            raise LedgerError(f"note {note.id} moves its block past the end of the text")
+        pieces.append((note.at.start, note.at.end))
+        length += note.at.end - note.at.start
+    if stayer < len(stayers):
+        start, end = stayers[stayer]
+        pieces.append((start + used, end))
+        pieces.extend(stayers[stayer + 1 :])
+    new_text = "".join(text[start:end] for start, end in pieces)
+    new_origin = np.concatenate([origin[start:end] for start, end in pieces] or [origin[:0]])
+    return new_text, new_origin
 
 
 def find_lost_offsets(input_text: str, notes: Sequence[Note]) -> list[int]:
     """Input offsets that neither reach the output nor sit inside a note that removed or
-    replaced them. Empty when nothing was silently lost."""
+    replaced them. Empty when nothing was silently lost. One replay pass, then linear."""
     _, origin = replay_with_origins(input_text, notes)
-    present = np.zeros(len(input_text) + 1, dtype=bool)
-    reached = np.asarray([o for o in origin if o >= 0], dtype=np.int64)
-    present[reached] = True
+    return _lost_offsets(len(input_text), origin, notes)
+
+
+def _lost_offsets(input_length: int, origin: np.ndarray, notes: Sequence[Note]) -> list[int]:
+    present = np.zeros(input_length + 1, dtype=bool)
+    present[origin[origin >= 0]] = True
+    # An EDIT note that removed or replaced text covers its input span: a difference array marks
+    # every covered offset in one pass, however wide or overlapping the spans.
+    covered = np.zeros(input_length + 1, dtype=np.int64)
     for note in notes:
         if note.action.rule is ReplayRule.EDIT and note.before:
-            present[note.input_span.start : note.input_span.end] = True
-    return [int(i) for i in np.flatnonzero(~present[: len(input_text)])]
+            covered[note.input_span.start] += 1
+            covered[note.input_span.end] -= 1
+    present |= np.cumsum(covered) > 0
+    return [int(i) for i in np.flatnonzero(~present[:input_length])]
+
+
+# -- where input offsets ended up in the output ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """For each input offset, the output index its character reached (-1: it did not). Built from
+    a result's output→input origins (`RepairResult.origin`) in one vectorised pass."""
+
+    output_at: np.ndarray  # per input offset
+    surviving: np.ndarray  # input offsets that reached the output, ascending
+    output_length: int
+
+    @classmethod
+    def from_origins(cls, origin: np.ndarray, input_length: int) -> "OffsetMap":
+        """`origin[i]` is the input offset of output character i (-1: inserted text)."""
+        origin = np.asarray(origin, dtype=np.int64)
+        output_at = np.full(input_length, -1, dtype=np.int64)
+        real = np.flatnonzero(origin >= 0)
+        output_at[origin[real]] = real  # an input offset reaching the output twice keeps the last
+        return cls(output_at, np.flatnonzero(output_at >= 0), int(origin.size))
+
+    def removal_point(self, note: Note) -> int:
+        """The output position where a removed note's text was: before the output character that
+        came from the next surviving input character (the end of the output when none does)."""
+        slot = int(np.searchsorted(self.surviving, note.input_span.end, side="left"))
+        return int(self.output_at[self.surviving[slot]]) if slot < self.surviving.size else self.output_length
+
+    def output_span(self, input_span: Span) -> Span | None:
+        """The output range covering what survives of an input range (None: nothing survives)."""
+        positions = self.output_at[input_span.start : input_span.end]
+        positions = positions[positions >= 0]
+        return Span(int(positions.min()), int(positions.max()) + 1) if positions.size else None
+
+    def position(self, note: Note) -> int:
+        """The one output position a note is listed at: its text, else its kept twin, else where
+        its text was."""
+        if note.output_span is not None:
+            return note.output_span.start
+        twin = self.twin_output_span(note)
+        return twin.start if twin is not None else self.removal_point(note)
+
+    def twin_output_span(self, note: Note) -> Span | None:
+        twin = input_span_of(note.evidence.get("kept_input_span"), self.output_at.size)
+        return None if twin is None else self.output_span(twin)
+
+
+def map_offsets(result: RepairResult) -> OffsetMap:
+    """Where each input offset of a result reached its output: from the origins the ledger ended
+    with (`result.origin`), or, for a result built without them, one linear replay."""
+    origin = result.origin
+    if origin is None:
+        _, origin = replay_with_origins(result.input_text, result.notes)
+    return OffsetMap.from_origins(origin, len(result.input_text))
+
+
+def input_span_of(value: Any, input_length: int) -> Span | None:
+    """An evidence value read as an input span, when it is one ([start, end] within the input)."""
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(bound, int) and not isinstance(bound, bool) for bound in value)
+        and 0 <= value[0] <= value[1] <= input_length
+    ):
+        return Span(value[0], value[1])
+    return None

@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from .errors import NotesError
+
 #: Version of the notes/JSON schema. Bump when a field changes meaning.
 SCHEMA_VERSION = 1
 
@@ -56,7 +58,7 @@ class Action(enum.Enum):
         for action in cls:
             if action.value == name:
                 return action
-        raise ValueError(f"unknown action {name!r}")
+        raise NotesError(f"unknown action {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,21 +168,29 @@ class Note:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Note":
-        output_span = data.get("output_span")
-        return cls(
-            id=data["id"],
-            step=int(data["step"]),
-            stage=data["stage"],
-            action=Action.from_name(data["action"]),
-            input_span=Span(*data["input_span"]),
-            output_span=None if output_span is None else Span(*output_span),
-            at=Span(*data["at"]),
-            to=data.get("to"),
-            before=data["before"],
-            after=data["after"],
-            reason=data["reason"],
-            evidence=data.get("evidence", {}),
-        )
+        """The inverse of `to_dict`; NotesError names what is missing or malformed."""
+        try:
+            output_span = data.get("output_span")
+            return cls(
+                id=data["id"],
+                step=int(data["step"]),
+                stage=data["stage"],
+                action=Action.from_name(data["action"]),
+                input_span=Span(*data["input_span"]),
+                output_span=None if output_span is None else Span(*output_span),
+                at=Span(*data["at"]),
+                to=data.get("to"),
+                before=data["before"],
+                after=data["after"],
+                reason=data["reason"],
+                evidence=data.get("evidence", {}),
+            )
+        except NotesError:
+            raise
+        except KeyError as error:
+            raise NotesError(f"a note without the field {error}") from None
+        except (AttributeError, TypeError, ValueError) as error:
+            raise NotesError(f"a malformed note ({error})") from None
 
 
 class Role(enum.Enum):
@@ -238,6 +248,11 @@ class RepairResult:
     #: Wall seconds per stage, in pipeline order. Kept out of the header and of `to_dict`: the
     #: header is written to outputs that must be the same bytes on every run.
     seconds: Mapping[str, float] = field(default_factory=dict, compare=False)
+    #: The output→input map the ledger ended with: for each output character, the input offset
+    #: it came from (-1 for inserted text), a numpy int64 array. `explain` and `report` read it
+    #: through `ledger.map_offsets` instead of replaying; None for a result built without it
+    #: (map_offsets then replays once, linearly).
+    origin: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -16,6 +16,7 @@ from .config import RepairConfig
 from .ledger import Ledger
 from .model import SCHEMA_VERSION, RepairResult
 from .stage import DocumentView, Stage
+from .version import __version__, dependency_versions
 from .stages import boilerplate, byteshift, cleanup, decode, dedup, layout, markers, merge, mojibake, order, punct, script, segment
 
 STAGES: tuple[Stage, ...] = (
@@ -63,12 +64,10 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
     # so the seconds go to RepairResult.seconds, never into the header.
     header["stages"] = [{"name": name, "notes": dict(sorted(tally.items()))} for name, tally in counts.items()]
     header["document"] = view.describe()
-    return RepairResult(ledger.text, text, notes, view.units, header, seconds)
+    return RepairResult(ledger.text, text, notes, view.units, header, seconds, origin=ledger.origin)
 
 
 def build_header(text: str, config: RepairConfig, decoded: decode.DecodedInput | None, source: str | None, notes) -> dict[str, Any]:
-    from . import __version__, dependency_versions
-
     counts: dict[str, int] = {}
     for note in notes:
         counts[note.action.value] = counts.get(note.action.value, 0) + 1

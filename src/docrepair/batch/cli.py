@@ -1,31 +1,20 @@
 """The batch commands, `docrepair batch` and `docrepair dedup`: a thin click layer over the
 runner, the engines and the cross-document clusters. docrepair.cli registers them
-(`main.add_command(batch)`, `main.add_command(dedup)`); errors go through its one boundary."""
+(`main.add_command(batch)`, `main.add_command(dedup)`) and its group's boundary turns their
+errors into one line; this module never imports docrepair.cli. The repair options are the ones
+`fix` takes (docrepair.cli_options)."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from ..config import PUNCT_MODES
+from ..cli_options import debug_option, repair_options
+from ..config import RepairConfig
 from ..files import emit_text
-
-
-def _boundary(command):
-    """docrepair.cli's error boundary (one `Error: …` line, exit 1; usage errors exit 2),
-    looked up when the command runs so that either module can be imported first."""
-
-    @functools.wraps(command)
-    def wrapper(*args, debug: bool = False, **kwargs):
-        from ..cli import _boundary as central
-
-        return central(command)(*args, debug=debug, **kwargs)
-
-    return click.option("--debug", is_flag=True, help="Show the traceback of an error.")(wrapper)
 
 
 def _source_options(command):
@@ -40,7 +29,6 @@ def _source_options(command):
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="local: a process pool here; ray: Ray tasks (pip install 'docrepair[ray]')."),
         click.option("--address", metavar="ADDR", help="With --engine ray: an existing cluster (e.g. ray://head:10001 or auto); default: a local Ray."),
         click.option("--quiet", is_flag=True, help="No progress line or summary on stderr."),
-        click.option("--encoding", metavar="NAME", help="Decode every input with this codec instead of detecting it."),
         click.option("--max-member-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True, help="Refuse archive members larger than this."),
         click.option("--max-compression-ratio", type=click.IntRange(min=1), default=200, show_default=True, help="Refuse members (over 1 MiB) that expand more than this many times."),
         click.option("--max-members", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Refuse the members of one archive past this count."),
@@ -63,10 +51,9 @@ _CROSS_DOC_HELP = (
 @click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="One clean file per input, or one JSONL record per document (OUTDIR/documents.jsonl).")
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
-@click.option("--script", type=click.Choice(["keep", "simplified", "traditional"]), default="keep", show_default=True, help="Keep each input's script, or convert the outputs (OpenCC).")
-@click.option("--punct", type=click.Choice(PUNCT_MODES), default="document", show_default=True, help="Width of Chinese punctuation in each output: as that document mostly writes it, unchanged, or all full/half width.")
-@_boundary
-def batch(sources, outdir, output_format, resume, cross_doc, script, punct, **options) -> None:
+@repair_options
+@debug_option
+def batch(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
     stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -78,21 +65,22 @@ def batch(sources, outdir, output_format, resume, cross_doc, script, punct, **op
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
-    _run(sources, outdir, output_format, resume, cross_doc, script, punct, options)
+    _run(sources, outdir, output_format, resume, cross_doc, config, options)
 
 
 @click.command()
 @_source_options
 @click.option("-o", "--output", "output", metavar="FILE", help="Write the clusters (JSONL) here instead of stdout.")
 @click.option("--no-repair", is_flag=True, help="Cluster the decoded inputs as they are (fast) instead of their repairs (the clusters batch --cross-doc would find).")
-@_boundary
-def dedup(sources, output, no_repair, **options) -> None:
+@repair_options
+@debug_option
+def dedup(sources, output, no_repair, config: RepairConfig, **options) -> None:
     """Report clusters of near-duplicate documents in SOURCE... without writing or moving
     anything: one JSONL line per cluster (members, the copy dedup would keep, scores)."""
     from .crossdoc import CrossDocIndex, clusters_jsonl
     from .runner import BatchOptions, Task
 
-    task = Task(_config(options["encoding"], "keep", "document"), _crossdoc_config(), repair=not no_repair)
+    task = Task(config, _crossdoc_config(), repair=not no_repair)
     index = CrossDocIndex(task.sign)
     run_options = BatchOptions(None, "none", resume=False, quiet=options["quiet"], task=task, total=_total(sources, options))
     summary = _execute(sources, run_options, options, lambda doc_id, _relpath, signature: index.add(doc_id, signature))
@@ -104,13 +92,13 @@ def dedup(sources, output, no_repair, **options) -> None:
         sys.exit(1)
 
 
-def _run(sources, outdir, output_format, resume, cross_doc, script, punct, options) -> None:
+def _run(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, options) -> None:
     from .runner import BatchOptions, Task, outdir_lock
 
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
-        task = Task(_config(options["encoding"], script, punct), _crossdoc_config() if cross_doc != "off" else None)
+        task = Task(config, _crossdoc_config() if cross_doc != "off" else None)
         run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options))
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)
@@ -168,12 +156,6 @@ def _finish_cross_doc(root: Path, mode: str, index, relpaths: dict[str, str], ta
     if not quiet:
         for message in messages:
             click.echo(message, err=True)
-
-
-def _config(encoding: str | None, script: str, punct: str):
-    from ..config import DecodeConfig, OutputConfig, RepairConfig
-
-    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script, punct=punct))
 
 
 def _crossdoc_config():

@@ -4,15 +4,17 @@ concern, in output order.
 Every note is placed at one output position: where its text is now, where its text was (for
 removed text: just before the output character that came from the next surviving input
 character), or, for a dropped duplicate, where its kept twin is now, so a clause's group lists
-the copies that gave way to it. `OffsetMap` does that mapping; the HTML report uses it too.
+the copies that gave way to it. `ledger.OffsetMap` does that mapping, from the origins the result
+carries (no replay); the HTML report uses it too.
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
+from ..ledger import OffsetMap, map_offsets
 from ..model import Action, Note, RepairResult, ReplayRule, Role, Span, Unit
 
 #: Characters of text quoted in one line (long enough to recognise a clause by its opening words).
@@ -20,66 +22,6 @@ _PREVIEW_CHARS = 36
 
 #: Roles that end the body: a signature or date after the last clause opens a group of its own.
 _CLOSING_ROLES = frozenset({Role.SIGNATURE, Role.DATE})
-
-
-# ---------------------------------------------------------------------------------------------
-# Where input offsets ended up in the output
-
-
-@dataclass(frozen=True)
-class OffsetMap:
-    """For each input offset, the output index its character reached (-1: it did not)."""
-
-    output_at: Sequence[int]
-    surviving: Sequence[int]  # input offsets that reached the output, ascending
-    output_length: int
-
-    def removal_point(self, note: Note) -> int:
-        """The output position where a removed note's text was: before the output character that
-        came from the next surviving input character (the end of the output when none does)."""
-        slot = bisect.bisect_left(self.surviving, note.input_span.end)
-        return self.output_at[self.surviving[slot]] if slot < len(self.surviving) else self.output_length
-
-    def output_span(self, input_span: Span) -> Span | None:
-        """The output range covering what survives of an input range (None: nothing survives)."""
-        positions = [at for at in self.output_at[input_span.start : input_span.end] if at >= 0]
-        return Span(min(positions), max(positions) + 1) if positions else None
-
-    def position(self, note: Note) -> int:
-        """The one output position a note is listed at: its text, else its kept twin, else where
-        its text was."""
-        if note.output_span is not None:
-            return note.output_span.start
-        twin = self.twin_output_span(note)
-        return twin.start if twin is not None else self.removal_point(note)
-
-    def twin_output_span(self, note: Note) -> Span | None:
-        twin = input_span_of(note.evidence.get("kept_input_span"), len(self.output_at))
-        return None if twin is None else self.output_span(twin)
-
-
-def map_offsets(result: RepairResult) -> OffsetMap:
-    from ..ledger import replay_with_origins
-
-    _, origins = replay_with_origins(result.input_text, result.notes)
-    output_at = [-1] * len(result.input_text)
-    for index, origin in enumerate(origins):
-        if origin >= 0:
-            output_at[origin] = index
-    surviving = [offset for offset, at in enumerate(output_at) if at >= 0]
-    return OffsetMap(output_at, surviving, len(result.text))
-
-
-def input_span_of(value: Any, input_length: int) -> Span | None:
-    """An evidence value read as an input span, when it is one ([start, end] within the input)."""
-    if (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(isinstance(bound, int) and not isinstance(bound, bool) for bound in value)
-        and 0 <= value[0] <= value[1] <= input_length
-    ):
-        return Span(value[0], value[1])
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

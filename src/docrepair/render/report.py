@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from ..ledger import OffsetMap, input_span_of, map_offsets
 from ..model import Action, Note, RepairResult
-from .explain import OffsetMap, input_span_of, map_offsets, summarize
+from .explain import summarize
 
 #: One background per action: pastel enough for black text, distinct from their neighbours, and
 #: kept in print. Actions added to `Action` later get `_DEFAULT_COLOUR` until they are given one.

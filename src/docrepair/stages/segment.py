@@ -201,10 +201,10 @@ def find_line_splits(text: str, config: SegmentConfig, newline: str = "\n") -> l
     ]
 
 
-def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
+def _marker_splits(line: str, config: SegmentConfig, depth: "_BracketDepths") -> list[tuple[int, str]]:
+    """Where a clause marker opens a new unit mid-line: after a sentence end, a closed
+    parenthesis, or a short heading of a higher level."""
     splits: list[tuple[int, str]] = []
-    depth = _BracketDepths(line)
-    # 1. A clause marker after a sentence end, a closed parenthesis, or a short heading.
     segment_start = len(line) - len(line.lstrip(_SPACE))
     opening, _ = _line_marker(line)
     segment_level = opening.level if opening else None
@@ -242,6 +242,13 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
         splits.append((position, f"{why}: {marker.text}"))
         segment_start = position
         segment_level = marker.level
+    return splits
+
+
+def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
+    depth = _BracketDepths(line)
+    # 1. A clause marker after a sentence end, a closed parenthesis, or a short heading.
+    splits = _marker_splits(line, config, depth)
     # 2. Head of a page glued together: metadata labels, document numbers, titles, addressees.
     is_table_row = "|" in line  # a scraped metadata table keeps its rows whole
     for found in _METADATA_LABEL.finditer(line):
