@@ -178,3 +178,15 @@ def test_a_reading_that_names_several_characters_of_the_document_restores_none()
     text = CONTEXT + "监管兼管两种说法都有。加强□O(jiān)管。\n"
     result = repair_text(text)
     assert "加强□O(jiān)管" in result.text  # 监管 and 兼管 both fit: no guess
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（当年度在本单位剩余日历天数÷365天）×职工本人全年应当享受的年休假天数。",  # a formula
+        "请于×月×日前将××万元报送××局。",  # template placeholders
+    ],
+)
+def test_multiplication_and_division_signs_are_not_garble(line):
+    result = repair_text(line + "\n")
+    assert result.text == line + "\n" and result.notes == ()

@@ -9,14 +9,17 @@ MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are go
 #: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
 #: drawing, kana, Cyrillic, Greek, full-width Latin letters.
 SUSPICIOUS = "\u3100-\u312f\ufe50-\ufe6f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
+#: Latin letters of Latin-1 Supplement and Extended-A/B, without × (U+00D7) and ÷ (U+00F7): those
+#: two are the signs of formulas and of placeholders (×月×日, ××万元) in clean official text.
+LATIN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 #: A Latin letter with a tone mark outside a glued reading (ǘ after 。) is a misread pair too.
 #: A lone `?` beside Han is ordinary punctuation (是否?); two in a row, or one beside a Han
 #: character run into a Latin letter or digit (?诤9?, 诤jP after ??), is what a decoder leaves
 #: where bytes would not decode and full-width forms were folded.
-_SIGNAL = re.compile(rf"[{SUSPICIOUS}]|(?<![A-Za-z(\u00c0-\u024f])[\u00c0-\u024f](?![A-Za-z\u00c0-\u024f]*[)）])|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
+_SIGNAL = re.compile(rf"[{SUSPICIOUS}]|(?<![A-Za-z({LATIN_LETTERS}])[{LATIN_LETTERS}](?![A-Za-z{LATIN_LETTERS}]*[)）])|\?\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?\?|(?<=[\u4e00-\u9fff])\?(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\?(?=[\u4e00-\u9fff])"
     r"|\?(?=[\u4e00-\u9fff][A-Za-z0-9])|(?<=[\u4e00-\u9fff][A-Za-z0-9])\?")
 #: Every signal starts at one of these characters.
-ANY_SIGNAL_CHAR = re.compile(f"[{SUSPICIOUS}?\u00c0-\u024f]")
+ANY_SIGNAL_CHAR = re.compile(f"[{SUSPICIOUS}?{LATIN_LETTERS}]")
 #: What a garbled run may hold around its signals: the signals, `?`, ASCII letters, marks and
 #: Han characters (misread pairs are often valid Han).
 _RUN_CHAR = re.compile(rf"[{SUSPICIOUS}?A-Za-z0-9\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
