@@ -34,13 +34,7 @@ def test_no_ftfy_case_loses_text_to_the_chrome_rules():
 
 
 @pytest.mark.skipif(not _cases("negative.json"), reason=_MISSING)
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(case, id=case["label"][:50], marks=[pytest.mark.xfail(strict=True, reason="issue 17: box-drawing read as garbled bytes")] if case["label"] in _KNOWN else [])
-        for case in _cases("negative.json")
-    ],
-)
+@pytest.mark.parametrize("case", [pytest.param(case, id=case["label"][:50]) for case in _cases("negative.json")])
 def test_ftfy_negative_cases_keep_every_letter(case):
     """Unchanged but for C1 control characters, which are removed with a note (ftfy reads \\x85 as …)."""
     result = repair_text(case["original"])

@@ -478,9 +478,11 @@ def _widen_left(text: str, start: int, limit: int, model: CharModel) -> int:
     return start
 
 
-#: A garbled run of GBK bytes holds some character from the CJK blocks (or kana, bopomofo,
-#: box drawing, full-width forms): what two GBK bytes decode to.
-_CJK_IN_RUN = re.compile("[\u2500-\u257f\u2e80-\u9fff\uf900-\ufaff\ufe30-\uffef]")
+#: A garbled run of Chinese GBK bytes holds a Han character: read one byte out of step, a trail
+#: byte and the next lead byte (B0-F7 for the Han of GB2312) decode to Han most of the time. Box
+#: drawing, kana or full-width forms alone (a line of box-drawing art, ftfy's negative case
+#: ├┤a┼┐…) are no evidence.
+_CJK_IN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
@@ -512,7 +514,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     edits = []
     for start, end in runs:
         if not _CJK_IN_RUN.search(text, start, end):
-            continue  # Latin letters alone (é, à of a French name) are no GBK garble
+            continue  # Latin letters (é, à of a French name) or box drawing alone are no GBK garble
         edit = _repair_run(text, start, end, reader, config, indented)
         if edit is not None:
             edits.append(edit)
