@@ -65,3 +65,9 @@ def test_stray_commas_before_marks_are_removed():
 def test_numbers_and_ascii_commas_are_untouched():
     text = CLEAN + "共计1,000万元，覆盖A,B,C三类企业。\n"
     assert repair_text(text).notes == ()
+
+
+def test_a_gloss_with_a_space_inside_is_removed_too():
+    text = "各縣(xiàn)區(qū)人民政府(fǔ)要召開會(huì )議，部署工作(zuò )。\n"
+    result = repair_text(text)
+    assert result.text == "各縣區人民政府要召開會議，部署工作。\n"

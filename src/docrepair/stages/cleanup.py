@@ -24,8 +24,9 @@ NAME = "cleanup"
 #: Zero-width space/joiners, word joiner, BOM as zero-width no-break space, soft hyphen, and
 #: C0/C1 controls other than tab, line feed, form feed and carriage return.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
-#: A Han character followed by a parenthesised syllable of lower-case pinyin with tone marks.
-_GLUED_READING = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})[)）]")
+#: A Han character followed by a parenthesised syllable of lower-case pinyin with tone marks; a
+#: space may stand inside the parentheses (會(huì ), as some sites render the gloss).
+_GLUED_READING = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])[(（][ \u3000]?([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})[ \u3000]?[)）]")
 #: A half-width comma right before another mark of punctuation.
 _STRAY_COMMA = re.compile(r",(?=[、，。；：,.;:！？!?])")
 
@@ -76,7 +77,7 @@ def _pinyin_edits(text: str, config: CleanupConfig) -> list[Edit]:
         return []
     return [
         Edit(
-            found.start(2) - 1,
+            found.end(1),
             found.end(),
             "",
             Action.STRIP_PINYIN,
