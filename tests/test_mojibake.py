@@ -190,3 +190,19 @@ def test_a_reading_that_names_several_characters_of_the_document_restores_none()
 def test_multiplication_and_division_signs_are_not_garble(line):
     result = repair_text(line + "\n")
     assert result.text == line + "\n" and result.notes == ()
+
+
+def test_utf8_read_as_cp1252_inside_a_line_is_read_again():
+    line = "第3条 本办法自2020年1月1日起施行。"
+    # As browsers read windows-1252: the five bytes it leaves undefined become C1 controls.
+    garbled = "".join(ch if ch.isascii() else "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in ch.encode("utf-8")) for ch in line)
+    assert garbled != line and "\ufffd" not in garbled
+    result = repair_text(garbled + "\n")
+    assert result.text == line + "\n"
+    assert {note.action for note in result.notes} == {Action.REPAIR_MOJIBAKE}
+    assert all(note.evidence["encoding"] == "utf-8 read as cp1252" for note in result.notes)
+
+
+@pytest.mark.parametrize("line", ["Le barÃ¨me forfaitaire", "café crème brûlée à Zürich", "Ã  tout à l’heure"])
+def test_latin_text_and_latin_mojibake_are_left_to_ftfy(line):
+    assert repair_text(line + "\n").text == line + "\n"

@@ -42,3 +42,11 @@ def test_ftfy_negative_cases_keep_every_letter(case):
     assert removed == []
     kept = "".join(ch for ch in case["original"] if not 0x80 <= ord(ch) <= 0x9F)
     assert result.text.rstrip("\n") == kept.rstrip("\n")
+
+
+@pytest.mark.skipif(not _ALL, reason=_MISSING)
+def test_ftfys_chinese_cases_are_fixed_as_ftfy_fixes_them():
+    chinese = [case for case in _ALL if any("\u4e00" <= ch <= "\u9fff" for ch in case["fixed"]) and case["original"] != case["fixed"]]
+    assert len(chinese) >= 2
+    for case in chinese:
+        assert repair_text(case["original"]).text.rstrip("\n") == case["fixed"].rstrip("\n"), case["label"]

@@ -19,8 +19,8 @@ from .errors import ConfigError
 #: Each name is a module of docrepair.stages, the `stage` of its notes and a field below.
 STAGE_NAMES = (
     "decode",
-    "cleanup",
     "mojibake",
+    "cleanup",
     "byteshift",
     "punct",
     "segment",

@@ -1,6 +1,7 @@
 """The order of the stages, and nothing else.
 
-Bytes first: every later stage (pinyin, width, script) would destroy the byte evidence. Lines are
+Bytes first (runs of UTF-8 read as cp1252 even before invisible characters go: a soft hyphen
+there is a byte of a character): every later stage (pinyin, width, script) would destroy the byte evidence. Lines are
 split before anything reads units; chrome and metadata go before layout joins lines; markers are
 restored before dedup compares clauses by them; order reads where dedup's and merge's copies
 stood; script conversion is last, after every repair that needed the original characters.
@@ -21,6 +22,7 @@ from .stages import boilerplate, byteshift, cleanup, decode, dedup, layout, mark
 
 STAGES: tuple[Stage, ...] = (
     decode.STAGE,
+    mojibake.LATIN_RUNS,
     cleanup.INVISIBLE,
     mojibake.WHOLE_TEXT,
     mojibake.LINES,

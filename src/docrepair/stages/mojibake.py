@@ -39,12 +39,56 @@ def propose_readings(view: DocumentView, config: RepairConfig) -> Proposal:
     return Proposal(find_reading_evidence_edits(view.text))
 
 
-# Three steps at two points of the pipeline: whole texts, then lines, before byteshift (which
-# reads the runs the line re-read leaves); lost characters named by their readings after it
-# (byteshift's □ is what they name).
+def propose_latin_runs(view: DocumentView, config: RepairConfig) -> Proposal:
+    return Proposal(find_utf8_as_latin_edits(view.text))
+
+
+# Four steps at three points of the pipeline: runs of UTF-8 read as cp1252 first of all (their
+# soft hyphens and C1 bytes are evidence the invisible-character cleanup would remove); whole
+# texts, then lines, before byteshift (which reads the runs the line re-read leaves); lost
+# characters named by their readings after it (byteshift's □ is what they name).
+LATIN_RUNS = Stage(NAME, propose_latin_runs)
 WHOLE_TEXT = Stage(NAME, propose_whole_text)
 LINES = Stage(NAME, propose_lines)
 READINGS = Stage(NAME, propose_readings)
+
+#: The characters Windows-1252 gives the bytes 80-9F (the rest of 80-FF read as Latin-1, the C1
+#: controls included for the five bytes cp1252 leaves undefined).
+_CP1252_HIGH = "€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ"
+#: A run that may be UTF-8 bytes read as cp1252/Latin-1: what a CJK character's three bytes
+#: become (a lead E2-EF, two continuation bytes 80-BF), one or more times.
+_LATIN_RUN = re.compile(f"(?:[\u00e2-\u00ef][\u00a0-\u00bf{_CP1252_HIGH}]{{2}})+")
+
+
+def find_utf8_as_latin_edits(text: str) -> list[Edit]:
+    """Runs of UTF-8 bytes read as Windows-1252 or Latin-1 (简体 → ç®€ä½“, ftfy's home ground):
+    each run is taken back to its bytes and read as UTF-8. Kept only when the bytes decode
+    strictly and every character they give is CJK or full-width (a French or German word never
+    does: its accented letters are not three-byte sequences)."""
+    if text.isascii():
+        return []
+    edits = []
+    for found in _LATIN_RUN.finditer(text):
+        run = found.group()
+        data = bytes(0x80 + _CP1252_HIGH.index(ch) if ch in _CP1252_HIGH else ord(ch) for ch in run)
+        try:
+            reread = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if not all(ch >= "\u2e80" for ch in reread):
+            continue
+        edits.append(
+            Edit(
+                found.start(),
+                found.end(),
+                reread,
+                Action.REPAIR_MOJIBAKE,
+                "UTF-8 bytes that had been read as Windows-1252/Latin-1, re-read as UTF-8",
+                {"encoding": "utf-8 read as cp1252", "bytes": data.hex(" ")},
+            )
+        )
+    return edits
+
 
 def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> list[Edit]:
     """Lines whose UTF-8 bytes were read as GBK (关于 → 鍏充簬): re-encoded as GB18030 and read
