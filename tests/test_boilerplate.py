@@ -138,3 +138,21 @@ def test_link_titles_without_a_related_header_are_body():
     """Short unpunctuated lines at the end are chrome only under a related-reading header."""
     text = DOCUMENT + "附件：\n关于开展全市爱国卫生月活动的通知\n"
     assert repair_text(text).text == text
+
+
+def test_what_the_chrome_says_is_read_into_the_header_before_it_goes():
+    title = "关于加强质量监管工作的通知"
+    page = (
+        f"【通知公告】某市人民政府办公厅{title}\n"
+        "来源：市政府办公室 | 发布时间：2019-03-02 10:15 | 阅读次数：1024\n"
+        f"{title}\n各区县人民政府：\n为进一步加强质量监管工作，现就有关事项通知如下。\n一、完善监管制度\n（一）健全抽查机制。各地区要建立健全随机抽查制度。\n"
+    )
+    document = repair_text(page).header["document"]
+    assert document["page"] == {"issuer": "某市人民政府办公厅", "published": "2019-03-02 10:15", "source": "市政府办公室"}
+    assert document["issuer"] == "某市人民政府办公厅"  # no signature of its own
+
+
+def test_an_issuer_before_another_title_is_not_taken():
+    page = "【热门】某省教育厅关于做好招生工作的通知\n" + DOCUMENT
+    document = repair_text(page).header["document"]
+    assert "issuer" not in document["page"] and document["issuer"] == "国务院办公厅"

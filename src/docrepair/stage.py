@@ -101,7 +101,8 @@ class DocumentView:
         return {
             "title": first_of(Role.TITLE),
             "number": first_of(Role.DOC_NUMBER),
-            "issuer": last_of(Role.SIGNATURE),
+            # The document's own signature; else the issuer the page's chrome named (`page`).
+            "issuer": last_of(Role.SIGNATURE) or self._facts.get("page", {}).get("issuer"),
             "date": last_of(Role.DATE),
             **self._facts,
         }

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 from typing import Iterable, Sequence
 
 from ..config import BoilerplateConfig, ChromeRule, RepairConfig
@@ -32,7 +34,10 @@ def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """The metadata table's rows and the chrome go in one step; the table's fields are a fact
     (the header's `document.metadata_table`)."""
     table = find_metadata(view.text, view.units)
-    return Proposal(table.edits + find_chrome_edits(view.text, view.units, config.boilerplate), facts={"metadata_table": table.fields})
+    chrome = find_chrome_edits(view.text, view.units, config.boilerplate)
+    title = next((unit.text for unit in view.units if unit.role is Role.TITLE), None)
+    facts = {"metadata_table": table.fields, "page": read_page_fields([edit.evidence.get("line", "") for edit in chrome], title)}
+    return Proposal(table.edits + chrome, facts=facts)
 
 
 STAGE = Stage(NAME, propose)
@@ -116,12 +121,51 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
         region = "head" if index < tail_start else "tail"
         start, end = _line_extent(text, unit)
         edits.append(
-            Edit(start, end, "", Action.DROP_CHROME, f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})", {"rule": rule.name, "region": region})
+            Edit(
+                start,
+                end,
+                "",
+                Action.DROP_CHROME,
+                f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})",
+                {"rule": rule.name, "region": region, "line": unit.text.strip()},
+            )
         )
     # Chrome surrounds a document: where nothing would be left, what matched was the document.
     if edits and not _leaves_body(units, edits):
         return []
     return edits
+
+
+#: A page label and its value in a chrome line: 来源：市政府办公室, 发布时间：2021-03-02 10:00.
+_PAGE_FIELD = re.compile(
+    r"(作者|来源|來源|发布时间|發布時間|发布日期|發布日期|时间|時間)\s*[:：]\s*([^|｜\s][^|｜]*?)\s*(?=$|[|｜]|\s+[\u4e00-\u9fff]{1,6}\s*[:：])"
+)
+_PAGE_FIELD_NAMES = {"作者": "author", "来源": "source", "來源": "source", "发布时间": "published", "發布時間": "published",
+                     "发布日期": "published", "發布日期": "published", "时间": "published", "時間": "published"}
+#: An issuing body right before a title's 关于 (the site's copy of the title keeps its issuer).
+_ISSUER_BEFORE_TITLE = re.compile(
+    r"([\u4e00-\u9fff]{2,24}?(?:人民政府办公厅|人民政府办公室|人民政府|人民政府辦公廳|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院]))关于|關於"
+)
+
+
+def read_page_fields(chrome_lines: Sequence[str], title: str | None) -> dict[str, str]:
+    """What the page's chrome says about the document, read before the lines go: the issuer
+    (from a site's copy of the title that keeps it: 【栏目】石家庄市人民政府办公厅关于…, only when
+    the rest is the document's own title), the author, source and publication time it shows."""
+    fields: dict[str, str] = {}
+    for line in chrome_lines:
+        for found in _PAGE_FIELD.finditer(line):
+            name, value = _PAGE_FIELD_NAMES[found.group(1)], found.group(2).strip()
+            if value and name not in fields:
+                fields[name] = value
+        issuer = _ISSUER_BEFORE_TITLE.search(line)
+        # The title may still be broken over lines here (layout joins it later): its first line
+        # must stand, nearly whole, right after the issuer.
+        if title and len(title) >= 6 and issuer and issuer.group(1) and "issuer" not in fields:
+            rest = re.sub(r"[的之\s]", "", line[issuer.end(1) :])
+            if fuzz.partial_ratio(re.sub(r"[的之\s]", "", title), rest[: len(title) + 4]) >= 90:
+                fields["issuer"] = issuer.group(1)
+    return dict(sorted(fields.items()))
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
