@@ -49,3 +49,15 @@ def test_a_quote_missing_its_opening_half_is_flagged():
     assert result.text == text
     (flag,) = [n for n in result.notes if n.action is Action.FLAG]
     assert flag.before == "”"
+
+
+def test_a_title_broken_over_three_lines_is_joined_whole():
+    doc = (
+        "国务院办公厅关于印发\n国家组织药品集中采购和\n使用试点方案的通知\n国办发〔2019〕2号\n"
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+        "《国家组织药品集中采购和使用试点方案》已经国务院同意，现印发给你们，请认真贯彻执行。\n国务院办公厅\n2019年1月1日\n"
+    )
+    result = repair_text(doc)
+    assert result.text.splitlines()[0] == "国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知"
+    assert result.header["document"]["title"] == "国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知"
+    assert [note.action for note in result.notes] == [Action.JOIN_LINES, Action.JOIN_LINES]

@@ -142,6 +142,9 @@ class LayoutConfig:
     min_cut_line_chars: int = 30
     #: Blank lines allowed between the halves of a broken title.
     max_blank_lines: int = 3
+    #: Lines a broken title may span (gov.cn breaks long titles over two or three; four is the
+    #: most a scraped page was seen to need).
+    max_title_lines: int = 4
 
 
 @dataclass(frozen=True)

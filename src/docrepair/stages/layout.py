@@ -81,24 +81,37 @@ def _gap(text: str, first: Unit, second: Unit) -> str:
 
 
 def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig, max_title_chars: int) -> list[Edit]:
+    """A title line (it ends with the document type) and the title halves right before it, up to
+    `max_title_lines` lines in all (gov.cn breaks long titles over two or three)."""
     edits = []
-    for first, second in zip(units, units[1:]):
-        gap = _gap(text, first, second)
-        if (
-            second.role is Role.TITLE
-            and first.role is Role.PARAGRAPH  # a whole title before it is another title
-            and first.text[0] not in "（(【[〔"
-            and _TITLE_CHARS.fullmatch(first.text)
-            and not any(mark in first.text for mark in _SENTENCE_MARKS)
-            and not _NOT_A_TITLE_HALF.match(first.text)
-            and len(first.text) + len(second.text) <= max_title_chars
-            and gap.strip() == ""
-            and gap.count("\n") <= config.max_blank_lines + 1
-        ):
-            edits.append(
-                Edit(first.span.end, second.span.start, "", Action.JOIN_LINES, "a title broken over lines joined", {"rule": "broken title", "joined": first.text + second.text})
-            )
+    for index, last in enumerate(units):
+        if last.role is not Role.TITLE:
+            continue
+        length = len(last.text)
+        first = index - 1
+        while first >= 0 and index - first < config.max_title_lines and _is_title_half(text, units[first], units[first + 1], config):
+            length += len(units[first].text)
+            if length > max_title_chars:
+                break
+            first -= 1
+        halves = units[first + 1 : index + 1]
+        joined = "".join(unit.text for unit in halves)
+        for upper, lower in zip(halves, halves[1:]):
+            edits.append(Edit(upper.span.end, lower.span.start, "", Action.JOIN_LINES, "a title broken over lines joined", {"rule": "broken title", "joined": joined}))
     return edits
+
+
+def _is_title_half(text: str, first: Unit, second: Unit, config: LayoutConfig) -> bool:
+    gap = _gap(text, first, second)
+    return (
+        first.role is Role.PARAGRAPH  # a whole title before it is another title
+        and first.text[0] not in "（(【[〔"
+        and bool(_TITLE_CHARS.fullmatch(first.text))
+        and not any(mark in first.text for mark in _SENTENCE_MARKS)
+        and not _NOT_A_TITLE_HALF.match(first.text)
+        and gap.strip() == ""
+        and gap.count("\n") <= config.max_blank_lines + 1
+    )
 
 
 def _sentence_joins(text: str, units: Sequence[Unit], config: LayoutConfig) -> list[Edit]:
