@@ -129,9 +129,12 @@ class ChromeRule:
 class BoilerplateConfig:
     #: Rules beyond the built-in ones (e.g. lines an archive shows to recur across a source).
     extra_rules: tuple[ChromeRule, ...] = ()
-    #: Exact lines known to be chrome from elsewhere (batch runs: lines recurring across many
-    #: documents of one source); matched after stripping spaces.
+    #: Lines known to be chrome from elsewhere (lines an archive shows to recur in the head or
+    #: tail of many of its documents: docrepair.chrome), as keys: width folded, white space
+    #: removed, digits masked (docrepair.chrome.chrome_key).
     known_lines: frozenset[str] = field(default_factory=frozenset)
+    #: In how many documents of the archive each known line was seen, for the notes.
+    known_line_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,8 @@ def _section(cls: type, data: Mapping[str, Any], where: str) -> Any:
         default = getattr(defaults, name)
         if isinstance(default, frozenset):
             value = frozenset(value)
+        elif name == "known_line_counts":
+            value = tuple((str(key), int(count)) for key, count in value)
         elif isinstance(default, tuple):
             value = tuple(ChromeRule(rule["name"], re.compile(rule["pattern"]), rule.get("strong", True)) if name == "extra_rules" else rule for rule in value)
         values[name] = value

@@ -56,3 +56,10 @@ def split_sentences(text: str) -> list[str]:
     """Sentences ending in 。！？； (the mark stays with its sentence); a trailing part without
     an end mark is a sentence too."""
     return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def chrome_key(line: str) -> str:
+    """A line as the chrome learner (docrepair.chrome) and the boilerplate stage compare it: width
+    folded (NFKC), white space removed, every run of digits masked (view counts, dates and page
+    numbers change from page to page)."""
+    return re.sub(r"\d+", "0", re.sub(r"\s+", "", unicodedata.normalize("NFKC", line)))

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from typing import Iterable, Sequence
 
 from ..config import BoilerplateConfig, ChromeRule, RepairConfig
+from ..keys import chrome_key
 from ..model import Action, Edit, Proposal, Role, Unit
 from ..stage import DocumentView, Stage
 
@@ -119,16 +120,15 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
         if rule is None:
             continue
         region = "head" if index < tail_start else "tail"
+        reason = f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})"
+        evidence = {"rule": rule.name, "region": region, "line": unit.text.strip()}
+        if rule is _KNOWN_LINE:
+            seen = dict(config.known_line_counts).get(chrome_key(unit.text))
+            reason = f"site chrome in the {region} of the page: a line " + (f"seen in {seen} documents of this archive" if seen else "known as chrome")
+            evidence["documents"] = seen
         start, end = _line_extent(text, unit)
         edits.append(
-            Edit(
-                start,
-                end,
-                "",
-                Action.DROP_CHROME,
-                f"site chrome in the {region} of the page ({rule.name.replace('_', ' ')})",
-                {"rule": rule.name, "region": region, "line": unit.text.strip()},
-            )
+            Edit(start, end, "", Action.DROP_CHROME, reason, evidence)
         )
     # Chrome surrounds a document: where nothing would be left, what matched was the document.
     if edits and not _leaves_body(units, edits):
@@ -190,8 +190,8 @@ def _leaves_body(units: Sequence[Unit], edits: Sequence[Edit]) -> bool:
 
 
 def _strong_rule(line: str, rules: Iterable[ChromeRule], in_head: bool, known: frozenset[str]) -> ChromeRule | None:
-    if line.strip() in known:
-        return ChromeRule("known_chrome_line", re.compile(re.escape(line.strip())))
+    if known and chrome_key(line) in known:
+        return _KNOWN_LINE
     for rule in rules:
         if rule.strong and (in_head or rule.name not in _HEAD_ONLY) and rule.pattern.search(line):
             return rule
@@ -228,6 +228,8 @@ def _tail_start(units: Sequence[Unit], head_end: int, rules, known: frozenset[st
     return start
 
 
+#: A line the config names as chrome (learned from an archive: docrepair.chrome).
+_KNOWN_LINE = ChromeRule("known_chrome_line", re.compile(""))
 #: A related-reading list: the titles under its header are links, even where a line was cut.
 _RELATED_LINK = ChromeRule("related_link", re.compile(""))
 _RELATED_HEADER = re.compile(r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|相關文章)")
