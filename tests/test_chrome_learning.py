@@ -78,3 +78,26 @@ def test_the_learned_config_round_trips_through_the_header():
     learned = learn_chrome(archive(30))
     config = RepairConfig(boilerplate=learned.config())
     assert RepairConfig.from_dict(config.to_dict()) == config
+
+
+def test_learn_chrome_then_fix_with_it_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from docrepair.cli import main
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for index, text in enumerate(archive()):
+        (folder / f"{index:03d}.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    learned = runner.invoke(main, ["learn-chrome", str(folder), "-o", str(tmp_path / "chrome.json")])
+    assert learned.exit_code == 0, learned.output
+    assert "learned 12 chrome lines from 66 documents" in learned.stderr
+    rng = random.Random(5)
+    own = document(rng, 4242)
+    (tmp_path / "page.txt").write_text(page(rng, 2, own), encoding="utf-8")
+    fixed = runner.invoke(main, ["fix", str(tmp_path / "page.txt"), "--chrome", str(tmp_path / "chrome.json")])
+    assert fixed.exit_code == 0 and fixed.stdout == "\n".join(own) + "\n"
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    refused = runner.invoke(main, ["fix", str(tmp_path / "page.txt"), "--chrome", str(tmp_path / "bad.json")])
+    assert refused.exit_code == 1 and "not a chrome file" in refused.stderr

@@ -11,6 +11,7 @@ import traceback
 
 import click
 
+from .batch.chrome_cli import learn_chrome_command
 from .batch.cli import batch, dedup
 from .cli_options import DEBUG, debug_option, encoding_option, repair_options
 from .config import RepairConfig
@@ -149,6 +150,7 @@ def _same_file(first: str, second: str) -> bool:
 
 main.add_command(batch)
 main.add_command(dedup)
+main.add_command(learn_chrome_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

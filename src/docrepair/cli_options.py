@@ -9,7 +9,8 @@ import functools
 
 import click
 
-from .config import PUNCT_MODES, STAGE_NAMES, DecodeConfig, OutputConfig, RepairConfig
+from .chrome import LearnedChrome
+from .config import PUNCT_MODES, STAGE_NAMES, BoilerplateConfig, DecodeConfig, OutputConfig, RepairConfig
 
 SCRIPT_MODES = ("keep", "simplified", "traditional")
 
@@ -17,9 +18,12 @@ SCRIPT_MODES = ("keep", "simplified", "traditional")
 DEBUG = "docrepair.debug"
 
 
-def build_config(encoding: str | None = None, script: str = "keep", punct: str = "document", skip: tuple[str, ...] = ()) -> RepairConfig:
-    """The RepairConfig the repair options name."""
-    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script, punct=punct), skip=tuple(skip))
+def build_config(
+    encoding: str | None = None, script: str = "keep", punct: str = "document", skip: tuple[str, ...] = (), chrome: str | None = None
+) -> RepairConfig:
+    """The RepairConfig the repair options name (`chrome`: a file `docrepair learn-chrome` wrote)."""
+    boilerplate = LearnedChrome.load(chrome).config() if chrome else BoilerplateConfig()
+    return RepairConfig(decode=DecodeConfig(encoding=encoding), output=OutputConfig(script=script, punct=punct), boilerplate=boilerplate, skip=tuple(skip))
 
 
 def encoding_option(command):
@@ -27,11 +31,11 @@ def encoding_option(command):
 
 
 def repair_options(command):
-    """--encoding, --script, --punct and --skip, handed to the command as one `config` (a RepairConfig)."""
+    """--encoding, --script, --punct, --skip and --chrome, handed to the command as one `config` (a RepairConfig)."""
 
     @functools.wraps(command)
-    def wrapper(*args, encoding: str | None, script: str, punct: str, skip: tuple[str, ...], **kwargs):
-        return command(*args, config=build_config(encoding, script, punct, skip), **kwargs)
+    def wrapper(*args, encoding: str | None, script: str, punct: str, skip: tuple[str, ...], chrome: str | None, **kwargs):
+        return command(*args, config=build_config(encoding, script, punct, skip, chrome), **kwargs)
 
     options = [
         encoding_option,
@@ -54,6 +58,12 @@ def repair_options(command):
             multiple=True,
             type=click.Choice(STAGE_NAMES),
             help="Do not run this stage (repeatable), e.g. --skip order --skip dedup.",
+        ),
+        click.option(
+            "--chrome",
+            metavar="FILE",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Also remove the site chrome `docrepair learn-chrome` learned from an archive (its JSON file).",
         ),
     ]
     for option in reversed(options):
