@@ -128,7 +128,7 @@ def test_jsonl_in_and_out_through_a_pipe_keeps_the_order():
     assert result.exit_code == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in out] == [r["id"] for r in records]
-    assert out[1]["text"] == repair_file(SAMPLES[1]).text and out[1]["notes"]
+    assert out[1]["text"] == repair_file(SAMPLES[1]).text and out[1]["docrepair"]["notes"] > 0
 
 
 def test_a_rerun_resumes_and_redoes_only_what_is_missing(folder, tmp_path):
@@ -240,7 +240,8 @@ def test_a_single_file_and_a_gzipped_jsonl_with_other_field_names(tmp_path):
     out = tmp_path / "out"
     result = run(str(source), str(SEED_004), "-o", str(out), "--text-field", "body", "--id-field", "key")
     assert result.exit_code == 1
-    assert (out / "x" / "one").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    one, two = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert one["key"] == "x/one" and one["body"] == repair_file(SEED_004).text and "text" not in one
     assert (out / SEED_004.name).read_text(encoding="utf-8") == repair_file(SEED_004).text
     (failure,) = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
     assert failure["id"] == f"{source}:3" and "body" in failure["error"]
@@ -251,7 +252,7 @@ def test_jsonl_output_resumes_after_a_line_cut_by_a_crash(folder, tmp_path):
     assert run(str(folder), "-o", str(out), "--format", "jsonl").exit_code == 0
     records = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(r)["id"] for r in records] == ["a.txt", "sub/b.txt"]
-    assert set(json.loads(records[0])) == {"id", "text", "header", "notes"}
+    assert set(json.loads(records[0])) == {"id", "text", "docrepair"}
     # A crash while the second record was written: half a line, and no marker for it.
     (out / "documents.jsonl").write_text(records[0] + "\n" + records[1][:100], encoding="utf-8")
     marker = next(m for m in (out / ".docrepair" / "done").rglob("*.json") if json.loads(m.read_text())["id"] == "sub/b.txt")
@@ -361,3 +362,50 @@ def test_the_ray_engine_gives_the_local_engines_bytes(folder, tmp_path):
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
     assert trees[0] == trees[1]
     assert json.loads(trees[1]["clusters.jsonl"])["members"] == ["mirror.txt", "sub/b.txt"]
+
+
+def _jsonl(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_records_keep_every_field_and_their_text_field(tmp_path):
+    records = [
+        {"url": "http://a.example/1", "content": SEED_001.read_text(encoding="utf-8"), "meta": {"site": "a", "tags": [1, 2.5, None]}, "id": "one"},
+        {"content": SEED_004.read_text(encoding="utf-8"), "url": "http://b.example/2", "id": "two", "docrepair_seen": True},
+    ]
+    source = tmp_path / "crawl.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "plain.txt").write_bytes(SEED_004.read_bytes())
+    out = tmp_path / "out"
+    assert run(str(source), str(tmp_path / "plain.txt"), "-o", str(out), "--text-field", "content").exit_code == 0
+    # One JSONL output per JSONL source; plain files keep their layout.
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["crawl.jsonl", "plain.txt"]
+    written = _jsonl(out / "crawl.jsonl")
+    for before, after, seed in zip(records, written, (SEED_001, SEED_004)):
+        assert list(after) == [*before, "docrepair"]  # every field, in its order, and the account last
+        assert {k: v for k, v in after.items() if k not in ("content", "docrepair")} == {k: v for k, v in before.items() if k != "content"}
+        assert after["content"] == repair_file(seed).text
+        assert after["docrepair"]["notes"] == sum(after["docrepair"]["counts"].values()) > 0
+
+    piped = run("-", "--text-field", "content", "--notes", "none", input=source.read_bytes())
+    assert [list(r) for r in _jsonl_lines(piped.stdout)] == [list(r) for r in records]
+    full = _jsonl_lines(run("-", "--text-field", "content", "--notes", "full", input=source.read_bytes()).stdout)
+    assert full[0]["docrepair"]["notes"] == [note.to_dict() for note in repair_file(SEED_001).notes]
+    assert full[0]["docrepair"]["header"]["counts"] == written[0]["docrepair"]["counts"]
+
+
+def _jsonl_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_two_jsonl_sources_of_one_name_get_two_outputs_and_a_rerun_appends_nothing(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.jsonl").write_text(json.dumps({"id": name, "text": SEED_004.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = (str(tmp_path / "a" / "r.jsonl"), str(tmp_path / "b" / "r.jsonl"), "-o", str(out))
+    assert run(*args).exit_code == 0
+    assert [r["id"] for r in _jsonl(out / "r.jsonl")] == ["a"] and [r["id"] for r in _jsonl(out / "r-2.jsonl")] == ["b"]
+    again = run(*args, quiet=False)
+    assert "0 repaired, 2 already done" in again.stderr
+    assert [r["id"] for r in _jsonl(out / "r.jsonl")] == ["a"]

@@ -48,12 +48,23 @@ _CROSS_DOC_HELP = (
 @click.command()
 @_source_options
 @click.option("-o", "--output", "outdir", metavar="OUTDIR", help="Folder for the results; without it, SOURCE must be '-' and JSONL goes to stdout.")
-@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="One clean file per input, or one JSONL record per document (OUTDIR/documents.jsonl).")
+@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="files: one clean file per input file, and one JSONL file per JSONL source (OUTDIR/NAME.jsonl, its records repaired in place); jsonl: one record per document, all in OUTDIR/documents.jsonl.")
+@click.option(
+    "--notes",
+    "notes",
+    type=click.Choice(["none", "count", "full"]),
+    default="count",
+    show_default=True,
+    help="How much of its notes each JSONL output record carries (under the key 'docrepair'): none; "
+    "count, the number of notes per action; full, the header and every note. count is the default "
+    "because the full notes of a scraped page are several times its text (508 KB for 130 KB in); "
+    "--format files writes them beside each file in OUTDIR/.docrepair/notes/ in any case.",
+)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @repair_options
 @debug_option
-def batch(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, **options) -> None:
+def batch(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
     stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -65,7 +76,7 @@ def batch(sources, outdir, output_format, resume, cross_doc, config: RepairConfi
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
-    _run(sources, outdir, output_format, resume, cross_doc, config, options)
+    _run(sources, outdir, output_format, notes, resume, cross_doc, config, options)
 
 
 @click.command()
@@ -92,14 +103,14 @@ def dedup(sources, output, no_repair, config: RepairConfig, **options) -> None:
         sys.exit(1)
 
 
-def _run(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, options) -> None:
+def _run(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, options) -> None:
     from .runner import BatchOptions, Task, outdir_lock
 
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
         task = Task(config, _crossdoc_config() if cross_doc != "off" else None)
-        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options))
+        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes)
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)
         if index is not None:

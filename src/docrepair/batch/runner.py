@@ -8,6 +8,7 @@ same bytes out whatever the engine and the number of workers.
 
 Layout of OUTDIR:
     <relpath>                          the clean text of each document (--format files)
+    <name>.jsonl                       each JSONL source's records, repaired (--format files)
     documents.jsonl                    one record per document (--format jsonl)
     failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
     clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)
@@ -23,7 +24,8 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
@@ -136,6 +138,8 @@ class BatchOptions:
     task: Task = field(default_factory=Task)
     #: Documents expected, for the progress line's ETA (None when a source cannot say cheaply).
     total: int | None = None
+    #: How much of its notes each output record carries: none | count | full (see output_record).
+    notes: str = "count"
 
 
 @dataclass
@@ -163,16 +167,26 @@ def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine
     started = time.perf_counter()
     writer = Writer(options)
     progress = Progress(options.quiet, options.total)
+    # Outcomes come back in input order, so each is paired with the item it came from here: a
+    # JSONL record's other fields stay in this process instead of travelling to a worker and back.
+    sent: deque[Document | Failure] = deque()
     try:
-        pending = (item for item in items if not _resumed(item, writer, summary, on_done))
+        pending = (_sent(item, sent) for item in items if not _resumed(item, writer, summary, on_done))
         for outcome in engine.map_ordered(process_chunk, pending, options.task):
-            _record(outcome, writer, summary, on_done)
+            _record(outcome, sent.popleft(), writer, summary, on_done)
             progress.update(summary, time.perf_counter() - started)
     finally:
         summary.seconds = time.perf_counter() - started
         writer.close()
         progress.finish()
     return summary
+
+
+def _sent(item: Document | Failure, sent: deque) -> Document | Failure:
+    sent.append(item)
+    if isinstance(item, Document) and item.record is not None:
+        return replace(item, record=None)  # the worker needs the text alone
+    return item
 
 
 def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> bool:
@@ -190,7 +204,7 @@ def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_do
     return True
 
 
-def _record(outcome: Outcome | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> None:
+def _record(outcome: Outcome | Failure, item: Document | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> None:
     if isinstance(outcome, Failure):
         writer.failure(outcome.id, outcome.source, outcome.error)
         summary.failed += 1
@@ -198,7 +212,7 @@ def _record(outcome: Outcome | Failure, writer: "Writer", summary: Summary, on_d
         writer.failure(outcome.id, outcome.id, outcome.error)
         summary.failed += 1
     else:
-        writer.result(outcome)
+        writer.result(outcome, item)
         summary.done += 1
         summary.bytes_in += outcome.size
         if on_done is not None:
@@ -218,6 +232,7 @@ class Writer:
         self.root = options.outdir
         self._jsonl: TextIO | None = None
         self._failures: TextIO | None = None
+        self._sinks: dict[str, TextIO] = {}
         if self.root is None:
             # The pipe stage writes its records to stdout; a cluster report writes none.
             self._jsonl = sys.stdout if options.output_format == "jsonl" else None
@@ -244,18 +259,19 @@ class Writer:
             return None
         if self.options.task.sign is not None and not marker.get("signature"):
             return None  # done before without cross-doc: its signature is needed now
-        if self.options.output_format == "files" and not self._has_output(document.relpath):
+        if self.options.output_format == "files" and not self._has_output(document.sink or document.relpath):
             return None  # the output was deleted since: do it again
         return marker
 
     def _has_output(self, relpath: str) -> bool:
         return (self.root / relpath).exists() or (self.root / ".docrepair" / "duplicates" / relpath).exists()
 
-    def result(self, outcome: Outcome) -> None:
-        if self._jsonl is not None:
-            record = {"id": outcome.id, "text": outcome.text, "header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
-            self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
-            self._jsonl.flush()
+    def result(self, outcome: Outcome, document: Document) -> None:
+        if self._jsonl is not None or document.sink is not None:
+            line = json.dumps(output_record(outcome, document, self.options.notes), ensure_ascii=False) + "\n"
+            stream = self._jsonl if self._jsonl is not None else self._sink(document.sink)
+            stream.write(line)
+            stream.flush()
         elif self.options.output_format == "files":
             _write_into(self.root, outcome.relpath, outcome.text.encode("utf-8"))
             _write_into(self.root / ".docrepair" / "notes", f"{outcome.relpath}.jsonl", outcome.notes_jsonl.encode("utf-8"))
@@ -263,6 +279,14 @@ class Writer:
             # Written last: a crash before this line leaves the document to be done again.
             marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None}
             _write_into(self.root, self.marker_path(outcome.id).relative_to(self.root).as_posix(), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
+
+    def _sink(self, name: str) -> TextIO:
+        """The JSONL output of one JSONL source (--format files), opened on its first record."""
+        if name not in self._sinks:
+            target = self.root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._sinks[name] = _open_jsonl(target, self.options.resume)
+        return self._sinks[name]
 
     def failure(self, document_id: str, source: str, error: str) -> None:
         if self.root is None:
@@ -274,9 +298,28 @@ class Writer:
         self._failures.flush()  # readable while the run goes on
 
     def close(self) -> None:
-        for stream in (self._failures, self._jsonl):
+        for stream in (self._failures, self._jsonl, *self._sinks.values()):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
+
+
+def output_record(outcome: Outcome, document: Document, notes: str) -> dict:
+    """One output record. A JSONL record keeps every field as it came, with the repaired text
+    under the field it came from; a file becomes {"id", "text"}. The repair's account goes under
+    one key, `docrepair`, so it never collides with a field of the record: nothing (notes=none),
+    {"notes": n, "counts": {action: n}} (count), or {"header", "notes"} with every note (full)."""
+    if document.record is not None:
+        record = dict(document.record)
+        record[document.text_field] = outcome.text
+    else:
+        record = {"id": outcome.id, "text": outcome.text}
+    record.pop("docrepair", None)  # an earlier repair's account: this one replaces it
+    if notes == "full":
+        record["docrepair"] = {"header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
+    elif notes == "count":
+        counts = dict((outcome.header or {}).get("counts", {}))
+        record["docrepair"] = {"notes": sum(counts.values()), "counts": counts}
+    return record
 
 
 def _write_into(root: Path, relpath: str, data: bytes) -> None:

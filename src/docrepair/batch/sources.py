@@ -35,6 +35,11 @@ class Document:
     relpath: str  # where its output goes under OUTDIR (POSIX, never absolute, never '..')
     data: bytes | None  # bytes to decode, or None when `text` is given (JSONL)
     text: str | None = None
+    #: A JSONL record as it was read, every field; its repair goes back under `text_field`.
+    record: dict | None = None
+    text_field: str = "text"
+    #: The JSONL output (a path under OUTDIR) the record goes back into: one per JSONL source.
+    sink: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,27 @@ class SourceOptions:
 
 
 def iter_documents(sources: Sequence[str], options: SourceOptions) -> Iterator[Document | Failure]:
+    sinks: set[str] = set()
     for source in sources:
-        yield from _iter_source(source, options)
+        yield from _iter_source(source, options, sinks)
 
 
-def _iter_source(source: str, options: SourceOptions) -> Iterator[Document | Failure]:
+def jsonl_sink(source: str, taken: set[str]) -> str:
+    """The name of a JSONL source's output under OUTDIR: its file name without .gz (stdin's is
+    stdin.jsonl), made unique among the run's sources by -2, -3 … in the order they were given."""
+    name = "stdin.jsonl" if source == "-" else Path(source).name.removesuffix(".gz").removesuffix(".GZ")
+    stem, suffix = name[: -len(".jsonl")], name[-len(".jsonl"):]
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def _iter_source(source: str, options: SourceOptions, sinks: set[str]) -> Iterator[Document | Failure]:
     if source == "-":
-        yield from _iter_jsonl(sys.stdin.buffer, "-", options)
+        yield from _iter_jsonl(sys.stdin.buffer, "-", options, jsonl_sink(source, sinks))
         return
     path = Path(source)
     name = path.name.lower()
@@ -77,7 +96,7 @@ def _iter_source(source: str, options: SourceOptions) -> Iterator[Document | Fai
         elif name.endswith((".jsonl", ".jsonl.gz")):
             opener = gzip.open if name.endswith(".gz") else open
             with opener(path, "rb") as stream:
-                yield from _iter_jsonl(stream, source, options)
+                yield from _iter_jsonl(stream, source, options, jsonl_sink(source, sinks))
         elif path.is_file():
             yield _read_file(path.name, path)
         else:
@@ -180,12 +199,14 @@ def _too_many(count: int, options: SourceOptions) -> str | None:
     return f"refused: more than {options.max_members} members in one archive" if count >= options.max_members else None
 
 
-def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions) -> Iterator[Document | Failure]:
+def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions, sink: str) -> Iterator[Document | Failure]:
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
         try:
             record = json.loads(raw)
+            if not isinstance(record, dict):
+                raise TypeError("not a JSON object")
             text = record[options.text_field]
             if not isinstance(text, str):
                 raise TypeError(f"field {options.text_field!r} is not a string")
@@ -194,7 +215,7 @@ def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions) 
             continue
         document_id = str(record.get(options.id_field, number))
         relpath = safe_relpath(document_id) or f"line-{number}"
-        yield Document(document_id, relpath, None, text)
+        yield Document(document_id, relpath, None, text, record=record, text_field=options.text_field, sink=sink)
 
 
 
