@@ -270,7 +270,8 @@ def test_outputs_are_the_same_bytes_with_one_or_two_workers(folder, tmp_path):
         out = tmp_path / f"out{jobs}"
         assert run(str(folder), "-o", str(out), "--jobs", jobs).exit_code == 0
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
-    assert trees[0] == trees[1] and len(trees[0]) == 3 * (2 + len(SAMPLES))
+    # Each document: its output, its notes and its marker; and the settings the folder was made with.
+    assert trees[0] == trees[1] and len(trees[0]) == 3 * (2 + len(SAMPLES)) + 1
 
 
 _SLOW_RUN = """
@@ -409,3 +410,23 @@ def test_two_jsonl_sources_of_one_name_get_two_outputs_and_a_rerun_appends_nothi
     again = run(*args, quiet=False)
     assert "0 repaired, 2 already done" in again.stderr
     assert [r["id"] for r in _jsonl(out / "r.jsonl")] == ["a"]
+
+
+def test_a_folder_made_with_other_settings_is_refused_or_redone_never_reused(folder, tmp_path):
+    out = tmp_path / "out"
+    assert run(str(folder), "-o", str(out)).exit_code == 0
+    kept = (out / "a.txt").read_bytes()
+    refused = run(str(folder), "-o", str(out), "--script", "simplified", quiet=False)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: {out} was made with other settings (--script keep then, simplified now); rerun with --redo to redo its documents, or write to another folder"
+    ]
+    assert (out / "a.txt").read_bytes() == kept
+    redone = run(str(folder), "-o", str(out), "--script", "simplified", "--redo", quiet=False)
+    assert redone.exit_code == 0 and "2 repaired, 0 already done" in redone.stderr
+    from docrepair.cli_options import build_config
+
+    assert (out / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_001, build_config(script="simplified")).text != kept.decode("utf-8")
+    # The same settings again: done, and the old ones are now the other settings.
+    assert "0 repaired, 2 already done" in run(str(folder), "-o", str(out), "--script", "simplified", quiet=False).stderr
+    assert "--skip (none) then, dedup now" in run(str(folder), "-o", str(out), "--script", "simplified", "--skip", "dedup", quiet=False).stderr

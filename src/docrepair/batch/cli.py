@@ -61,10 +61,11 @@ _CROSS_DOC_HELP = (
     "--format files writes them beside each file in OUTDIR/.docrepair/notes/ in any case.",
 )
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
+@click.option("--redo", is_flag=True, help="OUTDIR was made with other repair settings: redo its documents with these (without it, such a run is refused).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @repair_options
 @debug_option
-def batch(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, **options) -> None:
+def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config: RepairConfig, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
     stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -76,7 +77,7 @@ def batch(sources, outdir, output_format, notes, resume, cross_doc, config: Repa
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
-    _run(sources, outdir, output_format, notes, resume, cross_doc, config, options)
+    _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo))
 
 
 @click.command()
@@ -110,7 +111,7 @@ def _run(sources, outdir, output_format, notes, resume, cross_doc, config: Repai
     lock = outdir_lock(root) if root is not None else None
     try:
         task = Task(config, _crossdoc_config() if cross_doc != "off" else None)
-        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes)
+        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes, redo=options["redo"])
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)
         if index is not None:

@@ -13,7 +13,8 @@ Layout of OUTDIR:
     failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
     clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)
     .docrepair/notes/<relpath>.jsonl   the notes of each document (--format files)
-    .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature
+    .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature, config key
+    .docrepair/settings.json           the RepairConfig the outputs were made with, and its key
 """
 
 from __future__ import annotations
@@ -140,6 +141,8 @@ class BatchOptions:
     total: int | None = None
     #: How much of its notes each output record carries: none | count | full (see output_record).
     notes: str = "count"
+    #: OUTDIR was made with other settings: redo its documents instead of refusing.
+    redo: bool = False
 
 
 @dataclass
@@ -239,6 +242,7 @@ class Writer:
             return
         remove_stale_temporaries(self.root)
         (self.root / ".docrepair" / "done").mkdir(parents=True, exist_ok=True)
+        self.config_key = claim_settings(self.root, options.task.config, redo=options.redo or not options.resume)
         (self.root / "failures.jsonl").unlink(missing_ok=True)  # failures are this run's only
         if options.output_format == "jsonl":
             self._jsonl = _open_jsonl(self.root / "documents.jsonl", options.resume)
@@ -257,6 +261,8 @@ class Writer:
             return None
         if marker.get("sha256") != hashlib.sha256(document_bytes(document)).hexdigest():
             return None
+        if marker.get("config") != self.config_key:
+            return None  # made with other settings (and --redo given): do it again
         if self.options.task.sign is not None and not marker.get("signature"):
             return None  # done before without cross-doc: its signature is needed now
         if self.options.output_format == "files" and not self._has_output(document.sink or document.relpath):
@@ -277,7 +283,7 @@ class Writer:
             _write_into(self.root / ".docrepair" / "notes", f"{outcome.relpath}.jsonl", outcome.notes_jsonl.encode("utf-8"))
         if self.root is not None:
             # Written last: a crash before this line leaves the document to be done again.
-            marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None}
+            marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None, "config": self.config_key}
             _write_into(self.root, self.marker_path(outcome.id).relative_to(self.root).as_posix(), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
 
     def _sink(self, name: str) -> TextIO:
@@ -301,6 +307,70 @@ class Writer:
         for stream in (self._failures, self._jsonl, *self._sinks.values()):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
+
+
+def config_key(config: RepairConfig) -> str:
+    """A short hash of every setting of a repair (`config.to_dict()`, keys sorted): outputs made
+    with another key are not this run's, whatever their markers say."""
+    canonical = json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+#: The repair options of the command line, by the config field they set (the rest have no option).
+_OPTION_NAMES = {"output.script": "--script", "output.punct": "--punct", "decode.encoding": "--encoding", "skip": "--skip"}
+
+
+def claim_settings(root: Path, config: RepairConfig, redo: bool) -> str:
+    """Record in OUTDIR the settings its outputs are made with, and return their key. An OUTDIR
+    made with other settings is refused with one line naming the first setting that differs,
+    unless `redo` (--redo, or --no-resume): then its documents are done again (their markers'
+    key differs) and the settings recorded are this run's."""
+    from ..errors import ConfigError
+
+    key = config_key(config)
+    path = root / ".docrepair" / "settings.json"
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = None
+    if isinstance(recorded, dict) and recorded.get("key") != key and not redo:
+        differing = differing_settings(recorded.get("config") or {}, config.to_dict())
+        name = differing[0] if differing else "config"
+        then, now = _setting(recorded.get("config") or {}, name), _setting(config.to_dict(), name)
+        raise ConfigError(
+            f"{root} was made with other settings ({_OPTION_NAMES.get(name, name)} {_shown(then)} then, {_shown(now)} now); "
+            "rerun with --redo to redo its documents, or write to another folder"
+        )
+    if not isinstance(recorded, dict) or recorded.get("key") != key:
+        write_atomic(path, (json.dumps({"key": key, "config": config.to_dict()}, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return key
+
+
+def differing_settings(old: dict, new: dict, prefix: str = "") -> list[str]:
+    """Dotted names of the settings whose values differ, in the config's order."""
+    names = []
+    for name in [*new, *(name for name in old if name not in new)]:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if isinstance(before, dict) and isinstance(after, dict):
+            names.extend(differing_settings(before, after, f"{prefix}{name}."))
+        else:
+            names.append(f"{prefix}{name}")
+    return names
+
+
+def _setting(config: dict, dotted: str):
+    value = config
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "(none)"
+    return "(none)" if value is None else str(value)
 
 
 def output_record(outcome: Outcome, document: Document, notes: str) -> dict:
