@@ -296,3 +296,25 @@ def test_skip_leaves_a_stage_out_of_fix_and_explain_and_is_recorded():
     assert explained.exit_code == 0 and "[dedup/" not in explained.output and "[merge/" in explained.output
     unknown = runner.invoke(main, ["fix", sample, "--skip", "nonsense"])
     assert unknown.exit_code == 2
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n", "\u3000\n".encode()], ids=["empty", "blank", "ideographic space"])
+def test_an_empty_input_is_the_same_error_in_fix_and_batch(data, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    fixed = run("fix", str(path))
+    assert fixed.exit_code == 1 and fixed.stdout == ""
+    assert_one_error_line(fixed, "empty input")
+    batched = run("batch", str(path), "-o", str(tmp_path / "out"), "--quiet")
+    assert batched.exit_code == 1
+    (failure,) = [json.loads(line) for line in (tmp_path / "out" / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failure["id"] == "empty.txt" and failure["error"] == "empty input: no text to repair"
+
+
+@pytest.mark.parametrize("option", ["-o", "--notes", "--report"])
+def test_a_folder_where_fix_writes_a_file_is_a_usage_error(option, tmp_path):
+    result = run("fix", str(SEED_001), option, str(tmp_path), *(["-o", str(tmp_path / "x.txt")] if option != "-o" else []))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert errors == [f"Error: {option} {tmp_path} is a folder; give a file name (docrepair batch writes into folders)"]
+    assert not (tmp_path / "x.txt").exists()

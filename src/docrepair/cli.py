@@ -56,10 +56,11 @@ def main() -> None:
 
 def _repair(input_path: str, config: RepairConfig):
     from . import repair_bytes
-    from .files import read_input
+    from .files import read_input, refuse_blank
 
-    data = read_input(input_path)
-    return repair_bytes(data, config, source=None if input_path == "-" else input_path)
+    result = repair_bytes(read_input(input_path), config, source=None if input_path == "-" else input_path)
+    refuse_blank(result.input_text)
+    return result
 
 
 @main.command()
@@ -85,6 +86,7 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
         raise click.UsageError("--notes - writes notes to stdout, so the text needs -o FILE")
     if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
         raise click.UsageError("-o names the input file; write the repair somewhere else")
+    _refuse_folders(("-o", output), ("--notes", notes_path), ("--report", report_path))
     result = _repair(input_path, config)
     emit_text(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
@@ -101,7 +103,16 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
 def report(input_path: str, report_path: str, config: RepairConfig) -> None:
     """Write a self-contained HTML report: input and output side by side, every note
     highlighted on both, a click shows why."""
+    _refuse_folders(("-o", report_path))
     _write_report(_repair(input_path, config), report_path)
+
+
+def _refuse_folders(*options: tuple[str, str | None]) -> None:
+    """A file option given a folder is a usage error, before any work (fix writes one file;
+    batch writes folders)."""
+    for name, path in options:
+        if path is not None and path != "-" and os.path.isdir(path):
+            raise click.UsageError(f"{name} {path} is a folder; give a file name (docrepair batch writes into folders)")
 
 
 def _write_report(result, report_path: str) -> None:

@@ -77,10 +77,6 @@ def process_document(document: Document, task: Task) -> Outcome:
 
     data = document_bytes(document)
     base = Outcome(document.id, document.relpath, hashlib.sha256(data).hexdigest(), len(data))
-    if not data.strip():
-        # The library repairs an empty text to an empty text; in an archive it is a page
-        # whose scrape failed, which the user wants listed.
-        return _replace(base, error="empty document: no text to repair")
     try:
         return _repaired(document, task, base)
     except DocrepairError as error:
@@ -93,13 +89,17 @@ def _repaired(document: Document, task: Task, base: Outcome) -> Outcome:
     from .. import repair_bytes, repair_text
     from ..render.notes import notes_to_jsonl
 
+    from ..files import refuse_blank
+
     if not task.repair:
         text = document.text if document.data is None else _decoded(document.data, task.config)
+        refuse_blank(text)
         return _replace(base, text=text, signature=_sign(text, task))
     if document.data is None:
         result = repair_text(document.text or "", task.config, source=document.id)
     else:
         result = repair_bytes(document.data, task.config, source=document.id)
+    refuse_blank(result.input_text)  # as `fix` does: a page whose scrape failed, listed
     return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task))
 
 
