@@ -430,3 +430,22 @@ def test_a_folder_made_with_other_settings_is_refused_or_redone_never_reused(fol
     # The same settings again: done, and the old ones are now the other settings.
     assert "0 repaired, 2 already done" in run(str(folder), "-o", str(out), "--script", "simplified", quiet=False).stderr
     assert "--skip (none) then, dedup now" in run(str(folder), "-o", str(out), "--script", "simplified", "--skip", "dedup", quiet=False).stderr
+
+
+def test_zip_members_named_in_gbk_without_the_utf8_flag_keep_their_chinese_names(tmp_path):
+    archive = tmp_path / "win.zip"
+    # What a Windows tool in a Chinese locale writes: GBK bytes, flag bit 11 unset. zipfile
+    # writes any non-ASCII name as flagged UTF-8, so an ASCII stand-in of the same length goes
+    # in and the GBK bytes are put in its place (local header and central directory).
+    gbk = "通知/关于加强管理的通知.txt".encode("gbk")
+    stand_in = bytes(byte if byte < 0x80 else ord("q") for byte in gbk)
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(stand_in.decode("ascii"), SEED_004.read_bytes())
+        zf.writestr("plain.txt", SEED_001.read_bytes())
+        zf.writestr("utf8名.txt", SEED_004.read_bytes())  # flagged UTF-8: as it is
+    archive.write_bytes(archive.read_bytes().replace(stand_in, gbk))
+    assert not any(info.flag_bits & 0x800 for info in zipfile.ZipFile(archive).infolist()[:2])
+    out = tmp_path / "out"
+    assert run(str(archive), "-o", str(out)).exit_code == 0
+    assert (out / "win" / "通知" / "关于加强管理的通知.txt").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    assert (out / "win" / "plain.txt").exists() and (out / "win" / "utf8名.txt").exists()

@@ -136,14 +136,40 @@ def safe_relpath(name: str) -> str | None:
     return pure.as_posix()
 
 
+#: Zip's flag bit 11: the member's name is UTF-8. Without it the format says cp437, which is what
+#: zipfile decodes; Windows tools in Chinese locales write the ANSI code page (GBK) instead.
+_ZIP_UTF8_FLAG = 0x800
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its writer meant it: as flagged (UTF-8), else the cp437 bytes read
+    as UTF-8 (many tools write it without the flag), then as GBK (Windows in Chinese locales),
+    and as cp437 only when neither reads them."""
+    if info.flag_bits & _ZIP_UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename  # not decoded as cp437 (a metadata_encoding was given): as it is
+    if raw.isascii():
+        return info.filename
+    for codec in ("utf-8", "gbk"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _iter_zip(path: Path, options: SourceOptions) -> Iterator[Document | Failure]:
     with zipfile.ZipFile(path) as archive:
         seen: set[str] = set()
-        for count, info in enumerate(sorted(archive.infolist(), key=lambda i: i.filename)):
+        members = sorted(((zip_member_name(info), info) for info in archive.infolist()), key=lambda pair: pair[0])
+        for count, (name, info) in enumerate(members):
             if info.is_dir():
                 continue
-            relpath = safe_relpath(info.filename)
-            member_id = f"{path.name}/{info.filename}"
+            relpath = safe_relpath(name)
+            member_id = f"{path.name}/{name}"
             refusal = _refusal(relpath, info.file_size, info.compress_size, seen, options) or _too_many(count, options)
             if refusal:
                 yield Failure(member_id, str(path), refusal)
