@@ -50,7 +50,7 @@ def test_bad_inputs_are_listed_and_the_run_goes_on(folder, tmp_path):
         zf.writestr("good.txt", SEED_004.read_bytes())
         zf.writestr("../escape.txt", b"outside")
     out = tmp_path / "out"
-    result = run(str(folder), str(archive), "-o", str(out))
+    result = run(str(folder), str(archive), "-o", str(out), "--glob", "*.txt", "--glob", "*.PNG")
     assert result.exit_code == 1
     failures = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {f["id"] for f in failures} == {"empty.txt", "image.png", "pack.zip/../escape.txt"}
@@ -449,3 +449,19 @@ def test_zip_members_named_in_gbk_without_the_utf8_flag_keep_their_chinese_names
     assert run(str(archive), "-o", str(out)).exit_code == 0
     assert (out / "win" / "通知" / "关于加强管理的通知.txt").read_text(encoding="utf-8") == repair_file(SEED_004).text
     assert (out / "win" / "plain.txt").exists() and (out / "win" / "utf8名.txt").exists()
+
+
+def test_a_folder_gives_only_its_text_files_unless_glob_says_otherwise(tmp_path):
+    root = tmp_path / "samples"
+    root.mkdir()
+    (root / "README.md").write_text("# Samples\n\n| seed | damage |\n|---|---|\n| 001 | doubled |\n", encoding="utf-8")
+    (root / "style.css").write_text("body { color: red }\n", encoding="utf-8")
+    (root / "001.TXT").write_bytes(SEED_001.read_bytes())
+    out = tmp_path / "out"
+    assert run(str(root), "-o", str(out)).exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["001.TXT"]
+    assert run(str(root), "-o", str(tmp_path / "md"), "--glob", "*.md").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "md").iterdir() if not p.name.startswith(".")) == ["README.md"]
+    # A file named on the command line is taken whatever its name.
+    assert run(str(root / "README.md"), "-o", str(tmp_path / "named")).exit_code == 0
+    assert (tmp_path / "named" / "README.md").exists()

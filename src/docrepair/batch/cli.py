@@ -21,6 +21,7 @@ def _source_options(command):
     """Options shared by batch and dedup: what to read and how to run."""
     options = [
         click.argument("sources", metavar="SOURCE...", nargs=-1, required=True),
+        click.option("--glob", "globs", multiple=True, default=("*.txt",), show_default=True, metavar="GLOB", help="Which files of a folder or archive are documents, by file name, case ignored (repeatable; '*' for all). Files named as SOURCE are always taken."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only paths matching this glob (repeatable)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable)."),
         click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document."),
@@ -179,7 +180,7 @@ def _crossdoc_config():
 def _limits(options):
     from .sources import SourceOptions
 
-    return SourceOptions(tuple(options["include"]), tuple(options["exclude"]), options["text_field"], options["id_field"], options["max_member_bytes"], options["max_compression_ratio"], options["max_members"])
+    return SourceOptions(tuple(options["include"]), tuple(options["exclude"]), options["text_field"], options["id_field"], options["max_member_bytes"], options["max_compression_ratio"], options["max_members"], tuple(options["globs"]))
 
 
 def _total(sources, options) -> int | None:

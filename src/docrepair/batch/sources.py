@@ -59,6 +59,10 @@ class SourceOptions:
     max_compression_ratio: int = MAX_COMPRESSION_RATIO
     #: Members read from one archive at most; the rest are refused (a member-count bomb).
     max_members: int = 1_000_000
+    #: Which files of a folder or an archive are documents, by name (case ignored): text files
+    #: only, so a README.md, an image or a stylesheet beside them is not "repaired". A file named
+    #: on the command line is taken whatever its name.
+    globs: tuple[str, ...] = ("*.txt",)
 
 
 def iter_documents(sources: Sequence[str], options: SourceOptions) -> Iterator[Document | Failure]:
@@ -106,6 +110,9 @@ def _iter_source(source: str, options: SourceOptions, sinks: set[str]) -> Iterat
 
 
 def _selected(relpath: str, options: SourceOptions) -> bool:
+    name = PurePosixPath(relpath).name.lower()
+    if not any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in options.globs):
+        return False
     if options.include and not any(fnmatch.fnmatch(relpath, pattern) for pattern in options.include):
         return False
     return not any(fnmatch.fnmatch(relpath, pattern) for pattern in options.exclude)
@@ -260,7 +267,8 @@ def count_documents(sources: Sequence[str], options: SourceOptions) -> int | Non
                 total += sum(1 for p in path.rglob("*") if p.is_file() and _selected(p.relative_to(path).as_posix(), options))
             elif name.endswith(".zip"):
                 with zipfile.ZipFile(path) as archive:
-                    total += min(options.max_members, sum(1 for info in archive.infolist() if not info.is_dir()))
+                    members = sum(1 for info in archive.infolist() if not info.is_dir() and _selected(zip_member_name(info), options))
+                    total += min(options.max_members, members)
             else:
                 total += 1
         except (OSError, zipfile.BadZipFile):
