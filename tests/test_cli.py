@@ -318,3 +318,30 @@ def test_a_folder_where_fix_writes_a_file_is_a_usage_error(option, tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
     assert errors == [f"Error: {option} {tmp_path} is a folder; give a file name (docrepair batch writes into folders)"]
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_an_input_ending_in_a_newline_gives_an_output_ending_in_one(tmp_path):
+    # Issue 19 reported a lost final newline; every command's output keeps it (checked, nothing
+    # to fix), and this keeps it so: the seeds with a newline added, CRLF, and a dropped tail.
+    inputs = [seed.read_bytes().rstrip() + b"\n" for seed in SAMPLES]
+    inputs += ["关于加强管理的通知\r\n各单位：\r\n".encode(), "正文内容很长很长。\n版权所有：某某市人民政府办公厅\n".encode()]
+    for number, data in enumerate(inputs):
+        path = tmp_path / f"{number}.txt"
+        path.write_bytes(data)
+        fixed = run("fix", str(path))
+        assert fixed.exit_code == 0 and fixed.stdout_bytes.endswith(b"\n"), path
+    assert run("batch", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet").exit_code == 0
+    assert all(path.read_bytes().endswith(b"\n") for path in (tmp_path / "out").glob("*.txt"))
+
+
+def test_the_header_names_the_version_of_every_runtime_dependency():
+    import re
+    import tomllib
+
+    from docrepair import repair_text
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower() for requirement in declared}
+    dependencies = repair_text("一、总则\n").header["dependencies"]
+    assert set(dependencies) == names and "pypinyin" in names
+    assert all(dependencies.values())
