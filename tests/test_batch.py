@@ -465,3 +465,33 @@ def test_a_folder_gives_only_its_text_files_unless_glob_says_otherwise(tmp_path)
     # A file named on the command line is taken whatever its name.
     assert run(str(root / "README.md"), "-o", str(tmp_path / "named")).exit_code == 0
     assert (tmp_path / "named" / "README.md").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_with_one_line_and_a_rerun_resumes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index in range(40):
+        (folder / f"doc{index:02d}.txt").write_bytes(SEED_004.read_bytes())
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _SLOW_RUN, str(folder), "-o", str(out), "--jobs", "2", "--quiet"]
+    # Ctrl-C in a terminal signals the whole foreground process group: the workers too.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+    done = out / ".docrepair" / "done"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(done.rglob("*.json")) if done.exists() else []) < 4:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    finished = len(list(done.rglob("*.json")))
+    assert process.returncode == 130
+    assert stderr.decode().splitlines() == [f"interrupted: {finished} done; rerun the same command to resume"]
+    assert 4 <= finished < 40
+    result = run(str(folder), "-o", str(out), quiet=False)
+    assert result.exit_code == 0 and f"{40 - finished} repaired, {finished} already done" in result.stderr

@@ -106,6 +106,18 @@ def dedup(sources, output, no_repair, config: RepairConfig, **options) -> None:
 
 
 def _run(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, options) -> None:
+    from .runner import Interrupted
+
+    try:
+        _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, config, options)
+    except (Interrupted, KeyboardInterrupt) as interrupt:
+        # Ctrl-C: what was finished is written and marked; one line, and the shell's code for SIGINT.
+        done = f"{interrupt.summary.done + interrupt.summary.skipped} done" if isinstance(interrupt, Interrupted) else "stopped"
+        click.echo(f"interrupted: {done}; rerun the same command to resume" if outdir is not None else f"interrupted: {done}", err=True)
+        sys.exit(130)
+
+
+def _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, options) -> None:
     from .runner import BatchOptions, Task, outdir_lock
 
     root = Path(outdir) if outdir is not None else None

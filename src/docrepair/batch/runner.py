@@ -161,6 +161,14 @@ class Summary:
         )
 
 
+class Interrupted(Exception):
+    """The run was interrupted (Ctrl-C): what it had finished is written and marked."""
+
+    def __init__(self, summary: "Summary") -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
 #: Called with (id, relpath, signature) for every finished document, resumed ones included.
 OnDone = Callable[[str, str, "Signature | None"], None]
 
@@ -178,6 +186,8 @@ def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine
         for outcome in engine.map_ordered(process_chunk, pending, options.task):
             _record(outcome, sent.popleft(), writer, summary, on_done)
             progress.update(summary, time.perf_counter() - started)
+    except KeyboardInterrupt:
+        raise Interrupted(summary) from None
     finally:
         summary.seconds = time.perf_counter() - started
         writer.close()
