@@ -345,3 +345,45 @@ def test_the_header_names_the_version_of_every_runtime_dependency():
     dependencies = repair_text("一、总则\n").header["dependencies"]
     assert set(dependencies) == names and "pypinyin" in names
     assert all(dependencies.values())
+
+
+def test_check_writes_nothing_and_exits_1_only_when_the_repair_would_change_the_text(tmp_path):
+    damaged = run("fix", str(SEED_001), "--check")
+    assert damaged.exit_code == 1 and damaged.stdout == ""
+    assert damaged.stderr.splitlines() == [f"would change {SEED_001}: {_changes(SEED_001)} changes (docrepair explain {SEED_001} lists them)"]
+    clean = tmp_path / "clean.txt"
+    clean.write_text(run("fix", str(SEED_001)).stdout, encoding="utf-8")
+    again = run("fix", str(clean), "--check")
+    assert again.exit_code == 0 and again.stdout == "" and again.stderr == ""
+    assert run("fix", str(SEED_001), "--check", "-o", str(tmp_path / "x.txt")).exit_code == 2
+    assert not (tmp_path / "x.txt").exists()
+
+
+def _changes(path) -> int:
+    from docrepair import repair_file
+    from docrepair.model import ReplayRule
+
+    return sum(1 for note in repair_file(path).notes if note.action.rule is not ReplayRule.NONE)
+
+
+def test_diff_prints_a_unified_diff_that_patch_applies(tmp_path):
+    import shutil
+
+    from docrepair import repair_file
+
+    result = run("fix", str(SEED_001), "--diff", "-o", str(tmp_path / "clean.txt"))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"--- {SEED_001}" and lines[1] == f"+++ {SEED_001} (repaired)" and lines[2].startswith("@@ -")
+    assert (tmp_path / "clean.txt").read_text(encoding="utf-8") == repair_file(SEED_001).text
+    if shutil.which("patch"):
+        copy = tmp_path / "input.txt"
+        copy.write_bytes(SEED_001.read_bytes())
+        (tmp_path / "d.patch").write_text(result.stdout, encoding="utf-8")
+        subprocess.run(["patch", "-s", str(copy), str(tmp_path / "d.patch")], check=True)
+        assert copy.read_text(encoding="utf-8") == repair_file(SEED_001).text
+    # Nothing to change: an empty diff; with --check, the diff and exit 1.
+    clean = tmp_path / "clean.txt"
+    assert run("fix", str(clean), "--diff").stdout == ""
+    checked = run("fix", str(SEED_001), "--diff", "--check")
+    assert checked.exit_code == 1 and checked.stdout == result.stdout
