@@ -495,3 +495,13 @@ def test_ctrl_c_ends_with_one_line_and_a_rerun_resumes(tmp_path):
     assert 4 <= finished < 40
     result = run(str(folder), "-o", str(out), quiet=False)
     assert result.exit_code == 0 and f"{40 - finished} repaired, {finished} already done" in result.stderr
+
+
+def test_cross_doc_dedup_over_jsonl_records_is_refused_and_mark_works(tmp_path):
+    source = tmp_path / "r.jsonl"
+    source.write_text("".join(json.dumps({"id": f"d{i}", "text": SEED_004.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n" for i in range(2)), encoding="utf-8")
+    refused = run(str(source), "-o", str(tmp_path / "out"), "--cross-doc", "dedup")
+    assert refused.exit_code == 2 and "--cross-doc mark" in refused.stderr
+    assert run(str(source), "-o", str(tmp_path / "out"), "--cross-doc", "mark").exit_code == 0
+    (cluster,) = _jsonl(tmp_path / "out" / "clusters.jsonl")
+    assert cluster["members"] == ["d0", "d1"] and len(_jsonl(tmp_path / "out" / "r.jsonl")) == 2

@@ -58,8 +58,8 @@ _CROSS_DOC_HELP = (
     show_default=True,
     help="How much of its notes each JSONL output record carries (under the key 'docrepair'): none; "
     "count, the number of notes per action; full, the header and every note. count is the default "
-    "because the full notes of a scraped page are several times its text (508 KB for 130 KB in); "
-    "--format files writes them beside each file in OUTDIR/.docrepair/notes/ in any case.",
+    "because the full notes of a scraped page are several times its text (508 KB for 130 KB in). "
+    "Plain files written with --format files keep their full notes in OUTDIR/.docrepair/notes/ whatever this says.",
 )
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--redo", is_flag=True, help="OUTDIR was made with other repair settings: redo its documents with these (without it, such a run is refused).")
@@ -78,6 +78,8 @@ def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
+    if cross_doc in ("dedup", "merge") and any(_is_jsonl(source) for source in sources):
+        raise click.UsageError(f"--cross-doc {cross_doc} works on output files, and JSONL records stay in their JSONL: use --cross-doc mark")
     _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo))
 
 
@@ -181,6 +183,10 @@ def _finish_cross_doc(root: Path, mode: str, index, relpaths: dict[str, str], ta
     if not quiet:
         for message in messages:
             click.echo(message, err=True)
+
+
+def _is_jsonl(source: str) -> bool:
+    return source == "-" or source.lower().endswith((".jsonl", ".jsonl.gz"))
 
 
 def _crossdoc_config():
