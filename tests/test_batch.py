@@ -505,3 +505,56 @@ def test_cross_doc_dedup_over_jsonl_records_is_refused_and_mark_works(tmp_path):
     assert run(str(source), "-o", str(tmp_path / "out"), "--cross-doc", "mark").exit_code == 0
     (cluster,) = _jsonl(tmp_path / "out" / "clusters.jsonl")
     assert cluster["members"] == ["d0", "d1"] and len(_jsonl(tmp_path / "out" / "r.jsonl")) == 2
+
+
+def test_parquet_rows_keep_every_column_and_type(tmp_path):
+    import datetime
+
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    rows = [
+        {"id": "one", "content": SEED_001.read_text(encoding="utf-8"), "fetched": datetime.datetime(2024, 5, 1, 8, 30), "meta": {"site": "a", "tags": ["x", "y"]}, "rank": 3},
+        {"id": "two", "content": SEED_004.read_text(encoding="utf-8"), "fetched": None, "meta": {"site": "b", "tags": []}, "rank": None},
+    ]
+    source = tmp_path / "crawl.parquet"
+    parquet.write_table(pa.Table.from_pylist(rows), source)
+    out = tmp_path / "out"
+    assert run(str(source), "-o", str(out), "--text-field", "content").exit_code == 0
+    table = parquet.read_table(out / "crawl.parquet")
+    assert table.schema.names == [*pa.Table.from_pylist(rows).schema.names, "docrepair"]
+    assert table.schema.field("fetched").type == pa.timestamp("us") and table.schema.field("docrepair").type == pa.string()
+    for before, after, seed in zip(rows, table.to_pylist(), (SEED_001, SEED_004)):
+        assert {k: v for k, v in after.items() if k not in ("content", "docrepair")} == {k: v for k, v in before.items() if k != "content"}
+        assert after["content"] == repair_file(seed).text
+        assert json.loads(after["docrepair"])["notes"] > 0
+    assert not list(out.glob(".*.tmp"))
+    # A Parquet output is written whole, so a rerun repairs its source again.
+    rerun = run(str(source), "-o", str(out), "--text-field", "content", "--notes", "none", quiet=False)
+    assert "2 repaired, 0 already done" in rerun.stderr
+    assert "docrepair" not in parquet.read_table(out / "crawl.parquet").schema.names
+    # Written as JSONL (--format jsonl): a date becomes its text.
+    assert run(str(source), "-o", str(tmp_path / "j"), "--text-field", "content", "--format", "jsonl").exit_code == 0
+    as_jsonl = _jsonl(tmp_path / "j" / "documents.jsonl")
+    assert as_jsonl[0]["fetched"] == "2024-05-01 08:30:00" and as_jsonl[0]["meta"] == rows[0]["meta"]
+
+
+def test_reading_plain_sources_never_imports_pyarrow(folder, tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom docrepair.cli import main\n"
+        f"try:\n    main.main(['batch', {str(folder)!r}, '-o', {str(tmp_path / 'out')!r}, '--quiet', '--jobs', '1'])\n"
+        "except SystemExit:\n    pass\nprint('pyarrow' in sys.modules, 'ray' in sys.modules)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == ["False", "False"]
+
+
+def test_a_parquet_source_without_pyarrow_is_one_failure_naming_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    from docrepair.batch.sources import SourceOptions, iter_documents
+
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
+    (failure,) = list(iter_documents([str(tmp_path / "x.parquet")], SourceOptions()))
+    assert "pip install 'docrepair[parquet]'" in failure.error

@@ -181,16 +181,18 @@ def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine
     # Outcomes come back in input order, so each is paired with the item it came from here: a
     # JSONL record's other fields stay in this process instead of travelling to a worker and back.
     sent: deque[Document | Failure] = deque()
+    complete = False
     try:
         pending = (_sent(item, sent) for item in items if not _resumed(item, writer, summary, on_done))
         for outcome in engine.map_ordered(process_chunk, pending, options.task):
             _record(outcome, sent.popleft(), writer, summary, on_done)
             progress.update(summary, time.perf_counter() - started)
+        complete = True
     except KeyboardInterrupt:
         raise Interrupted(summary) from None
     finally:
         summary.seconds = time.perf_counter() - started
-        writer.close()
+        writer.close(complete)
         progress.finish()
     return summary
 
@@ -198,7 +200,7 @@ def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine
 def _sent(item: Document | Failure, sent: deque) -> Document | Failure:
     sent.append(item)
     if isinstance(item, Document) and item.record is not None:
-        return replace(item, record=None)  # the worker needs the text alone
+        return replace(item, record=None, schema=None)  # the worker needs the text alone
     return item
 
 
@@ -246,6 +248,7 @@ class Writer:
         self._jsonl: TextIO | None = None
         self._failures: TextIO | None = None
         self._sinks: dict[str, TextIO] = {}
+        self._parquets: dict = {}
         if self.root is None:
             # The pipe stage writes its records to stdout; a cluster report writes none.
             self._jsonl = sys.stdout if options.output_format == "jsonl" else None
@@ -263,8 +266,8 @@ class Writer:
 
     def finished_marker(self, document: Document) -> dict | None:
         """The marker of a document this OUTDIR already holds, unchanged since, or None."""
-        if self.root is None or not self.options.resume:
-            return None
+        if self.root is None or not self.options.resume or _is_parquet(document.sink):
+            return None  # (a Parquet output is written whole: its source is done again)
         try:
             marker = json.loads(self.marker_path(document.id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -283,8 +286,11 @@ class Writer:
         return (self.root / relpath).exists() or (self.root / ".docrepair" / "duplicates" / relpath).exists()
 
     def result(self, outcome: Outcome, document: Document) -> None:
-        if self._jsonl is not None or document.sink is not None:
-            line = json.dumps(output_record(outcome, document, self.options.notes), ensure_ascii=False) + "\n"
+        if self._jsonl is None and _is_parquet(document.sink):
+            self._parquet_sink(document).write(output_record(outcome, document, self.options.notes))
+        elif self._jsonl is not None or document.sink is not None:
+            # default=str: a Parquet row's dates and decimals, written out as JSONL
+            line = json.dumps(output_record(outcome, document, self.options.notes), ensure_ascii=False, default=str) + "\n"
             stream = self._jsonl if self._jsonl is not None else self._sink(document.sink)
             stream.write(line)
             stream.flush()
@@ -304,6 +310,13 @@ class Writer:
             self._sinks[name] = _open_jsonl(target, self.options.resume)
         return self._sinks[name]
 
+    def _parquet_sink(self, document: Document):
+        if document.sink not in self._parquets:
+            from .parquet import ParquetSink
+
+            self._parquets[document.sink] = ParquetSink(self.root / document.sink, document.schema, self.options.notes)
+        return self._parquets[document.sink]
+
     def failure(self, document_id: str, source: str, error: str) -> None:
         if self.root is None:
             sys.stderr.write(f"failed: {document_id}: {error}\n")
@@ -313,7 +326,10 @@ class Writer:
         self._failures.write(json.dumps({"id": document_id, "source": source, "error": error}, ensure_ascii=False) + "\n")
         self._failures.flush()  # readable while the run goes on
 
-    def close(self) -> None:
+    def close(self, complete: bool = True) -> None:
+        """`complete`: the run went through every source (Parquet outputs are put in place only then)."""
+        for sink in self._parquets.values():
+            sink.close(complete)
         for stream in (self._failures, self._jsonl, *self._sinks.values()):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
@@ -381,6 +397,10 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ",".join(map(str, value)) or "(none)"
     return "(none)" if value is None else str(value)
+
+
+def _is_parquet(sink: str | None) -> bool:
+    return sink is not None and sink.endswith(".parquet")
 
 
 def output_record(outcome: Outcome, document: Document, notes: str) -> dict:

@@ -38,8 +38,11 @@ class Document:
     #: A JSONL record as it was read, every field; its repair goes back under `text_field`.
     record: dict | None = None
     text_field: str = "text"
-    #: The JSONL output (a path under OUTDIR) the record goes back into: one per JSONL source.
+    #: The JSONL (or Parquet) output, a path under OUTDIR, the record goes back into: one per source.
     sink: str | None = None
+    #: A Parquet record's table schema (a pyarrow.Schema), for writing its output with the same
+    #: columns and types.
+    schema: object | None = None
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,11 @@ def iter_documents(sources: Sequence[str], options: SourceOptions) -> Iterator[D
 
 
 def jsonl_sink(source: str, taken: set[str]) -> str:
-    """The name of a JSONL source's output under OUTDIR: its file name without .gz (stdin's is
-    stdin.jsonl), made unique among the run's sources by -2, -3 … in the order they were given."""
+    """The name of a JSONL (or Parquet) source's output under OUTDIR: its file name without .gz
+    (stdin's is stdin.jsonl), made unique among the run's sources by -2, -3 … in the order they
+    were given."""
     name = "stdin.jsonl" if source == "-" else Path(source).name.removesuffix(".gz").removesuffix(".GZ")
-    stem, suffix = name[: -len(".jsonl")], name[-len(".jsonl"):]
+    stem, suffix = name.rsplit(".", 1)[0], "." + name.rsplit(".", 1)[1]
     candidate, number = name, 1
     while candidate in taken:
         number += 1
@@ -101,6 +105,8 @@ def _iter_source(source: str, options: SourceOptions, sinks: set[str]) -> Iterat
             opener = gzip.open if name.endswith(".gz") else open
             with opener(path, "rb") as stream:
                 yield from _iter_jsonl(stream, source, options, jsonl_sink(source, sinks))
+        elif name.endswith(".parquet"):
+            yield from _iter_parquet(path, options, jsonl_sink(source, sinks))
         elif path.is_file():
             yield _read_file(path.name, path)
         else:
@@ -252,6 +258,37 @@ def _iter_jsonl(stream: io.BufferedIOBase, source: str, options: SourceOptions, 
 
 
 
+#: Parquet rows read at a time: a batch is a few megabytes of scraped pages.
+_PARQUET_BATCH_ROWS = 256
+
+
+def _iter_parquet(path: Path, options: SourceOptions, sink: str) -> Iterator[Document | Failure]:
+    """The rows of a Parquet file as records, streamed a batch at a time (pyarrow, the parquet
+    extra, imported only here)."""
+    try:
+        import pyarrow.parquet as parquet
+    except ImportError:
+        yield Failure(str(path), str(path), "reading Parquet needs the parquet extra: pip install 'docrepair[parquet]'")
+        return
+    try:
+        table = parquet.ParquetFile(path)
+    except Exception as error:  # noqa: BLE001 - pyarrow's errors have no common base; one source fails
+        yield Failure(str(path), str(path), f"cannot read as Parquet: {error}")
+        return
+    schema = table.schema_arrow
+    number = 0
+    for batch in table.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
+        for record in batch.to_pylist():
+            number += 1
+            text = record.get(options.text_field)
+            if not isinstance(text, str):
+                yield Failure(f"{path}:{number}", str(path), f"row {number} has no text in the column {options.text_field!r}")
+                continue
+            document_id = str(record.get(options.id_field, number))
+            relpath = safe_relpath(document_id) or f"row-{number}"
+            yield Document(document_id, relpath, None, text, record=record, text_field=options.text_field, sink=sink, schema=schema)
+
+
 def count_documents(sources: Sequence[str], options: SourceOptions) -> int | None:
     """How many documents the sources hold, when that is cheap to know (folders, zip archives,
     single files): the progress line's ETA. None when a source would have to be read through
@@ -261,7 +298,7 @@ def count_documents(sources: Sequence[str], options: SourceOptions) -> int | Non
         path = Path(source)
         name = path.name.lower()
         try:
-            if source == "-" or name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".jsonl", ".jsonl.gz")):
+            if source == "-" or name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".jsonl", ".jsonl.gz", ".parquet")):
                 return None
             if path.is_dir():
                 total += sum(1 for p in path.rglob("*") if p.is_file() and _selected(p.relative_to(path).as_posix(), options))
