@@ -24,8 +24,8 @@ def _source_options(command):
         click.option("--glob", "globs", multiple=True, default=("*.txt",), show_default=True, metavar="GLOB", help="Which files of a folder or archive are documents, by file name, case ignored (repeatable; '*' for all). Files named as SOURCE are always taken."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only paths matching this glob (repeatable)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable)."),
-        click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document."),
-        click.option("--id-field", default="id", show_default=True, help="JSONL field holding its id."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL field (or Parquet column) holding the document."),
+        click.option("--id-field", default="id", show_default=True, help="JSONL field (or Parquet column) holding its id."),
         click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="local: a process pool here; ray: Ray tasks (pip install 'docrepair[ray]')."),
         click.option("--address", metavar="ADDR", help="With --engine ray: an existing cluster (e.g. ray://head:10001 or auto); default: a local Ray."),
@@ -49,7 +49,7 @@ _CROSS_DOC_HELP = (
 @click.command()
 @_source_options
 @click.option("-o", "--output", "outdir", metavar="OUTDIR", help="Folder for the results; without it, SOURCE must be '-' and JSONL goes to stdout.")
-@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="files: one clean file per input file, and one JSONL file per JSONL source (OUTDIR/NAME.jsonl, its records repaired in place); jsonl: one record per document, all in OUTDIR/documents.jsonl.")
+@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="files: one clean file per input file, and one JSONL (Parquet) file per JSONL (Parquet) source (OUTDIR/NAME.jsonl, its records repaired in place); jsonl: one record per document, all in OUTDIR/documents.jsonl.")
 @click.option(
     "--notes",
     "notes",
@@ -67,8 +67,8 @@ _CROSS_DOC_HELP = (
 @repair_options
 @debug_option
 def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config: RepairConfig, **options) -> None:
-    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
-    stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
+    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), .parquet, or '-' for
+    JSONL on stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
     if outdir is None:
         output_format = "jsonl"  # the pipe stage

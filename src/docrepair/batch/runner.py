@@ -8,7 +8,7 @@ same bytes out whatever the engine and the number of workers.
 
 Layout of OUTDIR:
     <relpath>                          the clean text of each document (--format files)
-    <name>.jsonl                       each JSONL source's records, repaired (--format files)
+    <name>.jsonl, <name>.parquet       each JSONL or Parquet source's records, repaired (--format files)
     documents.jsonl                    one record per document (--format jsonl)
     failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
     clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)

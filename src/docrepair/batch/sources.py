@@ -1,4 +1,4 @@
-"""Where batch documents come from: files, directories, zip and tar archives, JSONL. Documents
+"""Where batch documents come from: files, directories, zip and tar archives, JSONL, Parquet. Documents
 stream one at a time; a source that cannot be read yields a failure and the rest goes on.
 
 Archive members are refused, as failures, when their names would leave the output folder
