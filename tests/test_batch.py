@@ -50,7 +50,7 @@ def test_bad_inputs_are_listed_and_the_run_goes_on(folder, tmp_path):
         zf.writestr("good.txt", SEED_004.read_bytes())
         zf.writestr("../escape.txt", b"outside")
     out = tmp_path / "out"
-    result = run(str(folder), str(archive), "-o", str(out))
+    result = run(str(folder), str(archive), "-o", str(out), "--glob", "*.txt", "--glob", "*.PNG")
     assert result.exit_code == 1
     failures = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {f["id"] for f in failures} == {"empty.txt", "image.png", "pack.zip/../escape.txt"}
@@ -128,7 +128,7 @@ def test_jsonl_in_and_out_through_a_pipe_keeps_the_order():
     assert result.exit_code == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in out] == [r["id"] for r in records]
-    assert out[1]["text"] == repair_file(SAMPLES[1]).text and out[1]["notes"]
+    assert out[1]["text"] == repair_file(SAMPLES[1]).text and out[1]["docrepair"]["notes"] > 0
 
 
 def test_a_rerun_resumes_and_redoes_only_what_is_missing(folder, tmp_path):
@@ -240,7 +240,8 @@ def test_a_single_file_and_a_gzipped_jsonl_with_other_field_names(tmp_path):
     out = tmp_path / "out"
     result = run(str(source), str(SEED_004), "-o", str(out), "--text-field", "body", "--id-field", "key")
     assert result.exit_code == 1
-    assert (out / "x" / "one").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    one, two = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert one["key"] == "x/one" and one["body"] == repair_file(SEED_004).text and "text" not in one
     assert (out / SEED_004.name).read_text(encoding="utf-8") == repair_file(SEED_004).text
     (failure,) = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
     assert failure["id"] == f"{source}:3" and "body" in failure["error"]
@@ -251,7 +252,7 @@ def test_jsonl_output_resumes_after_a_line_cut_by_a_crash(folder, tmp_path):
     assert run(str(folder), "-o", str(out), "--format", "jsonl").exit_code == 0
     records = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(r)["id"] for r in records] == ["a.txt", "sub/b.txt"]
-    assert set(json.loads(records[0])) == {"id", "text", "header", "notes"}
+    assert set(json.loads(records[0])) == {"id", "text", "docrepair"}
     # A crash while the second record was written: half a line, and no marker for it.
     (out / "documents.jsonl").write_text(records[0] + "\n" + records[1][:100], encoding="utf-8")
     marker = next(m for m in (out / ".docrepair" / "done").rglob("*.json") if json.loads(m.read_text())["id"] == "sub/b.txt")
@@ -269,7 +270,8 @@ def test_outputs_are_the_same_bytes_with_one_or_two_workers(folder, tmp_path):
         out = tmp_path / f"out{jobs}"
         assert run(str(folder), "-o", str(out), "--jobs", jobs).exit_code == 0
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
-    assert trees[0] == trees[1] and len(trees[0]) == 3 * (2 + len(SAMPLES))
+    # Each document: its output, its notes and its marker; and the settings the folder was made with.
+    assert trees[0] == trees[1] and len(trees[0]) == 3 * (2 + len(SAMPLES)) + 1
 
 
 _SLOW_RUN = """
@@ -361,3 +363,198 @@ def test_the_ray_engine_gives_the_local_engines_bytes(folder, tmp_path):
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".docrepair.lock"})
     assert trees[0] == trees[1]
     assert json.loads(trees[1]["clusters.jsonl"])["members"] == ["mirror.txt", "sub/b.txt"]
+
+
+def _jsonl(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_records_keep_every_field_and_their_text_field(tmp_path):
+    records = [
+        {"url": "http://a.example/1", "content": SEED_001.read_text(encoding="utf-8"), "meta": {"site": "a", "tags": [1, 2.5, None]}, "id": "one"},
+        {"content": SEED_004.read_text(encoding="utf-8"), "url": "http://b.example/2", "id": "two", "docrepair_seen": True},
+    ]
+    source = tmp_path / "crawl.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "plain.txt").write_bytes(SEED_004.read_bytes())
+    out = tmp_path / "out"
+    assert run(str(source), str(tmp_path / "plain.txt"), "-o", str(out), "--text-field", "content").exit_code == 0
+    # One JSONL output per JSONL source; plain files keep their layout.
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["crawl.jsonl", "plain.txt"]
+    written = _jsonl(out / "crawl.jsonl")
+    for before, after, seed in zip(records, written, (SEED_001, SEED_004)):
+        assert list(after) == [*before, "docrepair"]  # every field, in its order, and the account last
+        assert {k: v for k, v in after.items() if k not in ("content", "docrepair")} == {k: v for k, v in before.items() if k != "content"}
+        assert after["content"] == repair_file(seed).text
+        assert after["docrepair"]["notes"] == sum(after["docrepair"]["counts"].values()) > 0
+
+    piped = run("-", "--text-field", "content", "--notes", "none", input=source.read_bytes())
+    assert [list(r) for r in _jsonl_lines(piped.stdout)] == [list(r) for r in records]
+    full = _jsonl_lines(run("-", "--text-field", "content", "--notes", "full", input=source.read_bytes()).stdout)
+    assert full[0]["docrepair"]["notes"] == [note.to_dict() for note in repair_file(SEED_001).notes]
+    assert full[0]["docrepair"]["header"]["counts"] == written[0]["docrepair"]["counts"]
+
+
+def _jsonl_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_two_jsonl_sources_of_one_name_get_two_outputs_and_a_rerun_appends_nothing(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.jsonl").write_text(json.dumps({"id": name, "text": SEED_004.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = (str(tmp_path / "a" / "r.jsonl"), str(tmp_path / "b" / "r.jsonl"), "-o", str(out))
+    assert run(*args).exit_code == 0
+    assert [r["id"] for r in _jsonl(out / "r.jsonl")] == ["a"] and [r["id"] for r in _jsonl(out / "r-2.jsonl")] == ["b"]
+    again = run(*args, quiet=False)
+    assert "0 repaired, 2 already done" in again.stderr
+    assert [r["id"] for r in _jsonl(out / "r.jsonl")] == ["a"]
+
+
+def test_a_folder_made_with_other_settings_is_refused_or_redone_never_reused(folder, tmp_path):
+    out = tmp_path / "out"
+    assert run(str(folder), "-o", str(out)).exit_code == 0
+    kept = (out / "a.txt").read_bytes()
+    refused = run(str(folder), "-o", str(out), "--script", "simplified", quiet=False)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: {out} was made with other settings (--script keep then, simplified now); rerun with --redo to redo its documents, or write to another folder"
+    ]
+    assert (out / "a.txt").read_bytes() == kept
+    redone = run(str(folder), "-o", str(out), "--script", "simplified", "--redo", quiet=False)
+    assert redone.exit_code == 0 and "2 repaired, 0 already done" in redone.stderr
+    from docrepair.cli_options import build_config
+
+    assert (out / "a.txt").read_text(encoding="utf-8") == repair_file(SEED_001, build_config(script="simplified")).text != kept.decode("utf-8")
+    # The same settings again: done, and the old ones are now the other settings.
+    assert "0 repaired, 2 already done" in run(str(folder), "-o", str(out), "--script", "simplified", quiet=False).stderr
+    assert "--skip (none) then, dedup now" in run(str(folder), "-o", str(out), "--script", "simplified", "--skip", "dedup", quiet=False).stderr
+
+
+def test_zip_members_named_in_gbk_without_the_utf8_flag_keep_their_chinese_names(tmp_path):
+    archive = tmp_path / "win.zip"
+    # What a Windows tool in a Chinese locale writes: GBK bytes, flag bit 11 unset. zipfile
+    # writes any non-ASCII name as flagged UTF-8, so an ASCII stand-in of the same length goes
+    # in and the GBK bytes are put in its place (local header and central directory).
+    gbk = "通知/关于加强管理的通知.txt".encode("gbk")
+    stand_in = bytes(byte if byte < 0x80 else ord("q") for byte in gbk)
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(stand_in.decode("ascii"), SEED_004.read_bytes())
+        zf.writestr("plain.txt", SEED_001.read_bytes())
+        zf.writestr("utf8名.txt", SEED_004.read_bytes())  # flagged UTF-8: as it is
+    archive.write_bytes(archive.read_bytes().replace(stand_in, gbk))
+    assert not any(info.flag_bits & 0x800 for info in zipfile.ZipFile(archive).infolist()[:2])
+    out = tmp_path / "out"
+    assert run(str(archive), "-o", str(out)).exit_code == 0
+    assert (out / "win" / "通知" / "关于加强管理的通知.txt").read_text(encoding="utf-8") == repair_file(SEED_004).text
+    assert (out / "win" / "plain.txt").exists() and (out / "win" / "utf8名.txt").exists()
+
+
+def test_a_folder_gives_only_its_text_files_unless_glob_says_otherwise(tmp_path):
+    root = tmp_path / "samples"
+    root.mkdir()
+    (root / "README.md").write_text("# Samples\n\n| seed | damage |\n|---|---|\n| 001 | doubled |\n", encoding="utf-8")
+    (root / "style.css").write_text("body { color: red }\n", encoding="utf-8")
+    (root / "001.TXT").write_bytes(SEED_001.read_bytes())
+    out = tmp_path / "out"
+    assert run(str(root), "-o", str(out)).exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["001.TXT"]
+    assert run(str(root), "-o", str(tmp_path / "md"), "--glob", "*.md").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "md").iterdir() if not p.name.startswith(".")) == ["README.md"]
+    # A file named on the command line is taken whatever its name.
+    assert run(str(root / "README.md"), "-o", str(tmp_path / "named")).exit_code == 0
+    assert (tmp_path / "named" / "README.md").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_with_one_line_and_a_rerun_resumes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index in range(40):
+        (folder / f"doc{index:02d}.txt").write_bytes(SEED_004.read_bytes())
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _SLOW_RUN, str(folder), "-o", str(out), "--jobs", "2", "--quiet"]
+    # Ctrl-C in a terminal signals the whole foreground process group: the workers too.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+    done = out / ".docrepair" / "done"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(done.rglob("*.json")) if done.exists() else []) < 4:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    finished = len(list(done.rglob("*.json")))
+    assert process.returncode == 130
+    assert stderr.decode().splitlines() == [f"interrupted: {finished} done; rerun the same command to resume"]
+    assert 4 <= finished < 40
+    result = run(str(folder), "-o", str(out), quiet=False)
+    assert result.exit_code == 0 and f"{40 - finished} repaired, {finished} already done" in result.stderr
+
+
+def test_cross_doc_dedup_over_jsonl_records_is_refused_and_mark_works(tmp_path):
+    source = tmp_path / "r.jsonl"
+    source.write_text("".join(json.dumps({"id": f"d{i}", "text": SEED_004.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n" for i in range(2)), encoding="utf-8")
+    refused = run(str(source), "-o", str(tmp_path / "out"), "--cross-doc", "dedup")
+    assert refused.exit_code == 2 and "--cross-doc mark" in refused.stderr
+    assert run(str(source), "-o", str(tmp_path / "out"), "--cross-doc", "mark").exit_code == 0
+    (cluster,) = _jsonl(tmp_path / "out" / "clusters.jsonl")
+    assert cluster["members"] == ["d0", "d1"] and len(_jsonl(tmp_path / "out" / "r.jsonl")) == 2
+
+
+def test_parquet_rows_keep_every_column_and_type(tmp_path):
+    import datetime
+
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    rows = [
+        {"id": "one", "content": SEED_001.read_text(encoding="utf-8"), "fetched": datetime.datetime(2024, 5, 1, 8, 30), "meta": {"site": "a", "tags": ["x", "y"]}, "rank": 3},
+        {"id": "two", "content": SEED_004.read_text(encoding="utf-8"), "fetched": None, "meta": {"site": "b", "tags": []}, "rank": None},
+    ]
+    source = tmp_path / "crawl.parquet"
+    parquet.write_table(pa.Table.from_pylist(rows), source)
+    out = tmp_path / "out"
+    assert run(str(source), "-o", str(out), "--text-field", "content").exit_code == 0
+    table = parquet.read_table(out / "crawl.parquet")
+    assert table.schema.names == [*pa.Table.from_pylist(rows).schema.names, "docrepair"]
+    assert table.schema.field("fetched").type == pa.timestamp("us") and table.schema.field("docrepair").type == pa.string()
+    for before, after, seed in zip(rows, table.to_pylist(), (SEED_001, SEED_004)):
+        assert {k: v for k, v in after.items() if k not in ("content", "docrepair")} == {k: v for k, v in before.items() if k != "content"}
+        assert after["content"] == repair_file(seed).text
+        assert json.loads(after["docrepair"])["notes"] > 0
+    assert not list(out.glob(".*.tmp"))
+    # A Parquet output is written whole, so a rerun repairs its source again.
+    rerun = run(str(source), "-o", str(out), "--text-field", "content", "--notes", "none", quiet=False)
+    assert "2 repaired, 0 already done" in rerun.stderr
+    assert "docrepair" not in parquet.read_table(out / "crawl.parquet").schema.names
+    # Written as JSONL (--format jsonl): a date becomes its text.
+    assert run(str(source), "-o", str(tmp_path / "j"), "--text-field", "content", "--format", "jsonl").exit_code == 0
+    as_jsonl = _jsonl(tmp_path / "j" / "documents.jsonl")
+    assert as_jsonl[0]["fetched"] == "2024-05-01 08:30:00" and as_jsonl[0]["meta"] == rows[0]["meta"]
+
+
+def test_reading_plain_sources_never_imports_pyarrow(folder, tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom docrepair.cli import main\n"
+        f"try:\n    main.main(['batch', {str(folder)!r}, '-o', {str(tmp_path / 'out')!r}, '--quiet', '--jobs', '1'])\n"
+        "except SystemExit:\n    pass\nprint('pyarrow' in sys.modules, 'ray' in sys.modules)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == ["False", "False"]
+
+
+def test_a_parquet_source_without_pyarrow_is_one_failure_naming_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    from docrepair.batch.sources import SourceOptions, iter_documents
+
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
+    (failure,) = list(iter_documents([str(tmp_path / "x.parquet")], SourceOptions()))
+    assert "pip install 'docrepair[parquet]'" in failure.error

@@ -296,3 +296,94 @@ def test_skip_leaves_a_stage_out_of_fix_and_explain_and_is_recorded():
     assert explained.exit_code == 0 and "[dedup/" not in explained.output and "[merge/" in explained.output
     unknown = runner.invoke(main, ["fix", sample, "--skip", "nonsense"])
     assert unknown.exit_code == 2
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n", "\u3000\n".encode()], ids=["empty", "blank", "ideographic space"])
+def test_an_empty_input_is_the_same_error_in_fix_and_batch(data, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    fixed = run("fix", str(path))
+    assert fixed.exit_code == 1 and fixed.stdout == ""
+    assert_one_error_line(fixed, "empty input")
+    batched = run("batch", str(path), "-o", str(tmp_path / "out"), "--quiet")
+    assert batched.exit_code == 1
+    (failure,) = [json.loads(line) for line in (tmp_path / "out" / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failure["id"] == "empty.txt" and failure["error"] == "empty input: no text to repair"
+
+
+@pytest.mark.parametrize("option", ["-o", "--notes", "--report"])
+def test_a_folder_where_fix_writes_a_file_is_a_usage_error(option, tmp_path):
+    result = run("fix", str(SEED_001), option, str(tmp_path), *(["-o", str(tmp_path / "x.txt")] if option != "-o" else []))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert errors == [f"Error: {option} {tmp_path} is a folder; give a file name (docrepair batch writes into folders)"]
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_an_input_ending_in_a_newline_gives_an_output_ending_in_one(tmp_path):
+    # Issue 19 reported a lost final newline; every command's output keeps it (checked, nothing
+    # to fix), and this keeps it so: the seeds with a newline added, CRLF, and a dropped tail.
+    inputs = [seed.read_bytes().rstrip() + b"\n" for seed in SAMPLES]
+    inputs += ["关于加强管理的通知\r\n各单位：\r\n".encode(), "正文内容很长很长。\n版权所有：某某市人民政府办公厅\n".encode()]
+    for number, data in enumerate(inputs):
+        path = tmp_path / f"{number}.txt"
+        path.write_bytes(data)
+        fixed = run("fix", str(path))
+        assert fixed.exit_code == 0 and fixed.stdout_bytes.endswith(b"\n"), path
+    assert run("batch", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet").exit_code == 0
+    assert all(path.read_bytes().endswith(b"\n") for path in (tmp_path / "out").glob("*.txt"))
+
+
+def test_the_header_names_the_version_of_every_runtime_dependency():
+    import re
+    import tomllib
+
+    from docrepair import repair_text
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower() for requirement in declared}
+    dependencies = repair_text("一、总则\n").header["dependencies"]
+    assert set(dependencies) == names and "pypinyin" in names
+    assert all(dependencies.values())
+
+
+def test_check_writes_nothing_and_exits_1_only_when_the_repair_would_change_the_text(tmp_path):
+    damaged = run("fix", str(SEED_001), "--check")
+    assert damaged.exit_code == 1 and damaged.stdout == ""
+    assert damaged.stderr.splitlines() == [f"would change {SEED_001}: {_changes(SEED_001)} changes (docrepair explain {SEED_001} lists them)"]
+    clean = tmp_path / "clean.txt"
+    clean.write_text(run("fix", str(SEED_001)).stdout, encoding="utf-8")
+    again = run("fix", str(clean), "--check")
+    assert again.exit_code == 0 and again.stdout == "" and again.stderr == ""
+    assert run("fix", str(SEED_001), "--check", "-o", str(tmp_path / "x.txt")).exit_code == 2
+    assert not (tmp_path / "x.txt").exists()
+
+
+def _changes(path) -> int:
+    from docrepair import repair_file
+    from docrepair.model import ReplayRule
+
+    return sum(1 for note in repair_file(path).notes if note.action.rule is not ReplayRule.NONE)
+
+
+def test_diff_prints_a_unified_diff_that_patch_applies(tmp_path):
+    import shutil
+
+    from docrepair import repair_file
+
+    result = run("fix", str(SEED_001), "--diff", "-o", str(tmp_path / "clean.txt"))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"--- {SEED_001}" and lines[1] == f"+++ {SEED_001} (repaired)" and lines[2].startswith("@@ -")
+    assert (tmp_path / "clean.txt").read_text(encoding="utf-8") == repair_file(SEED_001).text
+    if shutil.which("patch"):
+        copy = tmp_path / "input.txt"
+        copy.write_bytes(SEED_001.read_bytes())
+        (tmp_path / "d.patch").write_text(result.stdout, encoding="utf-8")
+        subprocess.run(["patch", "-s", str(copy), str(tmp_path / "d.patch")], check=True)
+        assert copy.read_text(encoding="utf-8") == repair_file(SEED_001).text
+    # Nothing to change: an empty diff; with --check, the diff and exit 1.
+    clean = tmp_path / "clean.txt"
+    assert run("fix", str(clean), "--diff").stdout == ""
+    checked = run("fix", str(SEED_001), "--diff", "--check")
+    assert checked.exit_code == 1 and checked.stdout == result.stdout

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from docrepair.keys import comparison_key, comparison_keys, split_sentences
@@ -34,3 +35,20 @@ def test_comparison_key_folds_script_width_and_punctuation():
 
 def test_split_sentences_keeps_end_marks():
     assert split_sentences("甲乙。丙丁；戊") == ["甲乙。", "丙丁；", "戊"]
+
+
+def test_the_optimal_bands_are_our_own_and_agree_with_datasketch():
+    import inspect
+
+    import docrepair.sketch as sketch
+    from docrepair.sketch import optimal_bands
+
+    assert "_optimal_param" not in inspect.getsource(sketch)  # no private datasketch API
+    lsh = pytest.importorskip("datasketch.lsh")
+    if not hasattr(lsh, "_optimal_param"):
+        pytest.skip("datasketch no longer has _optimal_param to compare with")
+    for num_perm in (16, 64, 128):
+        for threshold in (0.1, 0.3, 0.5, 0.6, 0.75, 0.85, 0.9, 0.97):
+            expected = tuple(int(value) for value in lsh._optimal_param(threshold, num_perm, 0.5, 0.5))
+            assert optimal_bands(threshold, num_perm) == expected, (threshold, num_perm)
+    assert optimal_bands(0.6, 128, 0.2, 0.8) == tuple(int(v) for v in lsh._optimal_param(0.6, 128, 0.2, 0.8))

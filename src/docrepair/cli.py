@@ -17,6 +17,7 @@ from .cli_options import DEBUG, debug_option, encoding_option, repair_options
 from .config import RepairConfig
 from .errors import DocrepairError
 from .files import emit_text
+from .model import ReplayRule
 from .version import __version__
 
 
@@ -57,10 +58,11 @@ def main() -> None:
 
 def _repair(input_path: str, config: RepairConfig):
     from . import repair_bytes
-    from .files import read_input
+    from .files import read_input, refuse_blank
 
-    data = read_input(input_path)
-    return repair_bytes(data, config, source=None if input_path == "-" else input_path)
+    result = repair_bytes(read_input(input_path), config, source=None if input_path == "-" else input_path)
+    refuse_blank(result.input_text)
+    return result
 
 
 @main.command()
@@ -77,21 +79,39 @@ def _repair(input_path: str, config: RepairConfig):
 )
 @repair_options
 @click.option("--report", "report_path", metavar="FILE", help="Also write a self-contained HTML report of the changes here.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 (and say so on stderr) when the repair would change the text, 0 when it would not. For CI.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the input against the repair on stdout instead of the text (-o still writes the text).")
 @debug_option
-def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, config: RepairConfig, report_path: str | None) -> None:
+def fix(input_path: str, output: str | None, notes_path: str | None, output_format: str, config: RepairConfig, report_path: str | None, check: bool, show_diff: bool) -> None:
     """Repair one document. INPUT is a file or '-' for stdin (the default)."""
     from .render.notes import notes_to_jsonl, result_to_json
 
+    if check and not show_diff and (output or notes_path or report_path or output_format != "text"):
+        raise click.UsageError("--check writes nothing: leave out -o, --notes, --report and --format")
+    if show_diff and (output_format != "text" or notes_path == "-"):
+        raise click.UsageError("--diff prints the diff on stdout: leave out --format json and --notes -")
     if notes_path == "-" and (output is None or output == "-"):
         raise click.UsageError("--notes - writes notes to stdout, so the text needs -o FILE")
     if output is not None and output != "-" and input_path != "-" and _same_file(input_path, output):
         raise click.UsageError("-o names the input file; write the repair somewhere else")
+    _refuse_folders(("-o", output), ("--notes", notes_path), ("--report", report_path))
     result = _repair(input_path, config)
-    emit_text(result_to_json(result) if output_format == "json" else result.text, output)
+    if show_diff:
+        from .render.diff import unified_diff
+
+        emit_text(unified_diff(result.input_text, result.text, input_path), None)
+        if output is not None and output != "-":
+            emit_text(result.text, output)
+    elif not check:
+        emit_text(result_to_json(result) if output_format == "json" else result.text, output)
     if notes_path:
         emit_text(notes_to_jsonl(result.notes), notes_path)
     if report_path:
         _write_report(result, report_path)
+    if check and result.text != result.input_text:
+        changes = sum(1 for note in result.notes if note.action.rule is not ReplayRule.NONE)
+        click.echo(f"would change {input_path}: {changes} changes (docrepair explain {input_path} lists them)", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -102,7 +122,16 @@ def fix(input_path: str, output: str | None, notes_path: str | None, output_form
 def report(input_path: str, report_path: str, config: RepairConfig) -> None:
     """Write a self-contained HTML report: input and output side by side, every note
     highlighted on both, a click shows why."""
+    _refuse_folders(("-o", report_path))
     _write_report(_repair(input_path, config), report_path)
+
+
+def _refuse_folders(*options: tuple[str, str | None]) -> None:
+    """A file option given a folder is a usage error, before any work (fix writes one file;
+    batch writes folders)."""
+    for name, path in options:
+        if path is not None and path != "-" and os.path.isdir(path):
+            raise click.UsageError(f"{name} {path} is a folder; give a file name (docrepair batch writes into folders)")
 
 
 def _write_report(result, report_path: str) -> None:

@@ -21,6 +21,14 @@ STABLE_READ_ATTEMPTS = 3
 STABLE_READ_PAUSE_SECONDS = 0.05
 
 
+def refuse_blank(text: str) -> None:
+    """An input with no text (empty, or white space only) is an error for the command line, in
+    `fix` and `batch` alike: a scraped page that came back empty is a failed scrape the user wants
+    to hear about, not a clean document. (The library itself repairs "" to "" without complaint.)"""
+    if not text.strip():
+        raise InputError("empty input: no text to repair")
+
+
 def read_input(path: "str | os.PathLike[str]") -> bytes:
     """Bytes of a file, or of standard input for '-'."""
     if str(path) == "-":

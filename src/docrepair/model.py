@@ -54,11 +54,21 @@ class Action(enum.Enum):
         self.meaning = meaning
 
     @classmethod
-    def from_name(cls, name: str) -> "Action":
+    def _missing_(cls, value: object) -> "Action | None":
+        """`Action("drop_duplicate")`, which is also how pickle and copy rebuild a member: the
+        enum machinery indexes members by the whole tuple they were defined with, not by the
+        name `__init__` makes their value, so the lookup by value alone lands here."""
         for action in cls:
-            if action.value == name:
+            if action._value_ == value:
                 return action
-        raise NotesError(f"unknown action {name!r}")
+        return None
+
+    @classmethod
+    def from_name(cls, name: str) -> "Action":
+        try:
+            return cls(name)
+        except ValueError:
+            raise NotesError(f"unknown action {name!r}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +245,25 @@ class Unit:
             "text": self.text,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Unit":
+        """The inverse of `to_dict`; NotesError names what is missing or malformed."""
+        try:
+            input_span = data.get("input_span")
+            return cls(
+                role=Role(data["role"]),
+                span=Span(*data["span"]),
+                input_span=None if input_span is None else Span(*input_span),
+                text=data["text"],
+                marker=data.get("marker", ""),
+                number=data.get("number"),
+                level=data.get("level"),
+            )
+        except KeyError as error:
+            raise NotesError(f"a unit without the field {error}") from None
+        except (AttributeError, TypeError, ValueError) as error:
+            raise NotesError(f"a malformed unit ({error})") from None
+
 
 @dataclass(frozen=True, slots=True)
 class RepairResult:
@@ -254,10 +283,38 @@ class RepairResult:
     #: (map_offsets then replays once, linearly).
     origin: Any = field(default=None, repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, with_input: bool = False) -> dict[str, Any]:
+        """`--format json`'s object. `with_input` adds `input_text`, which `from_dict` needs to
+        rebuild the whole result (the notes and the header hold only what changed)."""
+        data = {
             "header": dict(self.header),
             "text": self.text,
             "units": [unit.to_dict() for unit in self.units],
             "notes": [note.to_dict() for note in self.notes],
         }
+        if with_input:
+            data["input_text"] = self.input_text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], input_text: str | None = None) -> "RepairResult":
+        """The inverse of `to_dict(with_input=True)`, or of `to_dict()` given the decoded input
+        text. `seconds` and `origin` are not carried (`ledger.map_offsets` replays the notes
+        when it has no `origin`)."""
+        if input_text is None:
+            input_text = data.get("input_text")
+        if not isinstance(input_text, str):
+            raise NotesError("a result without its input_text: pass it to RepairResult.from_dict")
+        try:
+            header = dict(data["header"])
+            return cls(
+                text=data["text"],
+                input_text=input_text,
+                notes=tuple(Note.from_dict(note) for note in data["notes"]),
+                units=tuple(Unit.from_dict(unit) for unit in data["units"]),
+                header=header,
+            )
+        except KeyError as error:
+            raise NotesError(f"a result without the field {error}") from None
+        except (AttributeError, TypeError, ValueError) as error:
+            raise NotesError(f"a malformed result ({error})") from None

@@ -7,8 +7,9 @@ from functools import lru_cache
 
 __version__ = "0.1.0"
 
-#: The libraries whose versions can change an output.
-_DEPENDENCIES = ("click", "rapidfuzz", "datasketch", "opencc", "cydifflib", "numpy", "charset-normalizer")
+#: The libraries whose versions can change an output: every runtime dependency of pyproject.toml
+#: (a test holds the two together).
+_DEPENDENCIES = ("click", "rapidfuzz", "datasketch", "opencc", "cydifflib", "numpy", "charset-normalizer", "pypinyin")
 
 
 @lru_cache(maxsize=1)

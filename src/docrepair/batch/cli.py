@@ -21,10 +21,11 @@ def _source_options(command):
     """Options shared by batch and dedup: what to read and how to run."""
     options = [
         click.argument("sources", metavar="SOURCE...", nargs=-1, required=True),
+        click.option("--glob", "globs", multiple=True, default=("*.txt",), show_default=True, metavar="GLOB", help="Which files of a folder or archive are documents, by file name, case ignored (repeatable; '*' for all). Files named as SOURCE are always taken."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only paths matching this glob (repeatable)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable)."),
-        click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document."),
-        click.option("--id-field", default="id", show_default=True, help="JSONL field holding its id."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL field (or Parquet column) holding the document."),
+        click.option("--id-field", default="id", show_default=True, help="JSONL field (or Parquet column) holding its id."),
         click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="local: a process pool here; ray: Ray tasks (pip install 'docrepair[ray]')."),
         click.option("--address", metavar="ADDR", help="With --engine ray: an existing cluster (e.g. ray://head:10001 or auto); default: a local Ray."),
@@ -48,14 +49,26 @@ _CROSS_DOC_HELP = (
 @click.command()
 @_source_options
 @click.option("-o", "--output", "outdir", metavar="OUTDIR", help="Folder for the results; without it, SOURCE must be '-' and JSONL goes to stdout.")
-@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="One clean file per input, or one JSONL record per document (OUTDIR/documents.jsonl).")
+@click.option("--format", "output_format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True, help="files: one clean file per input file, and one JSONL (Parquet) file per JSONL (Parquet) source (OUTDIR/NAME.jsonl, its records repaired in place); jsonl: one record per document, all in OUTDIR/documents.jsonl.")
+@click.option(
+    "--notes",
+    "notes",
+    type=click.Choice(["none", "count", "full"]),
+    default="count",
+    show_default=True,
+    help="How much of its notes each JSONL output record carries (under the key 'docrepair'): none; "
+    "count, the number of notes per action; full, the header and every note. count is the default "
+    "because the full notes of a scraped page are several times its text (508 KB for 130 KB in). "
+    "Plain files written with --format files keep their full notes in OUTDIR/.docrepair/notes/ whatever this says.",
+)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
+@click.option("--redo", is_flag=True, help="OUTDIR was made with other repair settings: redo its documents with these (without it, such a run is refused).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @repair_options
 @debug_option
-def batch(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, **options) -> None:
-    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), or '-' for JSONL on
-    stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
+def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config: RepairConfig, **options) -> None:
+    """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), .parquet, or '-' for
+    JSONL on stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
     if outdir is None:
         output_format = "jsonl"  # the pipe stage
@@ -65,7 +78,9 @@ def batch(sources, outdir, output_format, resume, cross_doc, config: RepairConfi
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
-    _run(sources, outdir, output_format, resume, cross_doc, config, options)
+    if cross_doc in ("dedup", "merge") and any(_is_jsonl(source) for source in sources):
+        raise click.UsageError(f"--cross-doc {cross_doc} works on output files, and JSONL records stay in their JSONL: use --cross-doc mark")
+    _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo))
 
 
 @click.command()
@@ -92,14 +107,26 @@ def dedup(sources, output, no_repair, config: RepairConfig, **options) -> None:
         sys.exit(1)
 
 
-def _run(sources, outdir, output_format, resume, cross_doc, config: RepairConfig, options) -> None:
+def _run(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, options) -> None:
+    from .runner import Interrupted
+
+    try:
+        _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, config, options)
+    except (Interrupted, KeyboardInterrupt) as interrupt:
+        # Ctrl-C: what was finished is written and marked; one line, and the shell's code for SIGINT.
+        done = f"{interrupt.summary.done + interrupt.summary.skipped} done" if isinstance(interrupt, Interrupted) else "stopped"
+        click.echo(f"interrupted: {done}; rerun the same command to resume" if outdir is not None else f"interrupted: {done}", err=True)
+        sys.exit(130)
+
+
+def _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, config: RepairConfig, options) -> None:
     from .runner import BatchOptions, Task, outdir_lock
 
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
         task = Task(config, _crossdoc_config() if cross_doc != "off" else None)
-        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options))
+        run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes, redo=options["redo"])
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)
         if index is not None:
@@ -158,6 +185,10 @@ def _finish_cross_doc(root: Path, mode: str, index, relpaths: dict[str, str], ta
             click.echo(message, err=True)
 
 
+def _is_jsonl(source: str) -> bool:
+    return source == "-" or source.lower().endswith((".jsonl", ".jsonl.gz"))
+
+
 def _crossdoc_config():
     from .crossdoc import CrossDocConfig
 
@@ -167,7 +198,7 @@ def _crossdoc_config():
 def _limits(options):
     from .sources import SourceOptions
 
-    return SourceOptions(tuple(options["include"]), tuple(options["exclude"]), options["text_field"], options["id_field"], options["max_member_bytes"], options["max_compression_ratio"], options["max_members"])
+    return SourceOptions(tuple(options["include"]), tuple(options["exclude"]), options["text_field"], options["id_field"], options["max_member_bytes"], options["max_compression_ratio"], options["max_members"], tuple(options["globs"]))
 
 
 def _total(sources, options) -> int | None:

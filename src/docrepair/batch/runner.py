@@ -8,11 +8,13 @@ same bytes out whatever the engine and the number of workers.
 
 Layout of OUTDIR:
     <relpath>                          the clean text of each document (--format files)
+    <name>.jsonl, <name>.parquet       each JSONL or Parquet source's records, repaired (--format files)
     documents.jsonl                    one record per document (--format jsonl)
     failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
     clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)
     .docrepair/notes/<relpath>.jsonl   the notes of each document (--format files)
-    .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature
+    .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature, config key
+    .docrepair/settings.json           the RepairConfig the outputs were made with, and its key
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
@@ -74,10 +77,6 @@ def process_document(document: Document, task: Task) -> Outcome:
 
     data = document_bytes(document)
     base = Outcome(document.id, document.relpath, hashlib.sha256(data).hexdigest(), len(data))
-    if not data.strip():
-        # The library repairs an empty text to an empty text; in an archive it is a page
-        # whose scrape failed, which the user wants listed.
-        return _replace(base, error="empty document: no text to repair")
     try:
         return _repaired(document, task, base)
     except DocrepairError as error:
@@ -90,13 +89,17 @@ def _repaired(document: Document, task: Task, base: Outcome) -> Outcome:
     from .. import repair_bytes, repair_text
     from ..render.notes import notes_to_jsonl
 
+    from ..files import refuse_blank
+
     if not task.repair:
         text = document.text if document.data is None else _decoded(document.data, task.config)
+        refuse_blank(text)
         return _replace(base, text=text, signature=_sign(text, task))
     if document.data is None:
         result = repair_text(document.text or "", task.config, source=document.id)
     else:
         result = repair_bytes(document.data, task.config, source=document.id)
+    refuse_blank(result.input_text)  # as `fix` does: a page whose scrape failed, listed
     return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task))
 
 
@@ -136,6 +139,10 @@ class BatchOptions:
     task: Task = field(default_factory=Task)
     #: Documents expected, for the progress line's ETA (None when a source cannot say cheaply).
     total: int | None = None
+    #: How much of its notes each output record carries: none | count | full (see output_record).
+    notes: str = "count"
+    #: OUTDIR was made with other settings: redo its documents instead of refusing.
+    redo: bool = False
 
 
 @dataclass
@@ -154,6 +161,14 @@ class Summary:
         )
 
 
+class Interrupted(Exception):
+    """The run was interrupted (Ctrl-C): what it had finished is written and marked."""
+
+    def __init__(self, summary: "Summary") -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
 #: Called with (id, relpath, signature) for every finished document, resumed ones included.
 OnDone = Callable[[str, str, "Signature | None"], None]
 
@@ -163,16 +178,30 @@ def run_batch(items: Iterable[Document | Failure], options: BatchOptions, engine
     started = time.perf_counter()
     writer = Writer(options)
     progress = Progress(options.quiet, options.total)
+    # Outcomes come back in input order, so each is paired with the item it came from here: a
+    # JSONL record's other fields stay in this process instead of travelling to a worker and back.
+    sent: deque[Document | Failure] = deque()
+    complete = False
     try:
-        pending = (item for item in items if not _resumed(item, writer, summary, on_done))
+        pending = (_sent(item, sent) for item in items if not _resumed(item, writer, summary, on_done))
         for outcome in engine.map_ordered(process_chunk, pending, options.task):
-            _record(outcome, writer, summary, on_done)
+            _record(outcome, sent.popleft(), writer, summary, on_done)
             progress.update(summary, time.perf_counter() - started)
+        complete = True
+    except KeyboardInterrupt:
+        raise Interrupted(summary) from None
     finally:
         summary.seconds = time.perf_counter() - started
-        writer.close()
+        writer.close(complete)
         progress.finish()
     return summary
+
+
+def _sent(item: Document | Failure, sent: deque) -> Document | Failure:
+    sent.append(item)
+    if isinstance(item, Document) and item.record is not None:
+        return replace(item, record=None, schema=None)  # the worker needs the text alone
+    return item
 
 
 def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> bool:
@@ -190,7 +219,7 @@ def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_do
     return True
 
 
-def _record(outcome: Outcome | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> None:
+def _record(outcome: Outcome | Failure, item: Document | Failure, writer: "Writer", summary: Summary, on_done: OnDone | None) -> None:
     if isinstance(outcome, Failure):
         writer.failure(outcome.id, outcome.source, outcome.error)
         summary.failed += 1
@@ -198,7 +227,7 @@ def _record(outcome: Outcome | Failure, writer: "Writer", summary: Summary, on_d
         writer.failure(outcome.id, outcome.id, outcome.error)
         summary.failed += 1
     else:
-        writer.result(outcome)
+        writer.result(outcome, item)
         summary.done += 1
         summary.bytes_in += outcome.size
         if on_done is not None:
@@ -218,12 +247,15 @@ class Writer:
         self.root = options.outdir
         self._jsonl: TextIO | None = None
         self._failures: TextIO | None = None
+        self._sinks: dict[str, TextIO] = {}
+        self._parquets: dict = {}
         if self.root is None:
             # The pipe stage writes its records to stdout; a cluster report writes none.
             self._jsonl = sys.stdout if options.output_format == "jsonl" else None
             return
         remove_stale_temporaries(self.root)
         (self.root / ".docrepair" / "done").mkdir(parents=True, exist_ok=True)
+        self.config_key = claim_settings(self.root, options.task.config, redo=options.redo or not options.resume)
         (self.root / "failures.jsonl").unlink(missing_ok=True)  # failures are this run's only
         if options.output_format == "jsonl":
             self._jsonl = _open_jsonl(self.root / "documents.jsonl", options.resume)
@@ -234,35 +266,56 @@ class Writer:
 
     def finished_marker(self, document: Document) -> dict | None:
         """The marker of a document this OUTDIR already holds, unchanged since, or None."""
-        if self.root is None or not self.options.resume:
-            return None
+        if self.root is None or not self.options.resume or _is_parquet(document.sink):
+            return None  # (a Parquet output is written whole: its source is done again)
         try:
             marker = json.loads(self.marker_path(document.id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if marker.get("sha256") != hashlib.sha256(document_bytes(document)).hexdigest():
             return None
+        if marker.get("config") != self.config_key:
+            return None  # made with other settings (and --redo given): do it again
         if self.options.task.sign is not None and not marker.get("signature"):
             return None  # done before without cross-doc: its signature is needed now
-        if self.options.output_format == "files" and not self._has_output(document.relpath):
+        if self.options.output_format == "files" and not self._has_output(document.sink or document.relpath):
             return None  # the output was deleted since: do it again
         return marker
 
     def _has_output(self, relpath: str) -> bool:
         return (self.root / relpath).exists() or (self.root / ".docrepair" / "duplicates" / relpath).exists()
 
-    def result(self, outcome: Outcome) -> None:
-        if self._jsonl is not None:
-            record = {"id": outcome.id, "text": outcome.text, "header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
-            self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
-            self._jsonl.flush()
+    def result(self, outcome: Outcome, document: Document) -> None:
+        if self._jsonl is None and _is_parquet(document.sink):
+            self._parquet_sink(document).write(output_record(outcome, document, self.options.notes))
+        elif self._jsonl is not None or document.sink is not None:
+            # default=str: a Parquet row's dates and decimals, written out as JSONL
+            line = json.dumps(output_record(outcome, document, self.options.notes), ensure_ascii=False, default=str) + "\n"
+            stream = self._jsonl if self._jsonl is not None else self._sink(document.sink)
+            stream.write(line)
+            stream.flush()
         elif self.options.output_format == "files":
             _write_into(self.root, outcome.relpath, outcome.text.encode("utf-8"))
             _write_into(self.root / ".docrepair" / "notes", f"{outcome.relpath}.jsonl", outcome.notes_jsonl.encode("utf-8"))
         if self.root is not None:
             # Written last: a crash before this line leaves the document to be done again.
-            marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None}
+            marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None, "config": self.config_key}
             _write_into(self.root, self.marker_path(outcome.id).relative_to(self.root).as_posix(), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
+
+    def _sink(self, name: str) -> TextIO:
+        """The JSONL output of one JSONL source (--format files), opened on its first record."""
+        if name not in self._sinks:
+            target = self.root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._sinks[name] = _open_jsonl(target, self.options.resume)
+        return self._sinks[name]
+
+    def _parquet_sink(self, document: Document):
+        if document.sink not in self._parquets:
+            from .parquet import ParquetSink
+
+            self._parquets[document.sink] = ParquetSink(self.root / document.sink, document.schema, self.options.notes)
+        return self._parquets[document.sink]
 
     def failure(self, document_id: str, source: str, error: str) -> None:
         if self.root is None:
@@ -273,10 +326,100 @@ class Writer:
         self._failures.write(json.dumps({"id": document_id, "source": source, "error": error}, ensure_ascii=False) + "\n")
         self._failures.flush()  # readable while the run goes on
 
-    def close(self) -> None:
-        for stream in (self._failures, self._jsonl):
+    def close(self, complete: bool = True) -> None:
+        """`complete`: the run went through every source (Parquet outputs are put in place only then)."""
+        for sink in self._parquets.values():
+            sink.close(complete)
+        for stream in (self._failures, self._jsonl, *self._sinks.values()):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
+
+
+def config_key(config: RepairConfig) -> str:
+    """A short hash of every setting of a repair (`config.to_dict()`, keys sorted): outputs made
+    with another key are not this run's, whatever their markers say."""
+    canonical = json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+#: The repair options of the command line, by the config field they set (the rest have no option).
+_OPTION_NAMES = {"output.script": "--script", "output.punct": "--punct", "decode.encoding": "--encoding", "skip": "--skip"}
+
+
+def claim_settings(root: Path, config: RepairConfig, redo: bool) -> str:
+    """Record in OUTDIR the settings its outputs are made with, and return their key. An OUTDIR
+    made with other settings is refused with one line naming the first setting that differs,
+    unless `redo` (--redo, or --no-resume): then its documents are done again (their markers'
+    key differs) and the settings recorded are this run's."""
+    from ..errors import ConfigError
+
+    key = config_key(config)
+    path = root / ".docrepair" / "settings.json"
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = None
+    if isinstance(recorded, dict) and recorded.get("key") != key and not redo:
+        differing = differing_settings(recorded.get("config") or {}, config.to_dict())
+        name = differing[0] if differing else "config"
+        then, now = _setting(recorded.get("config") or {}, name), _setting(config.to_dict(), name)
+        raise ConfigError(
+            f"{root} was made with other settings ({_OPTION_NAMES.get(name, name)} {_shown(then)} then, {_shown(now)} now); "
+            "rerun with --redo to redo its documents, or write to another folder"
+        )
+    if not isinstance(recorded, dict) or recorded.get("key") != key:
+        write_atomic(path, (json.dumps({"key": key, "config": config.to_dict()}, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return key
+
+
+def differing_settings(old: dict, new: dict, prefix: str = "") -> list[str]:
+    """Dotted names of the settings whose values differ, in the config's order."""
+    names = []
+    for name in [*new, *(name for name in old if name not in new)]:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if isinstance(before, dict) and isinstance(after, dict):
+            names.extend(differing_settings(before, after, f"{prefix}{name}."))
+        else:
+            names.append(f"{prefix}{name}")
+    return names
+
+
+def _setting(config: dict, dotted: str):
+    value = config
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "(none)"
+    return "(none)" if value is None else str(value)
+
+
+def _is_parquet(sink: str | None) -> bool:
+    return sink is not None and sink.endswith(".parquet")
+
+
+def output_record(outcome: Outcome, document: Document, notes: str) -> dict:
+    """One output record. A JSONL record keeps every field as it came, with the repaired text
+    under the field it came from; a file becomes {"id", "text"}. The repair's account goes under
+    one key, `docrepair`, so it never collides with a field of the record: nothing (notes=none),
+    {"notes": n, "counts": {action: n}} (count), or {"header", "notes"} with every note (full)."""
+    if document.record is not None:
+        record = dict(document.record)
+        record[document.text_field] = outcome.text
+    else:
+        record = {"id": outcome.id, "text": outcome.text}
+    record.pop("docrepair", None)  # an earlier repair's account: this one replaces it
+    if notes == "full":
+        record["docrepair"] = {"header": outcome.header, "notes": [json.loads(line) for line in outcome.notes_jsonl.splitlines()]}
+    elif notes == "count":
+        counts = dict((outcome.header or {}).get("counts", {}))
+        record["docrepair"] = {"notes": sum(counts.values()), "counts": counts}
+    return record
 
 
 def _write_into(root: Path, relpath: str, data: bytes) -> None:

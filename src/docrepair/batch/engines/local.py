@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,10 +40,17 @@ class LocalEngine:
             # fork: workers start at once with the library already imported; macOS's fork is
             # unsafe with its system frameworks, so spawn there.
             context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_leave_interrupts_to_the_parent)
         return self._pool
 
     def close(self) -> None:
+        """Wait for the chunks in flight and stop the workers (chunks not started are dropped)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group; a worker ignores it, so that only the
+    parent stops the run (one line, no worker tracebacks) and the chunks in flight finish."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
