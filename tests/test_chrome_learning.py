@@ -101,3 +101,24 @@ def test_learn_chrome_then_fix_with_it_from_the_command_line(tmp_path):
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     refused = runner.invoke(main, ["fix", str(tmp_path / "page.txt"), "--chrome", str(tmp_path / "bad.json")])
     assert refused.exit_code == 1 and "not a chrome file" in refused.stderr
+
+
+def test_a_batch_over_200_pages_of_3_templates_learns_and_removes_each_templates_chrome(tmp_path):
+    from click.testing import CliRunner
+
+    from docrepair.cli import main
+
+    rng = random.Random(2026)
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    owns = {}
+    for index in range(200):
+        own = document(rng, index)
+        owns[f"{index:03d}.txt"] = "\n".join(own) + "\n"
+        (folder / f"{index:03d}.txt").write_text(page(rng, index % 3, own), encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(tmp_path / "clean"), "--learn-chrome", "--jobs", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    learned = LearnedChrome.load(tmp_path / "clean" / ".docrepair" / "chrome.json")
+    assert len(learned.lines) == 12 and learned.documents == 200
+    for name, own in owns.items():
+        assert (tmp_path / "clean" / name).read_text(encoding="utf-8") == own, name

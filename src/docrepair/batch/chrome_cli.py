@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..chrome import MIN_DOCUMENTS, learn_chrome
+from ..chrome import MIN_DOCUMENTS, LearnedChrome, learn_chrome
 from ..cli_options import debug_option
 from ..errors import DocrepairError
 from ..stages.decode import decode_bytes
@@ -22,13 +22,22 @@ from .sources import Document, SourceOptions, iter_documents
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching this glob (repeatable).")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the document.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL field holding its id.")
+@click.option("--glob", "globs", multiple=True, default=("*.txt",), show_default=True, metavar="GLOB", help="Which files of a folder or archive are documents (repeatable).")
 @debug_option
-def learn_chrome_command(sources, output, min_documents, include, exclude, text_field, id_field) -> None:
+def learn_chrome_command(sources, output, min_documents, include, exclude, text_field, id_field, globs) -> None:
     """Learn the site chrome of an archive: lines (digits masked) that stand in the head or tail of
     many different documents of SOURCE... (files, folders, .zip, .tar(.gz), .jsonl) and never in a
     body. A document's own recurring lines (addressees, signature, date, 特此通知。) are never taken.
     Apply them with `docrepair fix --chrome FILE` (or batch, explain, report)."""
-    options = SourceOptions(include=tuple(include), exclude=tuple(exclude), text_field=text_field, id_field=id_field)
+    options = SourceOptions(include=tuple(include), exclude=tuple(exclude), text_field=text_field, id_field=id_field, globs=tuple(globs))
+    learned, skipped = learn_from_sources(sources, options, min_documents)
+    learned.save(output)
+    print(f"learned {len(learned.lines)} chrome lines from {learned.documents} documents ({skipped} unreadable, skipped) → {output}", file=sys.stderr)
+
+
+def learn_from_sources(sources, options: SourceOptions, min_documents: int = MIN_DOCUMENTS) -> tuple[LearnedChrome, int]:
+    """The chrome of the documents in `sources` (as batch reads them), and how many could not be
+    read. One streaming pass: a document's text is dropped once its lines are counted."""
     skipped = 0
 
     def texts():
@@ -46,5 +55,4 @@ def learn_chrome_command(sources, output, min_documents, include, exclude, text_
                 skipped += 1
 
     learned = learn_chrome(texts(), min_documents=min_documents)
-    learned.save(output)
-    print(f"learned {len(learned.lines)} chrome lines from {learned.documents} documents ({skipped} unreadable, skipped) → {output}", file=sys.stderr)
+    return learned, skipped

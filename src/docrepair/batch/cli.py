@@ -6,6 +6,7 @@ errors into one line; this module never imports docrepair.cli. The repair option
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -64,9 +65,15 @@ _CROSS_DOC_HELP = (
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Skip documents already done in OUTDIR (completion markers).")
 @click.option("--redo", is_flag=True, help="OUTDIR was made with other repair settings: redo its documents with these (without it, such a run is refused).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
+@click.option(
+    "--learn-chrome",
+    is_flag=True,
+    help="First read SOURCE... once to learn its site chrome (lines in the head or tail of many different documents, "
+    "never in a body; see learn-chrome), then repair with it; the learned lines go to OUTDIR/.docrepair/chrome.json.",
+)
 @repair_options
 @debug_option
-def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config: RepairConfig, **options) -> None:
+def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, learn_chrome, config: RepairConfig, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), .parquet, or '-' for
     JSONL on stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -80,6 +87,18 @@ def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, config
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
     if cross_doc in ("dedup", "merge") and any(_is_jsonl(source) for source in sources):
         raise click.UsageError(f"--cross-doc {cross_doc} works on output files, and JSONL records stay in their JSONL: use --cross-doc mark")
+    if learn_chrome:
+        if list(sources) == ["-"]:
+            raise click.UsageError("--learn-chrome reads SOURCE twice; it cannot be '-' (use learn-chrome on a file, then --chrome)")
+        from .chrome_cli import learn_from_sources
+
+        learned, _ = learn_from_sources(sources, _limits(options))
+        config = dataclasses.replace(config, boilerplate=learned.config(config.boilerplate))
+        if outdir is not None:
+            Path(outdir, ".docrepair").mkdir(parents=True, exist_ok=True)
+            learned.save(Path(outdir, ".docrepair", "chrome.json"))
+        if not options["quiet"]:
+            click.echo(f"learned {len(learned.lines)} chrome lines from {learned.documents} documents", err=True)
     _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo))
 
 
