@@ -387,3 +387,22 @@ def test_diff_prints_a_unified_diff_that_patch_applies(tmp_path):
     assert run("fix", str(clean), "--diff").stdout == ""
     checked = run("fix", str(SEED_001), "--diff", "--check")
     assert checked.exit_code == 1 and checked.stdout == result.stdout
+
+
+def test_settings_come_from_a_config_file_then_set_then_the_named_options(tmp_path):
+    sample = str(next(path for path in SAMPLES if path.name.startswith("000")))
+    (tmp_path / "run.toml").write_text('skip = ["order"]\n[dedup]\nmin_ratio = 95\n[output]\nscript = "simplified"\n', encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["fix", sample, "--format", "json", "--config", str(tmp_path / "run.toml"), "--set", "dedup.min_unit_chars=20", "--punct", "full"])
+    assert result.exit_code == 0, result.output
+    config = json.loads(result.stdout)["header"]["config"]
+    assert config["dedup"]["min_ratio"] == 95.0 and config["dedup"]["min_unit_chars"] == 20
+    assert config["output"] == {"script": "simplified", "punct": "full"} and config["skip"] == ["order"]
+    # A result's header.config re-creates the run.
+    (tmp_path / "header.json").write_text(json.dumps(json.loads(result.stdout)["header"]), encoding="utf-8")
+    again = runner.invoke(main, ["fix", sample, "--format", "json", "--config", str(tmp_path / "header.json")])
+    assert json.loads(again.stdout)["text"] == json.loads(result.stdout)["text"]
+    bad = runner.invoke(main, ["fix", sample, "--set", "dedup.no_such_knob=1"])
+    assert bad.exit_code == 1 and bad.stderr.count("Error:") == 1 and "no_such_knob" in bad.stderr
+    malformed = runner.invoke(main, ["fix", sample, "--set", "min_ratio"])
+    assert malformed.exit_code == 1 and "SECTION.FIELD=VALUE" in malformed.stderr

@@ -329,6 +329,8 @@ def _section(cls: type, data: Mapping[str, Any], where: str) -> Any:
         default = getattr(defaults, name)
         if isinstance(default, frozenset):
             value = frozenset(value)
+        elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # min_ratio = 95 in a TOML file or --set is 95.0
         elif name == "known_line_counts":
             value = tuple((str(key), int(count)) for key, count in value)
         elif isinstance(default, tuple):
