@@ -48,7 +48,7 @@ def test_fix_reads_stdin_and_notes_go_to_their_file(tmp_path):
     assert result.exit_code == 0
     notes = [json.loads(line) for line in notes_path.read_text(encoding="utf-8").splitlines()]
     assert notes and all(note["schema"] == SCHEMA_VERSION for note in notes)
-    assert list(notes[0]) == ["schema", "id", "step", "stage", "action", "input_span", "output_span", "at", "to", "before", "after", "reason", "evidence"]
+    assert list(notes[0]) == ["schema", "id", "step", "stage", "action", "risk", "input_span", "output_span", "at", "to", "before", "after", "reason", "evidence"]
     dropped = [note for note in notes if note["action"] == "drop_duplicate"]
     assert dropped and all(note["output_span"] is None and note["evidence"]["kept_input_span"] for note in dropped)
 

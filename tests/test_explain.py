@@ -20,7 +20,7 @@ from docrepair.render.explain import (
     summarize,
 )
 
-SUMMARY = re.compile(r"^kept \d+ units?(, [^,()]+)* \(\d+ → \d+ characters\)$")
+SUMMARY = re.compile(r"^kept \d+ units?(, [^,()]+)* \(\d+ → \d+ characters\)(; \d+ to review)?$")
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
@@ -32,6 +32,17 @@ def test_the_summary_is_one_line_with_every_action_counted(path, sample_results)
     for action_name, count in result.header["counts"].items():
         assert say_count(Action.from_name(action_name), count) in line
     assert explain(result).splitlines()[0] == line
+    review = [note for note in result.notes if note.risk == "review"]
+    assert line.endswith(f"; {len(review)} to review") if review else "to review" not in line
+
+
+def test_explain_lists_the_notes_to_review_first(sample_results):
+    result = sample_results[next(p.name for p in SAMPLES if p.name.startswith("000"))]
+    lines = explain(result).splitlines()
+    review = [note for note in result.notes if note.risk == "review"]
+    assert len(review) == 18 and lines[1] == "── to review first (18): the changes a person should check"
+    assert [line.split()[0] for line in lines[2:20]] == [note.id for note in review]
+    assert {note.action for note in review} == {Action.REPAIR_MOJIBAKE, Action.RESTORE_MARKER}
 
 
 def test_the_summary_leads_with_structure_in_the_issues_order(sample_results):

@@ -141,6 +141,10 @@ class Proposal:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: The mark of a character whose bytes are gone.
+MISSING_MARK = "\u25a1"
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """One recorded change or flag. Removal is a move into a note: `before` keeps the text."""
@@ -158,6 +162,27 @@ class Note:
     reason: str
     evidence: Mapping[str, Any]
 
+    @property
+    def risk(self) -> str:
+        """`review` for a change a person should look at: a □ or a character read from bytes by the
+        model, a copy dropped without being an exact copy, a merge, a move by wording, a marker
+        restored from the numbering, a flag or a gap, chrome named only by a weak rule; `routine`
+        for the rest (pinyin, widths, invisible characters, line breaks, exact copies, moves by
+        number, chrome a strong rule names, a strict re-read of bytes)."""
+        evidence = self.evidence
+        if self.action in _ALWAYS_REVIEW:
+            return "review"
+        if self.action is Action.REPAIR_MOJIBAKE:
+            guessed = MISSING_MARK in self.after or any(key in evidence for key in ("model_gain_nats", "named_from_one_byte", "pinyin", "margin_nats"))
+            return "review" if guessed else "routine"
+        if self.action is Action.DROP_DUPLICATE:
+            return "routine" if evidence.get("match") == "exact" else "review"
+        if self.action is Action.MOVE:
+            return "review" if evidence.get("basis") == "wording" else "routine"
+        if self.action is Action.DROP_CHROME:
+            return "review" if evidence.get("rule") in ("site_notice", "related_link") else "routine"
+        return "routine"
+
     def to_dict(self) -> dict[str, Any]:
         """Fixed key order: the JSONL notes are read by people and diffed by tools."""
         return {
@@ -166,6 +191,7 @@ class Note:
             "step": self.step,
             "stage": self.stage,
             "action": self.action.value,
+            "risk": self.risk,
             "input_span": self.input_span.as_list(),
             "output_span": None if self.output_span is None else self.output_span.as_list(),
             "at": self.at.as_list(),
@@ -318,3 +344,7 @@ class RepairResult:
             raise NotesError(f"a result without the field {error}") from None
         except (AttributeError, TypeError, ValueError) as error:
             raise NotesError(f"a malformed result ({error})") from None
+
+
+#: Actions a person should always look at (Note.risk).
+_ALWAYS_REVIEW = frozenset({Action.MARK_MISSING, Action.MERGE, Action.RESTORE_MARKER, Action.FLAG, Action.GAP})

@@ -38,8 +38,13 @@ class ClauseGroup:
 
 
 def explain(result: RepairResult) -> str:
-    """A summary, then the notes grouped by the clause they concern, in output order."""
+    """A summary, the notes to review first (Note.risk), then every note grouped by the clause it
+    concerns, in output order."""
     lines = [summarize(result)]
+    review = [note for note in result.notes if note.risk == "review"]
+    if review:
+        lines.append(f"── to review first ({len(review)}): the changes a person should check")
+        lines.extend("   " + explain_note(note) for note in review)
     for group in group_notes_by_clause(result):
         where = f"  [output {group.span.start}-{group.span.end}]" if group.span is not None else ""
         lines.append(f"── {group.heading}{where}")
@@ -121,7 +126,8 @@ def summarize(result: RepairResult) -> str:
     ordered += [action for action in Action if action in counts and action not in _LEADING]
     parts = [f"kept {len(result.units)} unit{'s' if len(result.units) != 1 else ''}"]
     parts += [say_count(action, counts[action]) for action in ordered]
-    return ", ".join(parts) + f" ({len(result.input_text)} → {len(result.text)} characters)"
+    review = sum(1 for note in result.notes if note.risk == "review")
+    return ", ".join(parts) + f" ({len(result.input_text)} → {len(result.text)} characters)" + (f"; {review} to review" if review else "")
 
 
 def say_count(action: Action, count: int) -> str:

@@ -76,6 +76,9 @@ h1{font-size:1.05rem;margin:0;font-weight:600;display:flex;gap:.6em;align-items:
 h1 .file{font-weight:400;color:#555;font-size:.9rem}
 .doc{margin:.1rem 0 0;color:#333}
 .summary{margin:.15rem 0 .35rem;color:#444;font-size:.9rem}
+.review{margin:.2rem 0 .4rem;font-size:.88rem}.review summary{cursor:pointer;font-weight:600}
+.review ol{max-height:9rem;overflow:auto;margin:.2rem 0;padding-left:1.6rem}.review .act{color:#555;font-family:monospace}
+.review-none{margin:.2rem 0;color:#2a6a2a;font-size:.88rem}
 .bar{display:flex;flex-wrap:wrap;gap:.3rem .35rem;align-items:center}
 .bar label{display:inline-flex;align-items:center;gap:.3em;padding:.05rem .5rem .05rem .3rem;border-radius:1rem;
  border:1px solid rgba(0,0,0,.18);cursor:pointer;font-size:.85rem;white-space:nowrap}
@@ -266,6 +269,14 @@ _SCRIPT = r"""
     if (m && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); show(m.dataset.note, m); }
   });
   document.addEventListener('keydown', function(e){ if (e.key === 'Escape' && !box.hidden) hide(); });
+  // The review list: each entry opens its note at its first highlight (output side first).
+  document.querySelectorAll('button[data-go]').forEach(function(button){
+    button.addEventListener('click', function(){
+      var id = button.dataset.go;
+      var m = marksOf(id, 'output')[0] || marksOf(id, 'input')[0];
+      if (m) { m.scrollIntoView({block:'center'}); show(id, m); }
+    });
+  });
 
   function filter(action, on){
     document.querySelectorAll('mark[data-action="' + CSS.escape(action) + '"]').forEach(function(m){
@@ -313,6 +324,7 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
         f'<header><h1>docrepair report <span class="file">{_escape(title)}</span></h1>',
         f'<p class="doc" lang="{lang}">{_escape(described)}</p>' if described else "",
         f'<p class="summary">{_escape(summarize(result))}</p>',
+        _review_list(result.notes),
         '<div class="bar" role="group" aria-label="show or hide the highlights of an action">',
         f'<span class="total">{len(result.notes)} notes</span>',
         "".join(_filter(action, counts[action]) for action in present),
@@ -329,6 +341,20 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
         f"</script><script>{_SCRIPT}</script></body></html>\n",
     ]
     return "".join(parts)
+
+
+def _review_list(notes) -> str:
+    """The notes a person should check (Note.risk), first and open; the routine ones are counted by
+    action in the summary and the bar, and shown on demand."""
+    review = [note for note in notes if note.risk == "review"]
+    if not review:
+        return '<p class="review-none">nothing to review: every change is routine (pinyin, widths, line breaks, exact copies, chrome a rule names)</p>'
+    items = "".join(
+        f'<li><button type="button" data-go="{_escape(note.id)}">{_escape(note.id)}</button> '
+        f'<span class="act">{_escape(note.action.value)}</span> {_escape(note.reason)}</li>'
+        for note in review
+    )
+    return f'<details class="review" open><summary>{len(review)} to review</summary><ol>{items}</ol></details>'
 
 
 # ---------------------------------------------------------------------------------------------
