@@ -5,19 +5,31 @@ Units are compared on comparison keys (script, width, punctuation folded). Three
 - near: MinHash LSH candidates on character shingles, confirmed by rapidfuzz's ratio;
 - partial: a unit whose sentences all occur in a longer unit (a truncated copy), found through
   an index of sentence keys and confirmed by rapidfuzz's partial_ratio.
-Each group keeps its most complete copy (longest key, ties to the earliest); every other copy
-is dropped with a note that names the kept copy and the scores. A lone short repeat ("一、总体
-要求", "特此通知。") is left alone, but inside a repeated block every unit goes.
+Each group keeps its most complete copy (longest key, ties to the earliest); a near copy must
+reach min_ratio against that kept copy itself, not only against another copy (twins of twins
+drift apart), and copies that differ only in their numbers (1900．/1901．, 三年/五年) are distinct.
+
+Whether a twin goes depends on where it stands (docrepair.clauses): it is a scrape duplicate only
+(a) inside a repeated run of units (a pasted block) that holds at least one copy of the kinds
+below, (b) as a copy of the same clause (same series and number at the same place in the
+clause structure), an unnumbered paragraph repeated under the same clause, or a stray partial
+copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
+number, addressee line or metadata line. The same wording under another clause (parallel
+sub-items of two articles), a table of contents entry and a responsibility note after another
+item stay. A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
+unit goes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..clauses import ClausePosition, find_clause_positions
 from ..config import DedupConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Role, Unit
@@ -42,6 +54,16 @@ _EXACT_ONLY = frozenset({Role.METADATA})
 _NEVER_REPEATED = frozenset(
     {Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.SUB_ITEM, Role.ARTICLE}
 )
+#: Head-of-document roles: an exact copy of one is a repeated header wherever it stands; a near
+#: copy is another text (a forwarded report's title next to the notice's own).
+_HEADER_ROLES = frozenset({Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.METADATA})
+#: Digits, Arabic and Chinese: keys that differ only in these name different things (items
+#: 1900．/1901．, 三年以上/五年以上, two decree numbers), never copies.
+_NUMERALS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万]")
+
+
+def differ_only_in_numerals(first: str, second: str) -> bool:
+    return first != second and _NUMERALS.sub("", first) == _NUMERALS.sub("", second)
 
 
 def _unit_keys(units: Sequence[Unit]) -> list[str]:
@@ -93,7 +115,7 @@ class DuplicatePlan:
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
     keys = _unit_keys(units)
     twins = find_twins(units, config, keys)
-    dropped = _select_drops(units, twins, config, keys) if twins else {}
+    dropped = _select_drops(units, twins, config, keys, find_clause_positions(units)) if twins else {}
     kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
     return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
 
@@ -139,7 +161,7 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
     # 2. Near copies among distinct keys, confirmed by ratio.
     long_reps = [rep for rep in representatives if len(keys[rep]) >= 2 * config.shingle_chars and units[rep].role not in _EXACT_ONLY]
     for a, b in _near_pairs(keys, long_reps, config):
-        if _may_be_copies(units[a], units[b]):
+        if _may_be_copies(units[a], units[b]) and not differ_only_in_numerals(keys[a], keys[b]):
             root_a, root_b = find(a), find(b)
             if root_a != root_b:
                 parent[max(root_a, root_b)] = min(root_a, root_b)
@@ -158,6 +180,9 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
                 continue
             exact = keys[index] == keys[keeper]
             score = 100.0 if exact else fuzz.ratio(keys[index], keys[keeper])
+            if not exact and (score < config.min_ratio or differ_only_in_numerals(keys[index], keys[keeper])):
+                keeper_of[index] = index  # a twin of a twin, too far from the kept copy: its own text
+                continue
             twins[index] = Twin(index, keeper, "exact" if exact else "near", score, 1.0 if exact else 0.0)
 
     # 3. Partial copies: every indexed sentence of a kept unit occurs in one longer kept unit.
@@ -242,15 +267,26 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
     return found
 
 
-def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str]) -> dict[int, tuple[Twin, list[int] | None]]:
+def _select_drops(
+    units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str], positions: Sequence[ClausePosition]
+) -> dict[int, tuple[Twin, list[int] | None]]:
     """Decide which copies go. Runs of consecutive copies whose twins are consecutive too are
-    repeated blocks and go whole; a lone copy goes only when long enough to be no accident."""
+    repeated blocks and go whole when at least one of their copies stands in the same place as
+    its twin; a lone copy goes only when it stands in the same place and is long enough to be
+    no accident."""
     runs: list[list[int]] = []
+    chained: set[int] = set()  # units whose twins follow each other as they do: the block proper
+    counterpart: dict[int, int] = {}  # the unit a chained copy repeats, in the block it copies
     block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):
         if runs and runs[-1][-1] == index - 1:
-            if _continues_block(twins, block_tail, index, keys):
+            if index - 1 != block_tail and _continues_block(twins, index - 1, index, keys) is not None:
+                chained.update((index - 1, index))  # continues a copy pasted into the block
+                counterpart[index] = _continues_block(twins, index - 1, index, keys)
+            if _continues_block(twins, block_tail, index, keys) is not None:
+                counterpart.setdefault(index, _continues_block(twins, block_tail, index, keys))
                 runs[-1].append(index)
+                chained.update((block_tail, index))
                 block_tail = index
                 continue
             if index - block_tail <= _MAX_INTERLEAVED_COPIES:
@@ -258,34 +294,67 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
                 continue
         runs.append([index])
         block_tail = index
+    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
-        is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars
+        is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars and any(i in same_place for i in run)
         for index in run:
             unit = units[index]
-            if is_block:
+            if is_block and (index in chained or index in same_place):
                 dropped[index] = (twins[index], [run[0], run[-1]])
-            elif unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION):
+            elif index in same_place and (
+                unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
+            ):
                 dropped[index] = (twins[index], None)
+    for index, (twin, block) in list(dropped.items()):
+        # A copy inside a block names the unit it repeats there (the next line of the kept block)
+        # when that one stays and its cluster's kept copy is another unit.
+        other = counterpart.get(index)
+        if block is not None and other is not None and other != twin.kept and other not in dropped:
+            exact = keys[other] == keys[index]
+            ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
+            dropped[index] = (Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0), block)
     return dropped
 
 
-def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> bool:
+def is_same_place(
+    units: Sequence[Unit], positions: Sequence[ClausePosition], twin: Twin, keys: list[str], min_header_chars: int
+) -> bool:
+    """Whether a copy stands where its twin stands in the clause structure, so that it can be a
+    scrape duplicate rather than a text the document repeats on purpose."""
+    copy, kept = positions[twin.dropped], positions[twin.kept]
+    if copy.is_toc or kept.is_toc:
+        return False  # a table of contents lists the headings the body has
+    role = units[twin.dropped].role
+    if role in _HEADER_ROLES or units[twin.kept].role in _HEADER_ROLES:
+        return twin.kind == "exact" and role is units[twin.kept].role
+    if copy.series is None and twin.kind == "partial" and (role is Role.PARAGRAPH or copy.key == kept.key):
+        return True  # a stray copy of sentences that stand whole elsewhere (or in its own clause)
+    if copy.series is not None and kept.series is None:
+        return False
+    if kept.owner is None and twin.kind == "exact" and len(keys[twin.dropped]) >= min_header_chars:
+        return True  # the head of the document (title, opening paragraph) pasted again in the body
+    # The same clause, or paragraphs (responsibility notes) of the same clause.
+    return copy.key == kept.key
+
+
+def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> int | None:
     """Unit `index` extends the block of `previous` when the unit after previous's twin is a
-    copy of it as well (compared by key, since that unit may itself be a dropped copy)."""
+    copy of it as well (compared by key, since that unit may itself be a dropped copy). The
+    unit it repeats there, or None."""
     target = twins[index].kept
     after_twin = twins[previous].kept + 1
     # Copies that were pasted into the kept block (a title repeated mid-text) do not break it.
     for _ in range(_MAX_INTERLEAVED_COPIES):
         if after_twin >= len(keys) or after_twin == index:
-            return False
+            return None
         if after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target):
-            return True
+            return after_twin
         if after_twin not in twins:
-            return False
+            return None
         after_twin += 1
-    return False
+    return None
 
 
 def _line_extent(text: str, unit: Unit) -> tuple[int, int]:

@@ -10,7 +10,11 @@ header (paragraphs, responsible bodies, deeper local markers) travels with the c
 followed, so nothing is separated from its context. Numbers that never appear are reported as
 gaps; nothing is invented for them.
 
-Documents without a global series, and documents already in order, come out unchanged.
+Documents without a global series, and documents already in order, come out unchanged. Before
+anything moves, two things must hold: the numbering is contradicted somewhere (some series does
+not ascend where it stands in the clause structure, docrepair.clauses), and the document shows
+damage (dedup found copies, or run-on lines were split). A clean document whose numbering looks
+odd (an amending decision that quotes articles, a law after its preamble items) stays as it is.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..clauses import find_clause_positions, series_ascend
 from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Placement, Role, Span, Unit
 
@@ -72,7 +77,7 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
     now stands for each (its kept twin, or itself)."""
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
-    if len(numbered) < 2:
+    if len(numbered) < 2 or not shows_damage(observed, original) or series_ascend(find_clause_positions(units)):
         return plan
     last = numbered[-1]
     tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
@@ -119,6 +124,16 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
         plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
     plan.placements = _placements(text, units, plan, order, hosts, first, tail, backbone_name)
     return plan
+
+
+def shows_damage(observed: Sequence[Span | None], original: Sequence[Span | None]) -> bool:
+    """Whether the document arrived damaged in a way that scrambles clauses: copies were found
+    (a unit stands for another's span), or two units come from one input line (a run-on line
+    was split: one ends where the next begins)."""
+    if any(seen != own for seen, own in zip(observed, original)):
+        return True
+    spans = [span for span in original if span is not None]
+    return any(first.end == second.start for first, second in zip(spans, spans[1:]))
 
 
 #: How far back in the input a unit's predecessor is looked for among units that stay.
