@@ -30,10 +30,62 @@ def test_a_body_pasted_twice_is_kept_once_in_order():
 
 
 def test_short_lone_repeats_are_left_alone_but_long_ones_go():
-    clause = "（一）指导思想。认真贯彻落实党中央、国务院的决策部署，牢固树立新发展理念。"
-    text = f"一、总体要求\n特此通知。\n{clause}\n二、工作目标\n特此通知。\n三、保障措施\n{clause}\n"
+    paragraph = "认真贯彻落实党中央、国务院的决策部署，牢固树立新发展理念。"
+    text = f"一、总体要求\n特此通知。\n{paragraph}\n二、工作目标\n特此通知。\n{paragraph}\n三、保障措施\n"
     result = repair_text(text)
-    assert _lines(result) == ["一、总体要求", "特此通知。", clause, "二、工作目标", "特此通知。", "三、保障措施"]
+    # The long paragraph is a copy only under its own clause (un-numbered text belongs to the
+    # clause it follows); under another chapter it is that chapter's text, and stays.
+    assert _lines(result) == ["一、总体要求", "特此通知。", paragraph, "二、工作目标", "特此通知。", paragraph, "三、保障措施"]
+    text = f"一、总体要求\n{paragraph}\n特此通知。\n{paragraph}\n二、工作目标\n"
+    result = repair_text(text)
+    assert _lines(result) == ["一、总体要求", paragraph, "特此通知。", "二、工作目标"]
+
+
+def test_parallel_sub_items_under_different_articles_are_kept():
+    """Laws repeat sub-items word for word under different articles: not copies."""
+    text = (
+        "第二十五条 专利代理机构不得有下列行为：\n（一）泄露委托人的发明创造内容，损害委托人利益；\n（二）接受对方当事人委托。\n"
+        "第二十六条 专利代理人不得有下列行为：\n（一）同时在两个以上专利代理机构执业；\n（二）接受对方当事人委托。\n"
+        "（三）泄露委托人的发明创造内容，损害委托人利益；\n"
+    )
+    result = repair_text(text)
+    assert result.text == text
+    assert not [n for n in result.notes if n.action in (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE)]
+
+
+def test_a_pasted_block_still_goes():
+    article = "第三条 用人单位应当按照下列规定支付工资：\n（一）按月足额支付；\n（二）不得克扣或者无故拖欠劳动者的工资。\n"
+    text = "第一条 为了保障劳动者按时足额获得工资，制定本条例。\n第二条 本条例适用于各类用人单位。\n" + article + article + "第四条 本条例自公布之日起施行。\n"
+    result = repair_text(text)
+    assert result.text.count("第三条") == 1 and result.text.count("（二）不得克扣") == 1
+    drops = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert len(drops) == 3 and all(n.evidence.get("block_units") for n in drops)
+
+
+def test_lines_that_differ_only_in_numbers_are_distinct():
+    text = "".join(f"第{n}年度的工作计划和安排按照统一部署执行完毕。\n" for n in range(2001, 2011))
+    text += "二、曾任法官、检察官三年以上。\n二、曾任法官、检察官五年以上。\n"
+    assert repair_text(text).text == text
+
+
+def test_a_twin_of_a_twin_below_min_ratio_to_the_kept_copy_stays():
+    from rapidfuzz import fuzz
+
+    from docrepair.keys import comparison_keys
+    from docrepair.model import Role, Span, Unit
+    from docrepair.stages.dedup import find_twins
+
+    lines = [
+        "市农委、市商务委、市公安局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+        "市农委、市商务委、市公安局、市环保局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+        "市网信办、市农委、市商务委、市公安局、市环保局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+    ]
+    units = [Unit(Role.PARAGRAPH, Span(0, len(line)), None, line) for line in lines]
+    config = DedupConfig()
+    twins = find_twins(units, config)
+    keys = comparison_keys(lines)
+    for twin in twins.values():
+        assert twin.kind == "exact" or fuzz.ratio(keys[twin.dropped], keys[twin.kept]) >= config.min_ratio
 
 
 def test_a_truncated_copy_gives_way_to_the_complete_one():

@@ -7,9 +7,11 @@ its parent; every other unit belongs to the clause it follows (a responsibility 
 `（…按职责分工负责）` therefore to the item before it); units before the first clause belong to
 none.
 
-The hierarchy is inferred per document. The divisions of a law always nest 第N编 > 第N章 > 第N节 >
-第N条; every other series ranks by where it first appears (GB/T 9704's 一、 > （一） > 1. > （1）
-is what a document that follows the standard shows anyway). A series either *continues* through
+The hierarchy is inferred per document from the series it uses, nested in the order of the
+standards: a law's 第N编 > 第N章 > 第N节 > 第N条 above GB/T 9704's 一、 > （一） > 1. > （1） > ①,
+decimal outlines 1.1 > 1.1.1 under 1.; a document that skips a level simply nests the next one
+directly (（一） with no 一、 above it is top-level). The order of first appearance is no guide: an
+item pasted before the first chapter would otherwise become every chapter's parent. A series either *continues* through
 the document (items 1…39 across all sections) or *restarts* under each parent (一、二、 under every
 article of a law); which one is read from the document: the first number under each new parent.
 A clause's *key* names it: its series and number, preceded by its parent's key when its series
@@ -25,9 +27,8 @@ from typing import Sequence
 
 from .model import Role, Unit
 
-#: The divisions of a law, outermost first: their nesting is fixed whatever the order of first
-#: appearance (a table of contents may list 第一章 after a 第一条 of a preamble).
-_LAW_RANKS = {"第编": 0, "第章": 1, "第节": 2, "第条": 3}
+#: Nesting of the series, outermost first: a law's divisions, then GB/T 9704's levels.
+_RANKS = {"第编": 0, "第章": 1, "第节": 2, "第条": 3, "一、": 4, "（一）": 5, "1.": 6, "（1）": 7, "①": 8}
 _TRADITIONAL = str.maketrans({"編": "编", "節": "节", "條": "条"})
 #: Series of the GB/T 9704 roles segment classifies.
 _ROLE_SERIES = {Role.CHAPTER: "一、", Role.SECTION: "（一）", Role.ITEM: "1.", Role.SUB_ITEM: "（1）", Role.CIRCLED: "①"}
@@ -53,6 +54,7 @@ class ClausePosition:
     key: Key | None  # the clause's name (see the module doc); an unnumbered unit: its owner's
     path: Key  # every enclosing clause and itself, outermost first
     is_toc: bool = False  # an entry of a table of contents: a heading listed, not the heading
+    restarts: bool = False  # its series starts again from 1 under each parent
 
 
 def series_of(unit: Unit) -> tuple[str, int] | None:
@@ -79,8 +81,12 @@ def find_clause_positions(units: Sequence[Unit]) -> list[ClausePosition]:
         if found is not None:
             first_seen.setdefault(found[0], len(first_seen))
 
-    def rank(series: str) -> tuple[int, int]:
-        return (0, _LAW_RANKS[series]) if series in _LAW_RANKS else (1, first_seen[series])
+    def rank(series: str) -> tuple[float, int]:
+        if series in _RANKS:
+            return (_RANKS[series], 0)
+        if series.startswith("1.1"):
+            return (_RANKS["1."] + series.count(".") / 10, 0)  # 1.1 and 1.1.1 under 1.
+        return (len(_RANKS), first_seen[series])
 
     parents: list[int | None] = []
     owners: list[int | None] = []
@@ -120,23 +126,25 @@ def find_clause_positions(units: Sequence[Unit]) -> list[ClausePosition]:
             keys[index],
             paths[index],
             index in toc,
+            found is not None and found[0] in restarting,
         )
         for index, found in enumerate(marked)
     ]
 
 
 def _restarting_series(marked: list[tuple[str, int] | None], parents: list[int | None]) -> set[str]:
-    """Series whose numbering starts again under each new parent: of the parents after the
-    first, more begin the series at 1 than further on (a tie counts as restarting, which makes
-    fewer units copies of each other: the safe side)."""
+    """Series whose numbering starts again under each parent: more of their parents begin
+    them at 1 than further on. A clean document shows either every parent beginning at 1
+    (restarting) or one beginning at 1 and the rest further on (continuing); a tie (two
+    parents) only comes with damage, or with a continuing series whose numbers never meet."""
     firsts: dict[str, dict[int | None, int]] = {}
     for index, found in enumerate(marked):
         if found is not None:
             firsts.setdefault(found[0], {}).setdefault(parents[index], found[1])
     restarting = set()
     for series, by_parent in firsts.items():
-        starts = list(by_parent.values())[1:]
-        if starts and sum(1 for number in starts if number == 1) * 2 >= len(starts):
+        ones = sum(1 for number in by_parent.values() if number == 1)
+        if len(by_parent) > 1 and ones * 2 > len(by_parent):
             restarting.add(series)
     return restarting
 
@@ -172,12 +180,15 @@ def _toc_entries(units: Sequence[Unit], marked: list[tuple[str, int] | None]) ->
 
 def series_ascend(positions: Sequence[ClausePosition]) -> bool:
     """True when every series runs in ascending order where it stands: a continuing series
-    through the document, a restarting one under each of its parents; nothing repeated."""
+    through the document, a restarting one under each of its parents from 1; nothing
+    repeated."""
     last: dict[tuple, int] = {}
     for position in positions:
         if position.series is None or position.is_toc:
             continue
         scope = position.key[:-1] + ((position.series, 0),)
+        if scope not in last and position.restarts and position.number != 1:
+            return False  # （二） where no （一） stands before it under the same parent
         if position.number <= last.get(scope, 0):
             return False
         last[scope] = position.number

@@ -114,8 +114,9 @@ class DuplicatePlan:
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> DuplicatePlan:
     keys = _unit_keys(units)
-    twins = find_twins(units, config, keys)
-    dropped = _select_drops(units, twins, config, keys, find_clause_positions(units)) if twins else {}
+    positions = find_clause_positions(units)
+    twins = find_twins(units, config, keys, positions)
+    dropped = _select_drops(units, twins, config, keys, positions) if twins else {}
     kept_of = [dropped[index][0].kept if index in dropped else index for index in range(len(units))]
     return DuplicatePlan(_drop_edits(text, units, dropped), kept_of)
 
@@ -140,10 +141,14 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
     return edits
 
 
-def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None) -> dict[int, Twin]:
+def find_twins(
+    units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None, positions: Sequence[ClausePosition] | None = None
+) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
-    choices go by key length and then position, never by hash or set order."""
+    choices go by key length, then by whether a copy stands where its series usually stands,
+    then position; never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
+    stray = _stray_units(positions if positions is not None else find_clause_positions(units))
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -173,7 +178,7 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
     keeper_of: dict[int, int] = {}
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
-        keeper = min(members, key=lambda index: (-len(keys[index]), index))
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in stray, index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
@@ -200,6 +205,29 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
         if kept != twin.kept:
             twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment)
     return twins
+
+
+def _stray_units(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units out of place: whose parent is of another series than most of their
+    series' members have (an item before the first section, when items live under sections),
+    or whose number does not ascend where it stands (1． after 2． under one section)."""
+    parent_series: dict[str, dict[str | None, int]] = {}
+    for position in positions:
+        if position.series is not None:
+            counts = parent_series.setdefault(position.series, {})
+            parent = _parent_series(positions, position)
+            counts[parent] = counts.get(parent, 0) + 1
+    usual = {series: max(counts, key=lambda parent: (counts[parent], parent or "")) for series, counts in parent_series.items()}
+    stray = set()
+    last: dict[tuple, int] = {}
+    for index, position in enumerate(positions):
+        if position.series is None or position.is_toc:
+            continue
+        scope = position.key[:-1] + ((position.series, 0),)
+        if _parent_series(positions, position) != usual[position.series] or position.number <= last.get(scope, 0):
+            stray.add(index)
+        last[scope] = max(last.get(scope, 0), position.number)
+    return stray
 
 
 def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[tuple[int, int]]:
@@ -294,32 +322,36 @@ def _select_drops(
                 continue
         runs.append([index])
         block_tail = index
-    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars)}
+    twins = dict(twins)
+    for index, other in counterpart.items():
+        # A copy inside a block is a copy of the unit it repeats there (the next line of the
+        # kept block), when that one is as alike as its cluster's kept copy.
+        if other != twins[index].kept:
+            exact = keys[other] == keys[index]
+            ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
+            if exact or ratio >= config.min_ratio:
+                twins[index] = Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0)
+    stray = _stray_units(positions)
+    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, stray)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
         is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars and any(i in same_place for i in run)
         for index in run:
             unit = units[index]
-            if is_block and (index in chained or index in same_place):
+            # A responsibility note goes only as a copy of the same clause's note: after another
+            # item it is that item's own list, however alike (a 任务分工 document's point).
+            if is_block and (index in same_place or (index in chained and unit.role is not Role.ATTRIBUTION)):
                 dropped[index] = (twins[index], [run[0], run[-1]])
             elif index in same_place and (
                 unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
             ):
                 dropped[index] = (twins[index], None)
-    for index, (twin, block) in list(dropped.items()):
-        # A copy inside a block names the unit it repeats there (the next line of the kept block)
-        # when that one stays and its cluster's kept copy is another unit.
-        other = counterpart.get(index)
-        if block is not None and other is not None and other != twin.kept and other not in dropped:
-            exact = keys[other] == keys[index]
-            ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
-            dropped[index] = (Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0), block)
     return dropped
 
 
 def is_same_place(
-    units: Sequence[Unit], positions: Sequence[ClausePosition], twin: Twin, keys: list[str], min_header_chars: int
+    units: Sequence[Unit], positions: Sequence[ClausePosition], twin: Twin, keys: list[str], min_header_chars: int, stray: set[int]
 ) -> bool:
     """Whether a copy stands where its twin stands in the clause structure, so that it can be a
     scrape duplicate rather than a text the document repeats on purpose."""
@@ -335,8 +367,18 @@ def is_same_place(
         return False
     if kept.owner is None and twin.kind == "exact" and len(keys[twin.dropped]) >= min_header_chars:
         return True  # the head of the document (title, opening paragraph) pasted again in the body
+    if copy.series is not None and copy.series == kept.series and copy.number == kept.number and twin.kind != "near":
+        # A stray copy: the clause again where its series never stands (item 1 before the
+        # first chapter, when items live under sections) or against the numbering around it
+        # (1． after 2． under one section); a parallel clause of a sibling is neither.
+        if twin.dropped in stray:
+            return True
     # The same clause, or paragraphs (responsibility notes) of the same clause.
     return copy.key == kept.key
+
+
+def _parent_series(positions: Sequence[ClausePosition], position: ClausePosition) -> str | None:
+    return None if position.parent is None else positions[position.parent].series
 
 
 def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str]) -> int | None:

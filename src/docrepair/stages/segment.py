@@ -201,8 +201,8 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
             continue
         if marker.role is Role.CHAPTER and _is_han(before):
             continue
-        if marker.role is Role.ARTICLE and why.endswith("heading") and not (opening and opening.text.startswith("第")):
-            continue  # 十七、其他不違反本法第二十九條所定…: a law cited, not an article begun
+        if marker.role is Role.ARTICLE and not why.endswith("sentence end") and not (opening and opening.text.startswith("第")):
+            continue  # 依本法（以下简称本法）第三十二条…, 十七、其他不違反本法第二十九條…: a law cited
         splits.append((position, f"{why}: {marker.text}"))
         segment_start = position
         segment_level = marker.level
