@@ -53,6 +53,16 @@ def test_parallel_sub_items_under_different_articles_are_kept():
     assert not [n for n in result.notes if n.action in (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE)]
 
 
+def test_a_table_of_contents_keeps_its_headings():
+    text = (
+        "目录\n第一章 总则\n第二章 管理\n第三章 附则\n第一章 总则\n第一条 为了规范管理，制定本办法。\n"
+        "第二章 管理\n第二条 应当加强管理。\n第三章 附则\n第三条 本办法自公布之日起施行。\n"
+    )
+    result = repair_text(text)
+    assert result.text == text
+    assert not [n for n in result.notes if n.action in (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE)]
+
+
 def test_a_pasted_block_still_goes():
     article = "第三条 用人单位应当按照下列规定支付工资：\n（一）按月足额支付；\n（二）不得克扣或者无故拖欠劳动者的工资。\n"
     text = "第一条 为了保障劳动者按时足额获得工资，制定本条例。\n第二条 本条例适用于各类用人单位。\n" + article + article + "第四条 本条例自公布之日起施行。\n"
@@ -130,3 +140,17 @@ def test_the_sketch_route_finds_what_the_exact_route_finds_on_the_samples(sample
     sketched = RepairConfig(dedup=DedupConfig(exact_max_units=0))
     for path in SAMPLES:
         assert repair_file(path, sketched).text == sample_results[path.name].text, path.name
+
+
+def test_a_responsibility_note_belongs_to_its_item():
+    """Each item's list of responsible bodies is the point of a 任务分工 document: alike lists
+    after different items all stay; the list pasted again with its item goes with it."""
+    one = "1．坚持专项整治与日常监管相结合，定期组织开展专项整治行动。"
+    two = "2．完善以随机抽查为重点的日常监督检查制度，强化监管。"
+    three = "3．执法监管部门要充分发挥各自优势，加强执法协作。"
+    note_one = "（市打击侵权假冒工作领导小组办公室牵头，市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    note_two = "（市打击侵权假冒工作领导小组办公室、市检察院牵头，市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    note_three = "（市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    text = "\n".join([one, note_one, two, note_two, three, note_three, two, note_two]) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == [one, note_one, two, note_two, three, note_three]
