@@ -77,7 +77,7 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
     now stands for each (its kept twin, or itself)."""
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
-    if len(numbered) < 2 or not shows_damage(observed, original) or _numbering_holds(units, observed):
+    if len(numbered) < 2 or not shows_damage(observed, original) or series_ascend(find_clause_positions(units)):
         return plan
     last = numbered[-1]
     tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
@@ -124,18 +124,6 @@ def find_order(text: str, units: Sequence[Unit], observed: Sequence[Span | None]
         plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
     plan.placements = _placements(text, units, plan, order, hosts, first, tail, backbone_name)
     return plan
-
-
-def _numbering_holds(units: Sequence[Unit], observed: Sequence[Span | None]) -> bool:
-    """Whether every series ascends where it stood in the input, copies included (a clause
-    that stood twice contradicts its numbering even when dedup left one copy in place)."""
-    positions = find_clause_positions(units)
-    index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
-    stream = [index_of.get((span.start, span.end)) for span in observed if span is not None]
-    seen = [index for index in stream if index is not None]
-    if sorted(set(seen)) != sorted(index_of.values()):
-        seen = list(range(len(units)))  # spans the input does not account for: judge the text as it is
-    return series_ascend([positions[index] for index in seen])
 
 
 def shows_damage(observed: Sequence[Span | None], original: Sequence[Span | None]) -> bool:
