@@ -12,7 +12,8 @@ drift apart), and copies that differ only in their numbers (1900．/1901．, 三
 Whether a twin goes depends on where it stands (docrepair.clauses): it is a scrape duplicate only
 (a) inside a repeated run of units (a pasted block) that holds at least one copy of the kinds
 below, (b) as a copy of the same clause (same series and number at the same place in the
-clause structure), an unnumbered paragraph repeated under the same clause, or a stray partial
+clause structure), a stray copy of a clause (where its series never stands, or against the
+numbering around it), an unnumbered paragraph repeated under the same clause, or a stray partial
 copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
 number, addressee line or metadata line. The same wording under another clause (parallel
 sub-items of two articles), a table of contents entry and a responsibility note after another
@@ -308,11 +309,13 @@ def _select_drops(
     block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):
         if runs and runs[-1][-1] == index - 1:
-            if index - 1 != block_tail and _continues_block(twins, index - 1, index, keys) is not None:
+            repeated = _continues_block(twins, index - 1, index, keys) if index - 1 != block_tail else None
+            if repeated is not None:
                 chained.update((index - 1, index))  # continues a copy pasted into the block
-                counterpart[index] = _continues_block(twins, index - 1, index, keys)
-            if _continues_block(twins, block_tail, index, keys) is not None:
-                counterpart.setdefault(index, _continues_block(twins, block_tail, index, keys))
+                counterpart[index] = repeated
+            repeated = _continues_block(twins, block_tail, index, keys)
+            if repeated is not None:
+                counterpart.setdefault(index, repeated)
                 runs[-1].append(index)
                 chained.update((block_tail, index))
                 block_tail = index
