@@ -32,9 +32,10 @@ _RANKS = {"第编": 0, "第章": 1, "第节": 2, "第条": 3, "一、": 4, "（�
 _TRADITIONAL = str.maketrans({"編": "编", "節": "节", "條": "条"})
 #: Series of the GB/T 9704 roles segment classifies.
 _ROLE_SERIES = {Role.CHAPTER: "一、", Role.SECTION: "（一）", Role.ITEM: "1.", Role.SUB_ITEM: "（1）", Role.CIRCLED: "①"}
-#: A decimal outline number opening a line: 1.1, 2.3.4 (segment reads 1. but not 1.1). At most
-#: three digits a component, so a date 2017.08.28 is no outline.
-_DECIMAL = re.compile(r"(\d{1,3}(?:[.．]\d{1,3})+)(?![\d.．])[ \u3000]*(?=\S)")
+#: A decimal outline number opening a line, then a space: 1.1 目的, 2.3.4 要求 (segment reads 1.
+#: but not 1.1). At most three digits a component, so a date 2017.08.28 is no outline; the space
+#: keeps a figure (3.5亿元) out.
+_DECIMAL = re.compile(r"(\d{1,3}(?:[.．]\d{1,3})+)(?![\d.．])[ \u3000]+(?=\S)")
 #: Series whose headings a table of contents lists.
 _HEADING_SERIES = frozenset({"第编", "第章", "第节", "一、"})
 #: A line that heads a table of contents.
