@@ -179,21 +179,30 @@ def _toc_entries(units: Sequence[Unit], marked: list[tuple[str, int] | None]) ->
     return entries
 
 
+def find_out_of_order(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units that contradict their numbering where they stand: a number not above the
+    last one of its series in the same place (a continuing series through the document, a
+    restarting one under each parent), or a restarting series' run that opens past 1 under its
+    parent (三、四、 under an article with no 一、 before them)."""
+    out: set[int] = set()
+    last: dict[tuple, int] = {}
+    for index, position in enumerate(positions):
+        if position.series is None or position.is_toc:
+            continue
+        scope = position.key[:-1] + ((position.series, 0),)
+        is_headless = position.restarts and last.get(scope, 0) == 0 and position.number != 1
+        if is_headless or position.number <= last.get(scope, 0):
+            out.add(index)
+        if not is_headless:
+            last[scope] = max(last.get(scope, 0), position.number)
+    return out
+
+
 def series_ascend(positions: Sequence[ClausePosition]) -> bool:
     """True when every series runs in ascending order where it stands: a continuing series
     through the document, a restarting one under each of its parents from 1; nothing
     repeated."""
-    last: dict[tuple, int] = {}
-    for position in positions:
-        if position.series is None or position.is_toc:
-            continue
-        scope = position.key[:-1] + ((position.series, 0),)
-        if scope not in last and position.restarts and position.number != 1:
-            return False  # （二） where no （一） stands before it under the same parent
-        if position.number <= last.get(scope, 0):
-            return False
-        last[scope] = position.number
-    return True
+    return not find_out_of_order(positions)
 
 
 def path_label(positions: Sequence[ClausePosition], units: Sequence[Unit], index: int) -> str:
@@ -209,4 +218,4 @@ def path_label(positions: Sequence[ClausePosition], units: Sequence[Unit], index
     return "/".join(reversed(chain))
 
 
-__all__ = ["ClausePosition", "find_clause_positions", "path_label", "series_ascend", "series_of"]
+__all__ = ["ClausePosition", "find_clause_positions", "find_out_of_order", "path_label", "series_ascend", "series_of"]

@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..clauses import ClausePosition, find_clause_positions
+from ..clauses import ClausePosition, find_clause_positions, find_out_of_order
 from ..config import DedupConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Role, Unit
@@ -146,10 +146,12 @@ def find_twins(
     units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None, positions: Sequence[ClausePosition] | None = None
 ) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
-    choices go by key length, then by whether a copy stands where its series usually stands,
-    then position; never by hash or set order."""
+    choices go by key length, then by whether a copy stands where its series usually stands and
+    is the only clause under its heading, then position; never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
-    stray = _stray_units(positions if positions is not None else find_clause_positions(units))
+    positions = positions if positions is not None else find_clause_positions(units)
+    stray = _stray_units(positions)
+    only_child = _only_children(positions)
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -179,7 +181,7 @@ def find_twins(
     keeper_of: dict[int, int] = {}
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
-        keeper = min(members, key=lambda index: (-len(keys[index]), index in stray, index))
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in stray, index not in only_child, index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
@@ -208,26 +210,37 @@ def find_twins(
     return twins
 
 
+def _only_children(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units that are the only clause under their parent: of two copies, the one whose
+    drop would leave a heading with nothing under it is the one in place."""
+    children: dict[int, list[int]] = {}
+    for index, position in enumerate(positions):
+        if position.series is not None and position.parent is not None:
+            children.setdefault(position.parent, []).append(index)
+    return {members[0] for members in children.values() if len(members) == 1}
+
+
 def _stray_units(positions: Sequence[ClausePosition]) -> set[int]:
-    """Numbered units out of place: whose parent is of another series than most of their
-    series' members have (an item before the first section, when items live under sections),
-    or whose number does not ascend where it stands (1． after 2． under one section)."""
-    parent_series: dict[str, dict[str | None, int]] = {}
+    """Numbered units out of place: whose parent is of another series than the one under which
+    most of their series' numbers stand (an item before the first section, when items live
+    under sections; copies do not count twice, and of equal counts a parent beats none), whose
+    number does not ascend where it stands (1． after 2． under one section), or that open a
+    restarting series' run under a parent with a number past 1."""
+    numbers_under: dict[str, dict[str | None, set[int]]] = {}
     for position in positions:
         if position.series is not None:
-            counts = parent_series.setdefault(position.series, {})
             parent = _parent_series(positions, position)
-            counts[parent] = counts.get(parent, 0) + 1
-    usual = {series: max(counts, key=lambda parent: (counts[parent], parent or "")) for series, counts in parent_series.items()}
-    stray = set()
-    last: dict[tuple, int] = {}
-    for index, position in enumerate(positions):
-        if position.series is None or position.is_toc:
-            continue
-        scope = position.key[:-1] + ((position.series, 0),)
-        if _parent_series(positions, position) != usual[position.series] or position.number <= last.get(scope, 0):
-            stray.add(index)
-        last[scope] = max(last.get(scope, 0), position.number)
+            numbers_under.setdefault(position.series, {}).setdefault(parent, set()).add(position.number)
+    usual = {
+        series: max(by_parent, key=lambda parent: (len(by_parent[parent]), parent is not None, parent or ""))
+        for series, by_parent in numbers_under.items()
+    }
+    stray = find_out_of_order(positions)
+    stray.update(
+        index
+        for index, position in enumerate(positions)
+        if position.series is not None and _parent_series(positions, position) != usual[position.series]
+    )
     return stray
 
 
