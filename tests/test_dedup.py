@@ -30,10 +30,75 @@ def test_a_body_pasted_twice_is_kept_once_in_order():
 
 
 def test_short_lone_repeats_are_left_alone_but_long_ones_go():
-    clause = "（一）指导思想。认真贯彻落实党中央、国务院的决策部署，牢固树立新发展理念。"
-    text = f"一、总体要求\n特此通知。\n{clause}\n二、工作目标\n特此通知。\n三、保障措施\n{clause}\n"
+    paragraph = "认真贯彻落实党中央、国务院的决策部署，牢固树立新发展理念。"
+    text = f"一、总体要求\n特此通知。\n{paragraph}\n二、工作目标\n特此通知。\n{paragraph}\n三、保障措施\n"
     result = repair_text(text)
-    assert _lines(result) == ["一、总体要求", "特此通知。", clause, "二、工作目标", "特此通知。", "三、保障措施"]
+    # The long paragraph is a copy only under its own clause (un-numbered text belongs to the
+    # clause it follows); under another chapter it is that chapter's text, and stays.
+    assert _lines(result) == ["一、总体要求", "特此通知。", paragraph, "二、工作目标", "特此通知。", paragraph, "三、保障措施"]
+    text = f"一、总体要求\n{paragraph}\n特此通知。\n{paragraph}\n二、工作目标\n"
+    result = repair_text(text)
+    assert _lines(result) == ["一、总体要求", paragraph, "特此通知。", "二、工作目标"]
+
+
+def test_parallel_sub_items_under_different_articles_are_kept():
+    """Laws repeat sub-items word for word under different articles: not copies."""
+    text = (
+        "第二十五条 专利代理机构不得有下列行为：\n（一）泄露委托人的发明创造内容，损害委托人利益；\n（二）接受对方当事人委托。\n"
+        "第二十六条 专利代理人不得有下列行为：\n（一）同时在两个以上专利代理机构执业；\n（二）接受对方当事人委托。\n"
+        "（三）泄露委托人的发明创造内容，损害委托人利益；\n"
+    )
+    result = repair_text(text)
+    assert result.text == text
+    assert not [n for n in result.notes if n.action in (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE)]
+
+
+def test_a_table_of_contents_keeps_its_headings():
+    text = (
+        "目录\n第一章 总则\n第二章 管理\n第三章 附则\n第一章 总则\n第一条 为了规范管理，制定本办法。\n"
+        "第二章 管理\n第二条 应当加强管理。\n第三章 附则\n第三条 本办法自公布之日起施行。\n"
+    )
+    result = repair_text(text)
+    assert result.text == text
+    assert not [n for n in result.notes if n.action in (Action.DROP_DUPLICATE, Action.MERGE, Action.MOVE)]
+
+
+def test_a_pasted_block_still_goes():
+    article = "第三条 用人单位应当按照下列规定支付工资：\n（一）按月足额支付；\n（二）不得克扣或者无故拖欠劳动者的工资。\n"
+    text = "第一条 为了保障劳动者按时足额获得工资，制定本条例。\n第二条 本条例适用于各类用人单位。\n" + article + article + "第四条 本条例自公布之日起施行。\n"
+    result = repair_text(text)
+    assert result.text.count("第三条") == 1 and result.text.count("（二）不得克扣") == 1
+    drops = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert len(drops) == 3 and all(n.evidence.get("block_units") for n in drops)
+
+
+def test_lines_that_differ_only_in_numbers_are_distinct():
+    text = "".join(f"第{n}年度的工作计划和安排按照统一部署执行完毕。\n" for n in range(2001, 2011))
+    text += "二、曾任法官、检察官三年以上。\n二、曾任法官、检察官五年以上。\n"
+    assert repair_text(text).text == text
+
+
+def test_a_twin_of_a_twin_below_min_ratio_to_the_kept_copy_stays():
+    from rapidfuzz import fuzz
+
+    from docrepair.keys import comparison_keys
+    from docrepair.model import Role, Span, Unit
+    from docrepair.stages.dedup import find_twins
+
+    lines = [
+        "市农委、市商务委、市公安局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+        "市农委、市商务委、市公安局、市环保局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+        "市网信办、市农委、市商务委、市公安局、市环保局、市文化委、市卫生计生委、市工商局、市质监局负责落实",
+    ]
+    units = [Unit(Role.PARAGRAPH, Span(0, len(line)), None, line) for line in lines]
+    config = DedupConfig()
+    twins = find_twins(units, config)
+    keys = comparison_keys(lines)
+    # 0~1 and 1~2 score 94-95, 0~2 only 89: the chain once dropped 0 in favour of 2.
+    assert fuzz.ratio(keys[0], keys[1]) >= config.min_ratio > fuzz.ratio(keys[0], keys[2])
+    assert 0 not in twins and twins[1].kept == 2
+    for twin in twins.values():
+        assert twin.kind == "exact" or fuzz.ratio(keys[twin.dropped], keys[twin.kept]) >= config.min_ratio
 
 
 def test_a_truncated_copy_gives_way_to_the_complete_one():
@@ -78,3 +143,17 @@ def test_the_sketch_route_finds_what_the_exact_route_finds_on_the_samples(sample
     sketched = RepairConfig(dedup=DedupConfig(exact_max_units=0))
     for path in SAMPLES:
         assert repair_file(path, sketched).text == sample_results[path.name].text, path.name
+
+
+def test_a_responsibility_note_belongs_to_its_item():
+    """Each item's list of responsible bodies is the point of a 任务分工 document: alike lists
+    after different items all stay; the list pasted again with its item goes with it."""
+    one = "1．坚持专项整治与日常监管相结合，定期组织开展专项整治行动。"
+    two = "2．完善以随机抽查为重点的日常监督检查制度，强化监管。"
+    three = "3．执法监管部门要充分发挥各自优势，加强执法协作。"
+    note_one = "（市打击侵权假冒工作领导小组办公室牵头，市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    note_two = "（市打击侵权假冒工作领导小组办公室、市检察院牵头，市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    note_three = "（市网信办、市农委、市商务委、市公安局按职责分工负责）"
+    text = "\n".join([one, note_one, two, note_two, three, note_three, two, note_two]) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == [one, note_one, two, note_two, three, note_three]

@@ -15,8 +15,9 @@ def _lines(result):
 
 
 def test_scrambled_items_come_back_in_numbered_order_with_their_headers():
+    # Run-on lines (1．… glued to 3．…) show the scrape damaged the document.
     text = HEAD + (
-        "一、总体要求\n（一）明确目标。\n1．建立健全协作机制，加强信息共享。\n"
+        "一、总体要求\n（一）明确目标。\n1．建立健全协作机制，加强信息共享。"
         "3．开展专项整治行动，严厉打击侵权行为。\n（二）强化监管。\n2．完善日常监督检查制度，落实监管责任。\n"
     )
     result = repair_text(text)
@@ -59,7 +60,7 @@ def test_restarting_numbering_is_not_reordered():
 
 def test_unnumbered_text_travels_with_the_clause_it_followed():
     text = HEAD + (
-        "2．完善日常监督检查制度，落实监管责任。\n（市工商局负责）\n"
+        "2．完善日常监督检查制度，落实监管责任。\n（市工商局负责）"
         "1．建立健全协作机制，加强信息共享。\n（市商务委负责）\n"
     )
     result = repair_text(text)
@@ -67,7 +68,23 @@ def test_unnumbered_text_travels_with_the_clause_it_followed():
 
 
 def test_the_last_clause_can_move_when_the_text_has_no_final_line_break():
-    text = HEAD + "2．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。"
+    text = HEAD + "2．完善日常监督检查制度，落实监管责任。1．建立健全协作机制，加强信息共享。"
     result = repair_text(text)
     assert _lines(result)[3:] == ["1．建立健全协作机制，加强信息共享。", "2．完善日常监督检查制度，落实监管责任。"]
     assert replay(text, result.notes) == result.text
+
+
+def test_scrambled_numbering_without_damage_is_left_alone():
+    """Move only where the numbering is contradicted and the document shows damage (copies,
+    run-on lines): a clean-looking text whose numbers descend may be quoting or amending."""
+    text = HEAD + "2．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。\n"
+    result = repair_text(text)
+    assert result.text == text
+    assert not [n for n in result.notes if n.action is Action.MOVE]
+
+
+def test_a_document_whose_series_ascend_is_never_reordered():
+    # Damage (a run-on line) but every series ascends where it stands: nothing moves.
+    text = HEAD + "第一章 总则\n第一条 为了规范管理，制定本办法。第二条 本办法适用于全市。\n（一）机关；\n（二）事业单位。\n第二章 附则\n第三条 本办法自公布之日起施行。\n"
+    result = repair_text(text)
+    assert not [n for n in result.notes if n.action is Action.MOVE]

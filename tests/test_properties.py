@@ -129,7 +129,8 @@ def scrambled_documents(draw):
     items = [line for line in body if line[0].isdigit()]
     # Copies land between groups: a copy between a heading and its clause would leave no
     # trace of where a restarting heading (（一） under each chapter) belongs.
-    for _ in range(draw(st.integers(0, 4)) if items else 0):
+    # At least one copy: the order stage moves clauses only in a document that shows damage.
+    for _ in range(draw(st.integers(1, 4)) if items else 0):
         item = draw(st.sampled_from(items))
         copy = item if draw(st.booleans()) else item[: item.index("。") + 1]
         # Not right after a heading: a clause's copy there would claim the heading as its own.

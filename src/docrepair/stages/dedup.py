@@ -5,19 +5,32 @@ Units are compared on comparison keys (script, width, punctuation folded). Three
 - near: MinHash LSH candidates on character shingles, confirmed by rapidfuzz's ratio;
 - partial: a unit whose sentences all occur in a longer unit (a truncated copy), found through
   an index of sentence keys and confirmed by rapidfuzz's partial_ratio.
-Each group keeps its most complete copy (longest key, ties to the earliest); every other copy
-is dropped with a note that names the kept copy and the scores. A lone short repeat ("一、总体
-要求", "特此通知。") is left alone, but inside a repeated block every unit goes.
+Each group keeps its most complete copy (longest key, ties to the earliest); a near copy must
+reach min_ratio against that kept copy itself, not only against another copy (twins of twins
+drift apart), and copies that differ only in their numbers (1900．/1901．, 三年/五年) are distinct.
+
+Whether a twin goes depends on where it stands (docrepair.clauses): it is a scrape duplicate only
+(a) inside a repeated run of units (a pasted block) that holds at least one copy of the kinds
+below, (b) as a copy of the same clause (same series and number at the same place in the
+clause structure), a stray copy of a clause (where its series never stands, or against the
+numbering around it), an unnumbered paragraph repeated under the same clause, or a stray partial
+copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
+number, addressee line or metadata line. The same wording under another clause (parallel
+sub-items of two articles), a table of contents entry and a responsibility note after another
+item stay. A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
+unit goes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..clauses import ClausePosition, find_clause_positions, find_out_of_order
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Proposal, Role, Unit
@@ -44,6 +57,16 @@ _EXACT_ONLY = frozenset({Role.METADATA})
 _NEVER_REPEATED = frozenset(
     {Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.SUB_ITEM, Role.ARTICLE}
 )
+#: Head-of-document roles: an exact copy of one is a repeated header wherever it stands; a near
+#: copy is another text (a forwarded report's title next to the notice's own).
+_HEADER_ROLES = frozenset({Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.METADATA})
+#: Digits, Arabic and Chinese: keys that differ only in these name different things (items
+#: 1900．/1901．, 三年以上/五年以上, two decree numbers), never copies.
+_NUMERALS = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万]")
+
+
+def differ_only_in_numerals(first: str, second: str) -> bool:
+    return first != second and _NUMERALS.sub("", first) == _NUMERALS.sub("", second)
 
 
 def _unit_keys(units: Sequence[Unit]) -> list[str]:
@@ -86,8 +109,9 @@ class Twin:
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
     """The removal of every copy of a more complete unit, each naming its kept twin."""
     keys = _unit_keys(units)
-    twins = find_twins(units, config, keys)
-    dropped = _select_drops(units, twins, config, keys) if twins else {}
+    positions = find_clause_positions(units)
+    twins = find_twins(units, config, keys, positions)
+    dropped = _select_drops(units, twins, config, keys, positions) if twins else {}
     return _drop_edits(text, units, dropped)
 
 
@@ -111,10 +135,16 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
     return edits
 
 
-def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None) -> dict[int, Twin]:
+def find_twins(
+    units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None, positions: Sequence[ClausePosition] | None = None
+) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
-    choices go by key length and then position, never by hash or set order."""
+    choices go by key length, then by whether a copy stands where its series usually stands and
+    is the only clause under its heading, then position; never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
+    positions = positions if positions is not None else find_clause_positions(units)
+    stray = _stray_units(positions)
+    only_child = _only_children(positions)
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -132,7 +162,7 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
     # 2. Near copies among distinct keys, confirmed by ratio.
     long_reps = [rep for rep in representatives if len(keys[rep]) >= 2 * config.shingle_chars and units[rep].role not in _EXACT_ONLY]
     for a, b in _near_pairs(keys, long_reps, config):
-        if _may_be_copies(units[a], units[b]):
+        if _may_be_copies(units[a], units[b]) and not differ_only_in_numerals(keys[a], keys[b]):
             root_a, root_b = find(a), find(b)
             if root_a != root_b:
                 parent[max(root_a, root_b)] = min(root_a, root_b)
@@ -144,13 +174,16 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
     keeper_of: dict[int, int] = {}
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
-        keeper = min(members, key=lambda index: (-len(keys[index]), index))
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in stray, index not in only_child, index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
                 continue
             exact = keys[index] == keys[keeper]
             score = 100.0 if exact else fuzz.ratio(keys[index], keys[keeper])
+            if not exact and (score < config.min_ratio or differ_only_in_numerals(keys[index], keys[keeper])):
+                keeper_of[index] = index  # a twin of a twin, too far from the kept copy: its own text
+                continue
             twins[index] = Twin(index, keeper, "exact" if exact else "near", score, 1.0 if exact else 0.0)
 
     # 3. Partial copies: every indexed sentence of a kept unit occurs in one longer kept unit.
@@ -168,6 +201,40 @@ def find_twins(units: Sequence[Unit], config: DedupConfig, keys: list[str] | Non
         if kept != twin.kept:
             twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment)
     return twins
+
+
+def _only_children(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units that are the only clause under their parent: of two copies, the one whose
+    drop would leave a heading with nothing under it is the one in place."""
+    children: dict[int, list[int]] = {}
+    for index, position in enumerate(positions):
+        if position.series is not None and position.parent is not None:
+            children.setdefault(position.parent, []).append(index)
+    return {members[0] for members in children.values() if len(members) == 1}
+
+
+def _stray_units(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units out of place: whose parent is of another series than the one under which
+    most of their series' numbers stand (an item before the first section, when items live
+    under sections; copies do not count twice, and of equal counts a parent beats none), whose
+    number does not ascend where it stands (1． after 2． under one section), or that open a
+    restarting series' run under a parent with a number past 1."""
+    numbers_under: dict[str, dict[str | None, set[int]]] = {}
+    for position in positions:
+        if position.series is not None:
+            parent = _parent_series(positions, position)
+            numbers_under.setdefault(position.series, {}).setdefault(parent, set()).add(position.number)
+    usual = {
+        series: max(by_parent, key=lambda parent: (len(by_parent[parent]), parent is not None, parent or ""))
+        for series, by_parent in numbers_under.items()
+    }
+    stray = find_out_of_order(positions)
+    stray.update(
+        index
+        for index, position in enumerate(positions)
+        if position.series is not None and _parent_series(positions, position) != usual[position.series]
+    )
+    return stray
 
 
 def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[tuple[int, int]]:
@@ -235,15 +302,28 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
     return found
 
 
-def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str]) -> dict[int, tuple[Twin, list[int] | None]]:
+def _select_drops(
+    units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str], positions: Sequence[ClausePosition]
+) -> dict[int, tuple[Twin, list[int] | None]]:
     """Decide which copies go. Runs of consecutive copies whose twins are consecutive too are
-    repeated blocks and go whole; a lone copy goes only when long enough to be no accident."""
+    repeated blocks and go whole when at least one of their copies stands in the same place as
+    its twin; a lone copy goes only when it stands in the same place and is long enough to be
+    no accident."""
     runs: list[list[int]] = []
+    chained: set[int] = set()  # units whose twins follow each other as they do: the block proper
+    counterpart: dict[int, int] = {}  # the unit a chained copy repeats, in the block it copies
     block_tail = -1  # the last unit of the current run that continued its block
     for index in sorted(twins):
         if runs and runs[-1][-1] == index - 1:
-            if _continues_block(twins, block_tail, index, keys, config.max_interleaved_copies):
+            repeated = _continues_block(twins, index - 1, index, keys, config.max_interleaved_copies) if index - 1 != block_tail else None
+            if repeated is not None:
+                chained.update((index - 1, index))  # continues a copy pasted into the block
+                counterpart[index] = repeated
+            repeated = _continues_block(twins, block_tail, index, keys, config.max_interleaved_copies)
+            if repeated is not None:
+                counterpart.setdefault(index, repeated)
                 runs[-1].append(index)
+                chained.update((block_tail, index))
                 block_tail = index
                 continue
             if index - block_tail <= config.max_interleaved_copies:
@@ -251,34 +331,81 @@ def _select_drops(units: Sequence[Unit], twins: dict[int, Twin], config: DedupCo
                 continue
         runs.append([index])
         block_tail = index
+    twins = dict(twins)
+    for index, other in counterpart.items():
+        # A copy inside a block is a copy of the unit it repeats there (the next line of the
+        # kept block), when that one is as alike as its cluster's kept copy.
+        if other != twins[index].kept:
+            exact = keys[other] == keys[index]
+            ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
+            if exact or ratio >= config.min_ratio:
+                twins[index] = Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0)
+    stray = _stray_units(positions)
+    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, stray)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
-        is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars
+        is_block = len(run) >= config.min_block_units and run_chars >= config.min_block_chars and any(i in same_place for i in run)
         for index in run:
             unit = units[index]
-            if is_block:
+            # A responsibility note goes only as a copy of the same clause's note: after another
+            # item it is that item's own list, however alike (a 任务分工 document's point).
+            if is_block and (index in same_place or (index in chained and unit.role is not Role.ATTRIBUTION)):
                 dropped[index] = (twins[index], [run[0], run[-1]])
-            elif unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION):
+            elif index in same_place and (
+                unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
+            ):
                 dropped[index] = (twins[index], None)
     return dropped
 
 
-def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str], max_interleaved: int) -> bool:
+def is_same_place(
+    units: Sequence[Unit], positions: Sequence[ClausePosition], twin: Twin, keys: list[str], min_header_chars: int, stray: set[int]
+) -> bool:
+    """Whether a copy stands where its twin stands in the clause structure, so that it can be a
+    scrape duplicate rather than a text the document repeats on purpose."""
+    copy, kept = positions[twin.dropped], positions[twin.kept]
+    if copy.is_toc or kept.is_toc:
+        return False  # a table of contents lists the headings the body has
+    role = units[twin.dropped].role
+    if role in _HEADER_ROLES or units[twin.kept].role in _HEADER_ROLES:
+        return twin.kind == "exact" and role is units[twin.kept].role
+    if copy.series is None and twin.kind == "partial" and (role is Role.PARAGRAPH or copy.key == kept.key):
+        return True  # a stray copy of sentences that stand whole elsewhere (or in its own clause)
+    if copy.series is not None and kept.series is None:
+        return False
+    if kept.owner is None and twin.kind == "exact" and len(keys[twin.dropped]) >= min_header_chars:
+        return True  # the head of the document (title, opening paragraph) pasted again in the body
+    if copy.series is not None and copy.series == kept.series and copy.number == kept.number and twin.kind != "near":
+        # A stray copy: the clause again where its series never stands (item 1 before the
+        # first chapter, when items live under sections) or against the numbering around it
+        # (1． after 2． under one section); a parallel clause of a sibling is neither.
+        if twin.dropped in stray:
+            return True
+    # The same clause, or paragraphs (responsibility notes) of the same clause.
+    return copy.key == kept.key
+
+
+def _parent_series(positions: Sequence[ClausePosition], position: ClausePosition) -> str | None:
+    return None if position.parent is None else positions[position.parent].series
+
+
+def _continues_block(twins: dict[int, Twin], previous: int, index: int, keys: list[str], max_interleaved: int) -> int | None:
     """Unit `index` extends the block of `previous` when the unit after previous's twin is a
-    copy of it as well (compared by key, since that unit may itself be a dropped copy)."""
+    copy of it as well (compared by key, since that unit may itself be a dropped copy). The
+    unit it repeats there, or None."""
     target = twins[index].kept
     after_twin = twins[previous].kept + 1
     # Copies that were pasted into the kept block (a title repeated mid-text) do not break it.
     for _ in range(max_interleaved):
         if after_twin >= len(keys) or after_twin == index:
-            return False
+            return None
         if after_twin == target or keys[after_twin] == keys[index] or (after_twin in twins and twins[after_twin].kept == target):
-            return True
+            return after_twin
         if after_twin not in twins:
-            return False
+            return None
         after_twin += 1
-    return False
+    return None
 
 
 def _line_extent(text: str, unit: Unit) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """Merge: copies of one numbered clause that each hold sentences the other lacks become one.
 
-After dedup, two units may still carry the same marker and number at one level: copies that
-differ (one cut short and continued elsewhere, one with a sentence the other lost). When they
+After dedup, two units may still be the same clause (the same series and number at the same
+place in the clause structure, docrepair.clauses: (四) under 第二十五条 and (四) under 第二十六条 are
+two clauses): copies that differ (one cut short and continued elsewhere, one with a sentence the other lost). When they
 share a sentence they are copies of one clause: the sentences of the shorter copy are aligned
 with the longer one at sentence level (cydifflib, difflib's API), the sentences only it holds are
 inserted into the longer copy where the alignment puts them, and the shorter copy goes. Copies
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..align import ALIGNER, align_opcodes
+from ..clauses import find_clause_positions
 from ..config import MergeConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Proposal, Unit
@@ -33,10 +35,12 @@ STAGE = Stage(NAME, propose)
 def find_merges(text: str, units: Sequence[Unit], config: MergeConfig | None = None) -> list[Edit]:
     config = config or MergeConfig()
     edits: list[Edit] = []
-    groups: dict[tuple[str, int | None, int], list[int]] = {}
-    for index, unit in enumerate(units):
-        if unit.number is not None:
-            groups.setdefault((unit.role.value, unit.level, unit.number), []).append(index)
+    # Copies of one clause: the same place in the clause structure (docrepair.clauses), so （一）
+    # under two different articles are two clauses, never merged.
+    groups: dict[tuple, list[int]] = {}
+    for index, position in enumerate(find_clause_positions(units)):
+        if units[index].number is not None and not position.is_toc:
+            groups.setdefault(position.key, []).append(index)
     candidates = [members for members in groups.values() if len(members) > 1]
     if not candidates:
         return edits

@@ -10,7 +10,11 @@ header (paragraphs, responsible bodies, deeper local markers) travels with the c
 followed, so nothing is separated from its context. Numbers that never appear are reported as
 gaps; nothing is invented for them.
 
-Documents without a global series, and documents already in order, come out unchanged.
+Documents without a global series, and documents already in order, come out unchanged. Before
+anything moves, two things must hold: the numbering is contradicted somewhere (some series does
+not ascend where it stands in the clause structure, docrepair.clauses), and the document shows
+damage (dedup found copies, or run-on lines were split). A clean document whose numbering looks
+odd (an amending decision that quotes articles, a law after its preamble items) stays as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..clauses import find_clause_positions, series_ascend
 from ..config import OrderConfig, RepairConfig
 from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Flag, Note, Placement, Proposal, Role, Span, Unit
@@ -110,7 +115,7 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[tuple[Span | N
     config = config or OrderConfig()
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
-    if len(numbered) < 2:
+    if len(numbered) < 2 or not shows_damage(units, copies) or series_ascend(find_clause_positions(units)):
         return plan
     last = numbered[-1]
     tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
@@ -157,6 +162,16 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[tuple[Span | N
         plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
     plan.placements = _placements(text, units, plan, order, hosts, first, tail)
     return plan
+
+
+def shows_damage(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]]) -> bool:
+    """Whether the document arrived damaged in a way that scrambles clauses: copies were found
+    (an entry of where_copies_stood stands for another unit), or two units come from one input
+    line (a run-on line was split: one ends where the next begins)."""
+    if any(not is_own for _, is_own in copies):
+        return True
+    spans = [unit.input_span for unit in units if unit.input_span is not None]
+    return any(first.end == second.start for first, second in zip(spans, spans[1:]))
 
 
 def _find_hosts(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], placed: set[int], first: int, tail: int, max_lookback: int) -> dict[int, int]:

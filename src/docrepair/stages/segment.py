@@ -67,7 +67,8 @@ class Marker:
 
 # Clause markers of the GB/T 9704 hierarchy, as they open a line (after optional indentation).
 _MARKER_PATTERNS: tuple[tuple[Role, int, re.Pattern[str]], ...] = (
-    (Role.ARTICLE, 1, re.compile(rf"第([{_CN_NUMERAL}]+|\d{{1,4}})([章节条])")),
+    # 第 1 條 with spaces, as Taiwan's laws write it; 編/節/條 in either script.
+    (Role.ARTICLE, 1, re.compile(rf"第[ \u3000]?([{_CN_NUMERAL}]+|\d{{1,4}})[ \u3000]?([编編章节節条條])")),
     (Role.CHAPTER, 1, re.compile(rf"([{_CN_NUMERAL}]{{1,6}})[、,，.．]")),
     (Role.SECTION, 2, re.compile(rf"[（(]([{_CN_NUMERAL}]{{1,6}})[）)]")),
     (Role.ITEM, 3, re.compile(r"(\d{1,5})(?:[．.](?![\d.．])|、)")),
@@ -93,10 +94,10 @@ def match_marker(text: str, position: int = 0) -> Marker | None:
             continue
         if role in (Role.ITEM, Role.SUB_ITEM) and len(raw) == 4 and 1900 <= number <= 2099:
             continue  # a year: （2017）, 2018.
-        if role is Role.ARTICLE and found.group(2) == "章":
+        if role is Role.ARTICLE and found.group(2) in "章编編":
             return Marker(Role.CHAPTER, 1, found.group(0), number)
         if role is Role.ARTICLE:
-            return Marker(role, 2 if found.group(2) == "节" else 3, found.group(0), number)
+            return Marker(role, 2 if found.group(2) in "节節" else 3, found.group(0), number)
         if role is Role.CHAPTER and found.group(0)[-1] in ",，.．":
             continue  # 一，/一. only count at line start with more text; see _line_marker
         return Marker(role, level, found.group(0), number)
@@ -239,6 +240,8 @@ def _marker_splits(line: str, config: SegmentConfig, depth: "_BracketDepths") ->
             continue
         if marker.role is Role.CHAPTER and _is_han(before):
             continue
+        if marker.role is Role.ARTICLE and not why.endswith("sentence end") and not (opening and opening.text.startswith("第")):
+            continue  # 依本法（以下简称本法）第三十二条…, 十七、其他不違反本法第二十九條…: a law cited
         splits.append((position, f"{why}: {marker.text}"))
         segment_start = position
         segment_level = marker.level
