@@ -157,3 +157,15 @@ def test_a_responsibility_note_belongs_to_its_item():
     text = "\n".join([one, note_one, two, note_two, three, note_three, two, note_two]) + "\n"
     result = repair_text(text)
     assert _lines(result) == [one, note_one, two, note_two, three, note_three]
+
+
+def test_of_two_exact_copies_of_an_item_the_one_opening_its_heading_stays():
+    """A continuing series (items 1．2．3． through the sections): the copy of item 2 after item 1
+    is the stray, the one right under (二) is in place, although it comes later."""
+    head = "关于加强工作的通知\n各区县人民政府：\n为做好相关工作，现通知如下。\n一、总体要求\n"
+    item1, item2, item3 = "1．建立健全协作机制，加强信息共享。", "2．完善日常监督检查制度，落实监管责任。", "3．开展专项整治行动，严厉打击侵权行为。"
+    text = head + f"（一）明确目标。\n{item1}\n{item2}\n（二）强化监管。\n{item2}\n{item3}\n"
+    result = repair_text(text)
+    assert result.text == head + f"（一）明确目标。\n{item1}\n（二）强化监管。\n{item2}\n{item3}\n"
+    (drop,) = [note for note in result.notes if note.action is Action.DROP_DUPLICATE]
+    assert drop.input_span.start == text.index(item2) and drop.evidence["kept_input_span"][0] == text.rindex(item2)

@@ -36,8 +36,11 @@ def test_a_header_goes_before_the_clause_that_followed_it_in_the_input():
     result = repair_text(text)
     body = [line[:2] for line in _lines(result)[3:]]
     assert body == ["一、", "（一", "1．", "2．", "（二", "3．"]
-    moves = [n for n in result.notes if n.action is Action.MOVE]
-    assert moves and all(n.reason for n in moves)
+    # The copy of item 3 kept is the one right under (二), the heading it opens; the one after
+    # item 1 is the stray, so the rest needs no move.
+    drops = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert len(drops) == 1 and drops[0].evidence["kept_input_span"][0] == text.rindex("3．")
+    assert all(n.reason for n in result.notes if n.action is Action.MOVE)
 
 
 def test_missing_numbers_are_gaps_and_nothing_is_invented():

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import AbstractSet as Set, Sequence
 
 from .model import Role, Unit
 
@@ -179,15 +179,18 @@ def _toc_entries(units: Sequence[Unit], marked: list[tuple[str, int] | None]) ->
     return entries
 
 
-def find_out_of_order(positions: Sequence[ClausePosition]) -> set[int]:
+def find_out_of_order(positions: Sequence[ClausePosition], ignore: Set[int] = frozenset()) -> set[int]:
     """Numbered units that contradict their numbering where they stand: a number not above the
     last one of its series in the same place (a continuing series through the document, a
     restarting one under each parent), or a restarting series' run that opens past 1 under its
-    parent (三、四、 under an article with no 一、 before them)."""
+    parent (三、四、 under an article with no 一、 before them). Units in `ignore` (known to be out
+    of place already) neither count nor set the numbering the others are judged against: a stray
+    copy of item 2 pasted before the first section must not make the real items 1 and 2 under it
+    look out of order."""
     out: set[int] = set()
     last: dict[tuple, int] = {}
     for index, position in enumerate(positions):
-        if position.series is None or position.is_toc:
+        if position.series is None or position.is_toc or index in ignore:
             continue
         scope = position.key[:-1] + ((position.series, 0),)
         is_headless = position.restarts and last.get(scope, 0) == 0 and position.number != 1
@@ -196,6 +199,23 @@ def find_out_of_order(positions: Sequence[ClausePosition]) -> set[int]:
         if not is_headless:
             last[scope] = max(last.get(scope, 0), position.number)
     return out
+
+
+def first_children(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units that open their heading's clauses, under the heading the hierarchy puts
+    right above their series (an item 1． first under a （一）, when the document has （一） at
+    all): of two copies of a clause, that one is in place; a copy pasted elsewhere lands after
+    other clauses, before any heading, or under a heading of another level (an item after a
+    第 3 條, in a law whose items live under （一））."""
+    ranks = sorted({_RANKS[position.series] for position in positions if position.series in _RANKS})
+    first: dict[int, int] = {}
+    for index, position in enumerate(positions):
+        if position.series not in _RANKS or position.parent is None:
+            continue
+        above = [rank for rank in ranks if rank < _RANKS[position.series]]
+        if above and _RANKS.get(positions[position.parent].series) == above[-1]:
+            first.setdefault(position.parent, index)
+    return set(first.values())
 
 
 def series_ascend(positions: Sequence[ClausePosition]) -> bool:
@@ -218,4 +238,4 @@ def path_label(positions: Sequence[ClausePosition], units: Sequence[Unit], index
     return "/".join(reversed(chain))
 
 
-__all__ = ["ClausePosition", "find_clause_positions", "find_out_of_order", "path_label", "series_ascend", "series_of"]
+__all__ = ["ClausePosition", "find_clause_positions", "find_out_of_order", "first_children", "path_label", "series_ascend", "series_of"]

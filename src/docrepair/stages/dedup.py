@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..clauses import ClausePosition, find_clause_positions, find_out_of_order
+from ..clauses import ClausePosition, find_clause_positions, find_out_of_order, first_children
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Proposal, Role, Unit
@@ -143,8 +143,12 @@ def find_twins(
     is the only clause under its heading, then position; never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
     positions = positions if positions is not None else find_clause_positions(units)
-    stray = _stray_units(positions)
-    only_child = _only_children(positions)
+    misplaced, out_of_order = _stray_units(positions)
+    # Opening a heading's clauses speaks for a copy only in a series that continues through the
+    # document (items 1…39 across sections); where the series restarts under each parent, the
+    # numbering under that parent says which copy is in place (a pasted 三、 opening the last
+    # article's items is out of order there).
+    first_child = {index for index in first_children(positions) if not positions[index].restarts}
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -174,7 +178,9 @@ def find_twins(
     keeper_of: dict[int, int] = {}
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
-        keeper = min(members, key=lambda index: (-len(keys[index]), index in stray, index not in only_child, index))
+        # Of equal copies: the one under the parent its series stands under, then the one that
+        # opens its heading's clauses, then the one its numbering does not contradict.
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in misplaced, index not in first_child, index in out_of_order, index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
@@ -203,22 +209,13 @@ def find_twins(
     return twins
 
 
-def _only_children(positions: Sequence[ClausePosition]) -> set[int]:
-    """Numbered units that are the only clause under their parent: of two copies, the one whose
-    drop would leave a heading with nothing under it is the one in place."""
-    children: dict[int, list[int]] = {}
-    for index, position in enumerate(positions):
-        if position.series is not None and position.parent is not None:
-            children.setdefault(position.parent, []).append(index)
-    return {members[0] for members in children.values() if len(members) == 1}
-
-
-def _stray_units(positions: Sequence[ClausePosition]) -> set[int]:
+def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
     """Numbered units out of place: whose parent is of another series than the one under which
     most of their series' numbers stand (an item before the first section, when items live
     under sections; copies do not count twice, and of equal counts a parent beats none), whose
     number does not ascend where it stands (1． after 2． under one section), or that open a
-    restarting series' run under a parent with a number past 1."""
+    restarting series' run under a parent with a number past 1. Two sets: the misplaced (by
+    parent) and the out of order (by number, judged without the misplaced)."""
     numbers_under: dict[str, dict[str | None, set[int]]] = {}
     for position in positions:
         if position.series is not None:
@@ -228,13 +225,12 @@ def _stray_units(positions: Sequence[ClausePosition]) -> set[int]:
         series: max(by_parent, key=lambda parent: (len(by_parent[parent]), parent is not None, parent or ""))
         for series, by_parent in numbers_under.items()
     }
-    stray = find_out_of_order(positions)
-    stray.update(
+    misplaced = {
         index
         for index, position in enumerate(positions)
         if position.series is not None and _parent_series(positions, position) != usual[position.series]
-    )
-    return stray
+    }
+    return misplaced, find_out_of_order(positions, ignore=misplaced)
 
 
 def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[tuple[int, int]]:
@@ -340,8 +336,9 @@ def _select_drops(
             ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
             if exact or ratio >= config.min_ratio:
                 twins[index] = Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0)
-    stray = _stray_units(positions)
-    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, stray)}
+    misplaced, out_of_order = _stray_units(positions)
+    opens = {index for index in first_children(positions) - misplaced if not positions[index].restarts}
+    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, misplaced | out_of_order, opens)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
@@ -360,7 +357,13 @@ def _select_drops(
 
 
 def is_same_place(
-    units: Sequence[Unit], positions: Sequence[ClausePosition], twin: Twin, keys: list[str], min_header_chars: int, stray: set[int]
+    units: Sequence[Unit],
+    positions: Sequence[ClausePosition],
+    twin: Twin,
+    keys: list[str],
+    min_header_chars: int,
+    stray: set[int],
+    opens: set[int] = frozenset(),
 ) -> bool:
     """Whether a copy stands where its twin stands in the clause structure, so that it can be a
     scrape duplicate rather than a text the document repeats on purpose."""
@@ -379,8 +382,10 @@ def is_same_place(
     if copy.series is not None and copy.series == kept.series and copy.number == kept.number and twin.kind != "near":
         # A stray copy: the clause again where its series never stands (item 1 before the
         # first chapter, when items live under sections) or against the numbering around it
-        # (1． after 2． under one section); a parallel clause of a sibling is neither.
-        if twin.dropped in stray:
+        # (1． after 2． under one section); a parallel clause of a sibling is neither. Of two
+        # exact copies, the one that opens its heading's clauses stands in place and the other
+        # (after other clauses, or under no heading) is the stray, whatever the counts say.
+        if twin.dropped in stray or (twin.kind == "exact" and twin.kept in opens and twin.dropped not in opens):
             return True
     # The same clause, or paragraphs (responsibility notes) of the same clause.
     return copy.key == kept.key

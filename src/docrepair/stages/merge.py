@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..align import ALIGNER, align_opcodes
-from ..clauses import find_clause_positions
+from ..clauses import find_clause_positions, first_children
 from ..config import MergeConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Proposal, Unit
@@ -38,19 +38,23 @@ def find_merges(text: str, units: Sequence[Unit], config: MergeConfig | None = N
     # Copies of one clause: the same place in the clause structure (docrepair.clauses), so （一）
     # under two different articles are two clauses, never merged.
     groups: dict[tuple, list[int]] = {}
-    for index, position in enumerate(find_clause_positions(units)):
+    positions = find_clause_positions(units)
+    for index, position in enumerate(positions):
         if units[index].number is not None and not position.is_toc:
             groups.setdefault(position.key, []).append(index)
     candidates = [members for members in groups.values() if len(members) > 1]
     if not candidates:
         return edits
+    alone = first_children(positions)
     indices = sorted(index for members in candidates for index in members)
     sentences = {index: split_sentences(units[index].text) for index in indices}
     flat = [sentence for index in indices for sentence in sentences[index]]
     folded = iter(comparison_keys(flat))
     keys = {index: [next(folded) for _ in sentences[index]] for index in indices}
     for members in candidates:
-        keeper = min(members, key=lambda index: (-sum(map(len, keys[index])), index))
+        # The copy in place (the first clause under its heading), else the most complete; the
+        # others' sentences are merged into it either way.
+        keeper = min(members, key=lambda index: (index not in alone, -sum(map(len, keys[index])), index))
         present = set(keys[keeper])  # grows as copies add sentences: each is added once
         for copy in members:
             if copy == keeper or not _share_a_sentence(keys[copy], keys[keeper], config.min_shared_sentence_chars):
