@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..charlm import CharModel, load_charlm
 from ..config import RepairConfig, ShiftConfig
-from ..garble import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs
+from ..garble import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs, gbk_pairs
 from ..model import Action, Edit, Proposal
 from ..readings import readings_of
 from ..stage import DocumentView, Stage
@@ -91,26 +91,11 @@ class _Token:
 
 
 @lru_cache(maxsize=1)
-def _gbk_pairs() -> dict[tuple[int, int], str]:
-    """Every two-byte GBK pair that decodes, with its character."""
-    pairs = {}
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            if trail == 0x7F:
-                continue
-            try:
-                pairs[(lead, trail)] = bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
-                continue
-    return pairs
-
-
-@lru_cache(maxsize=1)
 def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
     """Characters by one known byte: ("lead", 0x8c) → every GBK character whose lead byte is
     0x8c, likewise ("trail", b). Private-use and unassigned pairs are left out."""
     table: dict[tuple[str, int], list[str]] = {}
-    for (lead, trail), ch in _gbk_pairs().items():
+    for (lead, trail), ch in gbk_pairs().items():
         if "\ue000" <= ch <= "\uf8ff":
             continue
         table.setdefault(("lead", lead), []).append(ch)
@@ -119,7 +104,7 @@ def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
 
 
 def _decode_pair(lead: int, trail: int) -> str | None:
-    return _gbk_pairs().get((lead, trail))
+    return gbk_pairs().get((lead, trail))
 
 
 def _shift_byte_options(ch: str) -> list[tuple[int, ...]]:
