@@ -112,12 +112,19 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
 
     # The document as it reads without its candidate lines: the garbled lines share their odd
     # characters with each other, not with the document.
-    model = load_charlm().with_document("".join(line for line, lattice in zip(lines, lattices) if lattice is None))
+    clean_lines = [line.rstrip("\r\n") for line, lattice in zip(lines, lattices) if lattice is None]
+    model = load_charlm().with_document("".join(clean_lines))
+    # How the document's own lines end (。 ： ； or a bracket): the evidence for a line's last
+    # character where its last byte was rejected.
+    line_ends: dict[str, int] = {}
+    for line in clean_lines:
+        if line.strip():
+            line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
     edits, offset = [], 0
     for line, lattice in zip(lines, lattices):
         body = line.rstrip("\r\n")
         if lattice is not None:
-            found = _best_utf8_reading(lattice, model, config.min_rejected_margin_nats)
+            found = _best_utf8_reading(lattice, model, config.min_rejected_margin_nats, line_ends)
             if found is not None:
                 score, reread, chosen, cut = found
                 gain = score - _reading_score(body, model)
@@ -149,6 +156,7 @@ _COST_CUT = -11.0
 #: A U+FFFD, an unassigned or private-use character standing in a reading.
 _COST_REPLACEMENT = -12.0
 _COST_ASCII = -2.0
+_COST_UNSEEN_PAIR = -2.0
 #: Joint choices scored for a character with two rejected bytes, at most.
 _MAX_COMBINATIONS = 4096
 
@@ -247,7 +255,7 @@ def _decode_options(options: list[list[int]]) -> tuple[str, ...]:
 
 #: Marks of official text (the byte-shift stage's list without ？ and ！, rare there): the model
 #: (words only) knows nothing of them, so each costs a constant, about what a common character
-#: costs, less the more the document uses it (up to e**3 times).
+#: costs, less the more the document uses it.
 _COMMON_MARKS = frozenset("，。、；：（）《》“”‘’〔〕【】—…·　")
 _COST_MARK = -8.0
 #: A mark or symbol outside that list costs this much beyond its count in the document.
@@ -256,23 +264,30 @@ _COST_RARE_SYMBOL = -4.0
 
 def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
     """log-probability of `ch` after `previous`: Han pairs by the model and the document, a
-    character after a digit by what follows digits in the document (7月, 16日), marks by a
-    constant; an unassigned, private-use or replacement character costs `_COST_REPLACEMENT` more."""
-    if ch.isascii():
-        return _COST_ASCII
+    character after a digit by what follows digits in the document (7月, 16日), a mark by what
+    follows that kind of character in the document (。 after Han, ( after 。), ASCII after a
+    mark likewise; an unassigned, private-use or replacement character costs `_COST_REPLACEMENT`
+    more."""
     if ch in (MISSING, "\ufffd") or "\ue000" <= ch <= "\uf8ff" or unicodedata.category(ch) == "Cn":
         return model.unigram_logp(ch) + _COST_REPLACEMENT
+    if ch.isascii():
+        if previous is not None and not previous.isascii() and not _is_han(previous):
+            return _COST_ASCII + _class_logp(previous, _kind(ch), model)
+        return _COST_ASCII
     if previous is not None and previous.isascii() and previous.isdigit():
         after_digits = _after_digits(model)
         seen = after_digits.get(ch, 0)
         if seen:
             return math.log(seen / (sum(after_digits.values()) + 1.0))
     if previous is not None and _is_han(previous) and _is_han(ch):
-        return model.pair_logp(previous, ch)
+        # The model holds pairs inside words; a pair across two words is unseen there, so an
+        # unseen pair costs at most the character's own probability and a little more (as in
+        # the byte-shift stage).
+        return max(model.pair_logp(previous, ch), model.unigram_logp(ch) + _COST_UNSEEN_PAIR)
     if _is_han(ch):
         return model.unigram_logp(ch)
     if ch in _COMMON_MARKS:
-        return _COST_MARK + min(3.0, math.log1p(model.document_chars.get(ch, 0)))
+        return _COST_MARK + math.log1p(model.document_chars.get(ch, 0)) + (0.0 if previous is None else _class_logp(_kind(previous), ch, model))
     return model.unigram_logp(ch) + _COST_RARE_SYMBOL
 
 
@@ -288,6 +303,30 @@ def _after_digits(model: "CharModel") -> dict[str, int]:
     return found[1]
 
 
+def _kind(ch: str) -> str:
+    """A character's kind for the document's class pairs: Han, digit, ASCII; a mark is itself."""
+    if _is_han(ch):
+        return "han"
+    if ch.isascii():
+        return "digit" if ch.isdigit() else "ascii"
+    return ch
+
+
+def _class_logp(first: str, second: str, model: "CharModel") -> float:
+    """log P(second | first) over kinds (see `_kind`) in the document, add-one smoothed and
+    relative to the commonest follower (0 for it, negative for rarer ones)."""
+    table = model.cache.get("kind_pairs")
+    if table is None or table[0] is not model.document_pairs:
+        counts: dict[str, dict[str, int]] = {}
+        for pair, count in model.document_pairs.items():
+            row = counts.setdefault(_kind(pair[0]), {})
+            row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
+        table = model.cache["kind_pairs"] = (model.document_pairs, counts)
+    row = table[1].get(first, {})
+    top = max(row.values(), default=0)
+    return math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+
+
 def _reading_score(text: str, model: "CharModel") -> float:
     score, previous = 0.0, None
     for ch in text:
@@ -301,11 +340,46 @@ def _cut_candidates(prefix: bytes, model: "CharModel") -> list[str]:
     return sorted(ch for ch in model.document_chars if not ch.isascii() and ch.encode("utf-8").startswith(prefix))
 
 
-def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float):
+#: Closing brackets of Chinese text and their openers.
+_CLOSERS = {"）": "（", ")": "(", "〕": "〔", "》": "《", "”": "“", "】": "【", "」": "「", "』": "『"}
+#: A closing bracket that closes the bracket open before it is this much likelier (e**4), one
+#: that closes none this much less likely.
+_BRACKET_NATS = 4.0
+_NUMERALS = frozenset("一二三四五六七八九十〇零百千")
+
+
+def _open_bracket(chars: list[str]) -> str | None:
+    """The innermost bracket still open in the characters."""
+    stack: list[str] = []
+    openers = set(_CLOSERS.values())
+    for ch in chars:
+        if ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
+            stack.pop()
+        elif ch in openers:
+            stack.append(ch)
+    return stack[-1] if stack else None
+
+
+def _local_score(previous: str | None, ch: str, following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> float:
+    """How well `ch` fits between its neighbours (the line's end when `following` is None)."""
+    score = _char_score(previous, ch, model)
+    if following is not None:
+        score += _char_score(ch, following, model)
+    else:
+        score += math.log((line_ends.get(ch, 0) + 1.0) / (max(line_ends.values(), default=0) + 1.0))
+    if ch in _CLOSERS:
+        score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
+    return score
+
+
+def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
     """The likeliest reading through the lattice (Viterbi over positions and the last character):
     (score, text, the rejected bytes' characters, the cut characters). A character read from a
     rejected byte is kept only when, between its neighbours, it beats every other candidate by
-    `margin_nats`; otherwise it is □ and its candidates go to the note."""
+    `margin_nats` (a closing bracket that closes the line's open one, or one that closes nothing,
+    counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
+    otherwise it is □ and its candidates go to the note. Two numerals are never told apart
+    this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
     data, edges = lattice
     size = len(data)
     # best[position][last character] = (score, back pointer)
@@ -342,12 +416,11 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float):
         if how == "rejected":
             previous = out[index - 1] if index > 0 else None
             following = out[index + 1] if index + 1 < len(out) else None
-            local = sorted(
-                ((_char_score(previous, c, model) + (_char_score(c, following, model) if following is not None else 0.0), c) for c in chars),
-                key=lambda item: (-item[0], item[1]),
-            )
+            opened = _open_bracket(out[:index])
+            local = sorted(((_local_score(previous, c, following, opened, line_ends, model), c) for c in chars), key=lambda item: (-item[0], item[1]))
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
-            if margin < margin_nats:
+            numerals = [c for _, c in local if c in _NUMERALS and _ > local[0][0] - 2 * margin_nats]
+            if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
                 out[index] = MISSING
             else:
                 out[index] = local[0][1]
