@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..charlm import CharModel, load_charlm
 from ..config import RepairConfig, ShiftConfig
-from ..garble import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs, gbk_pairs
+from ..garble import GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs, gbk_pairs
 from ..model import Action, Edit, Proposal
 from ..readings import readings_of
 from ..stage import DocumentView, Stage
@@ -403,7 +403,7 @@ def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tupl
     """The lead's signal clusters (see find_runs), widened over the characters around them
     that the model cannot place: a run of misread pairs ends where two attested pairs in a row
     show the reading back in step."""
-    runs = find_runs(text)
+    runs = _merge_spans(find_runs(text) + find_improbable_runs(text, model))
     widened: list[tuple[int, int]] = []
     for start, end in runs:
         line_start = max(text.rfind("\n", 0, start) + 1, widened[-1][1] if widened else 0)
@@ -416,6 +416,51 @@ def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tupl
         else:
             widened.append((start, end))
     return widened
+
+
+#: A Han character the model finds rarer than this (natural log of its unigram probability) and
+#: that forms no attested pair with a neighbour is odd. Read one byte out of step, GB2312's Han
+#: come out nearly uniformly, so most are this rare (嫡鹬氐慵: -12 to -14); the characters of
+#: official text are mostly far commoner (的 -6, 监 -8), and names form attested pairs.
+_ODD_CHAR_LOGP = -10.0
+#: A lone ASCII letter between two Han characters: a GBK trail byte 40-7E whose lead was read
+#: as the previous character's trail (主體 → 主w責).
+_LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+
+
+def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
+    """Runs the model finds improbable, with or without a signal character: two odd characters
+    (see `_ODD_CHAR_LOGP`) within three, or one beside a `?`, or a lone ASCII letter between Han
+    characters. They are only candidates: a run is replaced only when a re-reading of its bytes
+    is far more probable (`min_gain_nats`)."""
+    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _LONE_LETTER.finditer(text)]
+    odd = [index for index, ch in enumerate(text) if _is_odd(text, index, model)]
+    for first, second in zip(odd, odd[1:]):
+        if second - first <= 2 and "\n" not in text[first:second]:
+            spans.append((first, second + 1))
+    for index in odd:
+        if index > 0 and text[index - 1] == "?":
+            spans.append((index - 1, index + 1))
+        if index + 1 < len(text) and text[index + 1] == "?":
+            spans.append((index, index + 2))
+    return _merge_spans(spans)
+
+
+def _is_odd(text: str, index: int, model: CharModel) -> bool:
+    ch = text[index]
+    if not _HAN_RANGE.match(ch) or model.unigram_logp(ch) >= _ODD_CHAR_LOGP:
+        return False
+    return not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index + 1 < len(text) and model.is_attested(ch, text[index + 1]))
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _is_settled(text: str, position: int, model: CharModel) -> bool:
@@ -482,14 +527,13 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     the document: one edit per run, REPAIR_MOJIBAKE when anything was read back (lost
     characters □ inside it), MARK_MISSING when nothing was."""
     config = config or ShiftConfig()
-    if not ANY_SIGNAL_CHAR.search(text):
-        return []  # the common case: one scan, no model loaded
-    if not find_runs(text):
-        return []  # no signal: the model is not even loaded
+    if text.isascii():
+        return []
     base = load_charlm()
     runs = _find_suspect_runs(text, base, config.max_widen_chars)
     if not runs:
         return []
+    signals = find_runs(text)
     model = base.with_document(clean_text(text, runs))
     reader = _Reader(model)
     # Does the document indent its paragraphs with U+3000? A lost indentation is then written
@@ -500,13 +544,17 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     for start, end in runs:
         if not _CJK_IN_RUN.search(text, start, end):
             continue  # Latin letters (é, à of a French name) or box drawing alone are no GBK garble
-        edit = _repair_run(text, start, end, reader, config, indented)
+        # A run found by improbability alone (no signal character in it) must read some Han
+        # character out of step or name one: rare characters of clean text (犇、骉、鱻) are
+        # improbable too, and a lost character costs less than an unknown one.
+        signalled = any(s < end and start < e for s, e in signals)
+        edit = _repair_run(text, start, end, reader, config, indented, signalled)
         if edit is not None:
             edits.append(edit)
     return edits
 
 
-def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool) -> Edit | None:
+def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool, signalled: bool = True) -> Edit | None:
     run = text[start:end]
     before = text[start - 1] if start > 0 else None
     after = text[end] if end < len(text) else None
@@ -517,6 +565,8 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     as_is = _as_is_score(run, before, after, reader)
     gain = score - as_is
     tokens = list(tokens)
+    # Han characters the reading found out of step (before they are confirmed or given up).
+    out_of_step = sum(1 for token in tokens if token.char is not None and not token.native and _HAN_RANGE.match(token.char))
     if gain < config.min_gain_nats or any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
         return None
     # A reading glued after the run, (zhí) or zhí) when the garble took the "(": it says what
@@ -555,6 +605,8 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
         "named_from_one_byte": restored,
     }
     recovered = sum(1 for token in tokens if token.char is not None and _HAN_RANGE.match(token.char))
+    if not signalled and out_of_step == 0 and not restored:
+        return None
     if recovered == 0 and not restored:
         return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
                     f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}", evidence)
