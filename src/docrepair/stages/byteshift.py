@@ -207,6 +207,9 @@ def _read_run(run: str, before: str | None, after: str | None, reader: _Reader, 
                     out.append((score + _COST_LOST, tokens + (_Token(None),), None))
                 elif byte < 0x80:
                     out.append((score + reader.char_cost(previous, chr(byte)), tokens + (_Token(chr(byte), native=native),), None))
+                    if 0x40 <= byte and (chr(byte).isalpha() or chr(byte) in _ASCII_TRAIL_MARKS):
+                        # A GBK trail byte 40-7E whose lead was lost (主體 → 主w責: F3 gone).
+                        out.append(lost(score, tokens, None, byte))
                 else:
                     out.append((score, tokens, (byte, source, native)))
                     # The byte alone: a lead whose trail is lost, or a trail whose lead is.
@@ -426,6 +429,11 @@ _ODD_CHAR_LOGP = -10.0
 #: A lone ASCII letter between two Han characters: a GBK trail byte 40-7E whose lead was read
 #: as the previous character's trail (主體 → 主w責).
 _LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+#: A `?` after a Han character and before another, a digit or the line's end: where a decoder
+#: rejected the last byte of a run read out of step (国务院办公? for 国务院办公厅). A question
+#: ends a sentence before a line break or a mark, so clean text seldom has it (and a run is
+#: replaced only on the likelihood ratio).
+_ODD_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff0-9]|$)", re.MULTILINE)
 
 
 def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
@@ -434,6 +442,7 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     characters. They are only candidates: a run is replaced only when a re-reading of its bytes
     is far more probable (`min_gain_nats`)."""
     spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _LONE_LETTER.finditer(text)]
+    spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
     odd = [index for index, ch in enumerate(text) if _is_odd(text, index, model)]
     for first, second in zip(odd, odd[1:]):
         if second - first <= 2 and "\n" not in text[first:second]:
@@ -551,7 +560,39 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
         edit = _repair_run(text, start, end, reader, config, indented, signalled)
         if edit is not None:
             edits.append(edit)
-    return edits
+    return edits + _mark_rejected_bytes(text, edits)
+
+
+def _mark_rejected_bytes(text: str, edits: list[Edit]) -> list[Edit]:
+    """A `?` right after a Han character and before a digit (辦?2017) or at a line's end (办公?)
+    is no question mark in a document that asks its questions in full width or not at all (no
+    ？): it is where the decoder rejected a byte of a character whose other byte went with the
+    shift. No reading named that character, so it is □ with a note."""
+    asks = "？" in text
+    matches = list(_ODD_QUESTION.finditer(text))
+    # Between two Han characters (政?性) a ? may be a question (是否符合规定?请…): it is taken
+    # for a rejected byte only in a document that shows GBK read out of step elsewhere (a run
+    # re-read, or at least two other such ?): the signals raise the prior.
+    garbled = bool(edits) or len(matches) >= 3
+    found = []
+    for match in matches:
+        at = match.start()
+        if asks or any(edit.start <= at < edit.end for edit in edits):
+            continue
+        at_line_end = match.end() == len(text) or text[match.end()] in "\r\n"
+        if not at_line_end and not text[match.end()].isdigit() and not garbled:
+            continue
+        found.append(
+            Edit(
+                at,
+                at + 1,
+                MISSING,
+                Action.MARK_MISSING,
+                f"a ? where the GBK decoder rejected a byte{' at the line end' if at_line_end else ''}: the character it belonged to is lost; marked {MISSING}",
+                {"encoding": "gbk", "rejected_byte": "?", "before": text[max(0, at - 4) : at], "after": text[at + 1 : at + 5]},
+            )
+        )
+    return found
 
 
 def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool, signalled: bool = True) -> Edit | None:
