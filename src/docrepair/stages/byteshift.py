@@ -480,9 +480,12 @@ def _is_settled(text: str, position: int, model: CharModel) -> bool:
     window = text[position : position + 3]
     if len(window) < 3 or not all(_HAN_RANGE.match(ch) or ch in _SENTENCE_MARKS for ch in window):
         return False
-    return all(
+    pairs = list(zip(window, window[1:]))
+    # A mark beside a known character reads in step, but a known character after the mark may
+    # be the first misread pair (、狗兜 for 、规范): one pair must be two attested Han.
+    return any(model.is_attested(a, b) for a, b in pairs) and all(
         model.is_attested(a, b) or (a in _SENTENCE_MARKS or b in _SENTENCE_MARKS) and model.is_known(a if b in _SENTENCE_MARKS else b)
-        for a, b in zip(window, window[1:])
+        for a, b in pairs
     )
 
 
