@@ -6,6 +6,7 @@ from __future__ import annotations
 from docrepair.ledger import Ledger, find_lost_offsets, replay
 from docrepair.model import Action
 from docrepair.stages.byteshift import find_edits
+from docrepair.garble import MISSING
 
 #: Context that names 海口海关 in full, so the document's own pairs confirm the reading.
 CONTEXT = (
@@ -54,3 +55,59 @@ def test_a_synthetic_gbk_shifted_name_is_read_back_from_its_bytes():
 def test_the_edits_are_the_same_on_every_call():
     text = CONTEXT + f"省商务厅、{shifted('海口海关')}、省工商局按职责分工负责。\n"
     assert find_edits(text) == find_edits(text)
+
+
+def dropped(phrase: str, drop: int) -> str:
+    """The phrase's GBK bytes with the byte at `drop` lost, read as the benchmark's mirror does."""
+    data = phrase.encode("gbk")
+    return (data[:drop] + data[drop + 1 :]).decode("gbk", errors="replace").replace("\ufffd", "?").translate(_FOLD)
+
+
+def test_a_shifted_run_without_any_signal_character_is_found_by_improbability():
+    from docrepair.charlm import load_charlm
+    from docrepair.garble import find_runs
+    from docrepair.stages.byteshift import find_improbable_runs
+
+    garbled = dropped("省商务厅要加强口岸管理", 12)
+    assert garbled == "省商务厅要加靠诎豆芾?"
+    text = CONTEXT + garbled + "\n"
+    line = text.index(garbled)
+    assert not any(start >= line for start, end in find_runs(text))  # no signal character
+    # Two unpaired characters rarer than e**-10 (诎 and 芾 beside ?): a candidate, widened later.
+    assert any(start >= line for start, end in find_improbable_runs(text, load_charlm()))
+    (edit,) = find_edits(text)
+    assert edit.after == text[edit.start : edit.end].replace("加靠诎豆芾?", "加强口岸管理")
+    assert edit.evidence["model_gain_nats"] >= 8
+
+
+def test_rare_characters_of_clean_text_are_candidates_but_never_replaced():
+    text = CONTEXT + "生僻字如犇、骉、鱻、龘在文件中偶有出现。\n"
+    assert find_edits(text) == []
+
+
+def test_a_lone_ascii_letter_between_han_is_the_trail_byte_of_a_character_whose_lead_was_lost():
+    # 體 is F3 77 in GBK: with F3 lost, its trail byte 77 stands as "w".
+    document = "強化市場主體責任，指導督促市場主體自查自糾。\n"
+    garbled = dropped("加強市場主體責任。", "加強市場主".encode("gbk").__len__())
+    assert garbled == "加強市場主w責任。"
+    text = document + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "w" and edit.after == "體"
+    (named,) = edit.evidence["named_from_one_byte"]
+    assert named["known_byte"] == "77" and "主體" in named["attested_pairs"]
+
+
+def test_a_rejected_byte_before_a_digit_or_at_a_line_end_is_a_box_with_a_note():
+    number = dropped("国办发〔2018〕115号", 6)  # 〔 lost its lead byte; its trail was rejected
+    assert number == "国办发?2018〕115号"
+    title = dropped("国务院办公厅", 10)
+    assert title == "国务院办公?"
+    text = CONTEXT + number + "\n" + title + "\n"
+    edits = find_edits(text)
+    assert [(text[e.start : e.end], e.after, e.action) for e in edits] == [("?", MISSING, Action.MARK_MISSING)] * 2
+    assert all(e.evidence["rejected_byte"] == "?" for e in edits)
+
+
+def test_a_question_mark_is_left_where_the_document_asks_in_full_width_or_shows_no_shift():
+    assert find_edits(CONTEXT + "是否同意？请回复。\n这是否符合规定?\n") == []
+    assert find_edits(CONTEXT + "这是否符合规定?请各单位核实。\n") == []

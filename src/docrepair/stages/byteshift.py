@@ -554,7 +554,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     indented = sum(1 for line in lines if line.startswith("\u3000")) * 2 > len(lines)
     edits = []
     for start, end in runs:
-        if not _CJK_IN_RUN.search(text, start, end):
+        if not _CJK_IN_RUN.search(text, start, end) and not (end == start + 1 and _LONE_LETTER.match(text, start)):
             continue  # Latin letters (é, à of a French name) or box drawing alone are no GBK garble
         # A run found by improbability alone (no signal character in it) must read some Han
         # character out of step or name one: rare characters of clean text (犇、骉、鱻) are
