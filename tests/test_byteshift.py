@@ -111,3 +111,12 @@ def test_a_rejected_byte_before_a_digit_or_at_a_line_end_is_a_box_with_a_note():
 def test_a_question_mark_is_left_where_the_document_asks_in_full_width_or_shows_no_shift():
     assert find_edits(CONTEXT + "是否同意？请回复。\n这是否符合规定?\n") == []
     assert find_edits(CONTEXT + "这是否符合规定?请各单位核实。\n") == []
+
+
+def test_a_rejected_byte_at_a_line_start_is_a_box_and_a_line_of_only_a_question_mark_is_left():
+    line = dropped("经省级药品监督管理部门批准", 0)  # 经 lost its lead byte, its trail was rejected
+    assert line.startswith("?省级")
+    text = CONTEXT + line + "\n?\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "?" and edit.start == text.index(line) and edit.after == MISSING
+    assert "line start" in edit.reason

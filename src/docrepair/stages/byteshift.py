@@ -434,6 +434,10 @@ _LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
 #: ends a sentence before a line break or a mark, so clean text seldom has it (and a run is
 #: replaced only on the likelihood ratio).
 _ODD_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff0-9]|$)", re.MULTILINE)
+#: Where a `?` is taken for a rejected byte (see `_mark_rejected_bytes`): after a Han character
+#: or a mark inside a sentence, or at a line's start, and before Han, a digit, a space or the
+#: line's end.
+_REJECTED_QUESTION = re.compile(r"(?:(?<=[\u4e00-\u9fff、，。：；])|^)\?(?=[\u4e00-\u9fff0-9 \u3000]|$)", re.MULTILINE)
 
 
 def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
@@ -567,31 +571,38 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
 
 
 def _mark_rejected_bytes(text: str, edits: list[Edit]) -> list[Edit]:
-    """A `?` right after a Han character and before a digit (辦?2017) or at a line's end (办公?)
-    is no question mark in a document that asks its questions in full width or not at all (no
-    ？): it is where the decoder rejected a byte of a character whose other byte went with the
-    shift. No reading named that character, so it is □ with a note."""
-    asks = "？" in text
-    matches = list(_ODD_QUESTION.finditer(text))
-    # Between two Han characters (政?性) a ? may be a question (是否符合规定?请…): it is taken
-    # for a rejected byte only in a document that shows GBK read out of step elsewhere (a run
-    # re-read, or at least two other such ?): the signals raise the prior.
+    """A `?` after a Han character or a mark and before a digit (辦?2017) or the line's end
+    (办公?), or at a line's start before Han or a digit (?省级), is no question mark in a
+    document that asks its questions in full width or not at all (no ？): it is where the
+    decoder rejected a byte of a character whose other byte went with the shift. No reading
+    named that character, so it is □ with a note."""
+    if "？" in text:
+        return []
+    matches = list(_REJECTED_QUESTION.finditer(text))
+    # Between two Han characters (政?性) or before a space a ? may be a question (是否符合规定?请…):
+    # it is taken for a rejected byte only in a document that shows GBK read out of step
+    # elsewhere (a run re-read, or at least two other such ?): the signals raise the prior.
     garbled = bool(edits) or len(matches) >= 3
     found = []
     for match in matches:
         at = match.start()
-        if asks or any(edit.start <= at < edit.end for edit in edits):
+        if any(edit.start <= at < edit.end for edit in edits):
             continue
-        at_line_end = match.end() == len(text) or text[match.end()] in "\r\n"
-        if not at_line_end and not text[match.end()].isdigit() and not garbled:
+        following = text[match.end()] if match.end() < len(text) else "\n"
+        line_start = at == 0 or text[at - 1] == "\n"
+        if line_start and following == "\n":
+            continue  # a line that is only ?: nothing says what it was
+        strong = following in "\r\n" or following.isdigit() or line_start
+        if not strong and not garbled:
             continue
+        where = " at the line end" if following in "\r\n" else " at the line start" if line_start else ""
         found.append(
             Edit(
                 at,
                 at + 1,
                 MISSING,
                 Action.MARK_MISSING,
-                f"a ? where the GBK decoder rejected a byte{' at the line end' if at_line_end else ''}: the character it belonged to is lost; marked {MISSING}",
+                f"a ? where the GBK decoder rejected a byte{where}: the character it belonged to is lost; marked {MISSING}",
                 {"encoding": "gbk", "rejected_byte": "?", "before": text[max(0, at - 4) : at], "after": text[at + 1 : at + 5]},
             )
         )
