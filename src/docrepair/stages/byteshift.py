@@ -548,7 +548,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     base = load_charlm()
     runs = _find_suspect_runs(text, base, config.max_widen_chars)
     if not runs:
-        return []
+        return _mark_rejected_bytes(text, [])
     signals = find_runs(text)
     model = base.with_document(clean_text(text, runs))
     reader = _Reader(model)
