@@ -454,7 +454,8 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     for index in odd:
         if index > 0 and text[index - 1] == "?":
             spans.append((index - 1, index + 1))
-        if index + 1 < len(text) and text[index + 1] == "?":
+        # An odd character before ? or a lone ASCII letter (委員 → 螁T: 員 is 86 54 in GBK).
+        if index + 1 < len(text) and (text[index + 1] == "?" or text[index + 1].isascii() and text[index + 1].isalpha() and not (index + 2 < len(text) and text[index + 2].isascii() and text[index + 2].isalnum())):
             spans.append((index, index + 2))
     return _merge_spans(spans)
 
