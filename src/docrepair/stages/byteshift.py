@@ -549,7 +549,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     base = load_charlm()
     runs = _find_suspect_runs(text, base, config.max_widen_chars)
     if not runs:
-        return _mark_rejected_bytes(text, [])
+        return _mark_rejected_bytes(text, [], base)
     signals = find_runs(text)
     model = base.with_document(clean_text(text, runs))
     reader = _Reader(model)
@@ -568,10 +568,14 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
         edit = _repair_run(text, start, end, reader, config, indented, signalled)
         if edit is not None:
             edits.append(edit)
-    return edits + _mark_rejected_bytes(text, edits)
+    return edits + _mark_rejected_bytes(text, edits, base)
 
 
-def _mark_rejected_bytes(text: str, edits: list[Edit]) -> list[Edit]:
+#: Characters before a rejected ? taken for misread pairs, at most.
+_MAX_MISREAD_BEFORE_REJECTED = 2
+
+
+def _mark_rejected_bytes(text: str, edits: list[Edit], model: CharModel) -> list[Edit]:
     """A `?` after a Han character or a mark and before a digit (辦?2017) or the line's end
     (办公?), or at a line's start before Han or a digit (?省级), is no question mark in a
     document that asks its questions in full width or not at all (no ？): it is where the
@@ -597,14 +601,28 @@ def _mark_rejected_bytes(text: str, edits: list[Edit]) -> list[Edit]:
         if not strong and not garbled:
             continue
         where = " at the line end" if following in "\r\n" else " at the line start" if line_start else ""
+        # The read out of step ends at the rejected byte: a Han character just before it that
+        # forms no attested pair with the character before it is a misread pair (和锡? for
+        # 和义务: E5 CE is the trail of 义 and the lead of 务), and each such character means one
+        # more character lost (k misread pairs, the ? and the dropped byte: k + 1 characters).
+        start = at
+        while at - start < _MAX_MISREAD_BEFORE_REJECTED and start >= 2 and _HAN_RANGE.match(text[start - 1]) and _HAN_RANGE.match(text[start - 2]):
+            if model.is_attested(text[start - 2], text[start - 1]) or any(edit.start < start <= edit.end for edit in edits):
+                break
+            start -= 1
+        misread = text[start:at]
+        reason = f"a ? where the GBK decoder rejected a byte{where}: the character it belonged to is lost"
+        if misread:
+            reason += f", and {misread} before it, unpaired, is read out of step ({len(misread) + 1} characters lost)"
         found.append(
             Edit(
-                at,
+                start,
                 at + 1,
-                MISSING,
+                MISSING * (len(misread) + 1),
                 Action.MARK_MISSING,
-                f"a ? where the GBK decoder rejected a byte{where}: the character it belonged to is lost; marked {MISSING}",
-                {"encoding": "gbk", "rejected_byte": "?", "before": text[max(0, at - 4) : at], "after": text[at + 1 : at + 5]},
+                reason + f"; marked {MISSING}",
+                {"encoding": "gbk", "rejected_byte": "?", "misread": misread or None, "bytes": " ".join(f"{b:02x}" for b in misread.encode("gbk", errors="replace")) or None,
+                 "before": text[max(0, start - 4) : start], "after": text[at + 1 : at + 5]},
             )
         )
     return found
