@@ -120,3 +120,27 @@ def test_a_rejected_byte_at_a_line_start_is_a_box_and_a_line_of_only_a_question_
     (edit,) = find_edits(text)
     assert text[edit.start : edit.end] == "?" and edit.start == text.index(line) and edit.after == MISSING
     assert "line start" in edit.reason
+
+
+def test_a_rejected_byte_inside_brackets_or_after_a_number_is_a_box_but_a_dot_lost_between_digits_is_not():
+    # (十三) with the lead byte of 十 lost: its trail was rejected; after a number at a line end.
+    garbled = dropped("（十三）加强外商投资企业知识产权保护。", 2)
+    assert garbled.startswith("(?三)")
+    number = dropped("国办发〔2018〕115号", 17)
+    assert number == "国办发〔2018〕115?"
+    title = dropped("国务院办公厅", 10)
+    # (?三) alone may be a question in brackets; beside two other rejected bytes it is one too.
+    assert [(e.after) for e in find_edits(CONTEXT + garbled + "\n")] == []
+    text = CONTEXT + garbled + "\n" + number + "\n" + title + "\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)] * 3
+    # 4?26: the page lost the · of 4·26; a ? between digits alone is no shifted run.
+    assert find_edits(CONTEXT + "围绕“4?26”世界知识产权日开展宣传。\n") == []
+
+
+def test_unpaired_characters_just_before_a_rejected_byte_are_misread_pairs():
+    garbled = dropped("有关部门和单位有责任和义务", 22)  # 义务 → 逦? (E5 CE, then F1 rejected)
+    assert garbled.endswith("和逦?")
+    text = CONTEXT + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "逦?" and edit.after == MISSING * 2
+    assert edit.evidence["misread"] == "逦" and edit.evidence["bytes"] == "e5 ce"

@@ -434,10 +434,10 @@ _LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
 #: ends a sentence before a line break or a mark, so clean text seldom has it (and a run is
 #: replaced only on the likelihood ratio).
 _ODD_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff0-9]|$)", re.MULTILINE)
-#: Where a `?` is taken for a rejected byte (see `_mark_rejected_bytes`): after a Han character
-#: or a mark inside a sentence, or at a line's start, and before Han, a digit, a space or the
-#: line's end.
-_REJECTED_QUESTION = re.compile(r"(?:(?<=[\u4e00-\u9fff、，。：；])|^)\?(?=[\u4e00-\u9fff0-9 \u3000]|$)", re.MULTILINE)
+#: Where a `?` is taken for a rejected byte (see `_mark_rejected_bytes`): after a Han character,
+#: a digit, a mark inside a sentence or an opening bracket, or at a line's start, and before Han,
+#: a digit, a space, a closing bracket or the line's end ((?三) for (十三), 115? for 115号).
+_REJECTED_QUESTION = re.compile(r"(?:(?<=[\u4e00-\u9fff、，。：；(（0-9])|^)\?(?=[\u4e00-\u9fff0-9 \u3000)）]|$)", re.MULTILINE)
 
 
 def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
@@ -571,8 +571,9 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     return edits + _mark_rejected_bytes(text, edits, base)
 
 
-#: Characters before a rejected ? taken for misread pairs, at most.
-_MAX_MISREAD_BEFORE_REJECTED = 2
+#: Characters before a rejected ? taken for misread pairs, at most (2 gave nothing more on the
+#: benchmark's GBK-shift cases, and took correct characters: 责任和逦? → 责任□□□).
+_MAX_MISREAD_BEFORE_REJECTED = 1
 
 
 def _mark_rejected_bytes(text: str, edits: list[Edit], model: CharModel) -> list[Edit]:
@@ -597,14 +598,16 @@ def _mark_rejected_bytes(text: str, edits: list[Edit], model: CharModel) -> list
         line_start = at == 0 or text[at - 1] == "\n"
         if line_start and following == "\n":
             continue  # a line that is only ?: nothing says what it was
+        if following.isdigit() and at > 0 and text[at - 1].isdigit():
+            continue  # 4?26: a date whose middle dot the page lost, not a shifted run
         strong = following in "\r\n" or following.isdigit() or line_start
         if not strong and not garbled:
             continue
         where = " at the line end" if following in "\r\n" else " at the line start" if line_start else ""
         # The read out of step ends at the rejected byte: a Han character just before it that
-        # forms no attested pair with the character before it is a misread pair (和锡? for
-        # 和义务: E5 CE is the trail of 义 and the lead of 务), and each such character means one
-        # more character lost (k misread pairs, the ? and the dropped byte: k + 1 characters).
+        # forms no attested pair with the character before it is a misread pair (和逦? for
+        # 和义务: E5 CE is the trail of 义 and the lead of 务), and it means one more character
+        # lost (the misread pair, the ? and the dropped byte: two characters).
         start = at
         while at - start < _MAX_MISREAD_BEFORE_REJECTED and start >= 2 and _HAN_RANGE.match(text[start - 1]) and _HAN_RANGE.match(text[start - 2]):
             if model.is_attested(text[start - 2], text[start - 1]) or any(edit.start < start <= edit.end for edit in edits):
