@@ -644,13 +644,22 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     tokens = list(tokens)
     # Han characters the reading found out of step (before they are confirmed or given up).
     out_of_step = sum(1 for token in tokens if token.char is not None and not token.native and _HAN_RANGE.match(token.char))
-    if gain < config.min_gain_nats or any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
+    if any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
         return None
     # A reading glued after the run, (zhí) or zhí) when the garble took the "(": it says what
     # the run's last character sounds like.
     glued = _READING_AFTER.match(text, end) or GLUED_READING_TAIL.match(text, end)
     reading = glued.group().strip("(（)）") if glued else None
     named = _name_lost(tokens, before, after, reader, config.min_candidate_margin_nats, reading)
+    if gain < config.min_gain_nats:
+        # The search scored a lost character by its left neighbour alone; one named from its
+        # surviving byte with both neighbours (所 of 朔Q for 所稱) is scored as the character it
+        # is, at the naming cost, and the ratio is taken again.
+        if not any(named):
+            return None
+        gain = _named_score(tokens, named, before, after, reader) - as_is
+        if gain < config.min_gain_nats:
+            return None
     tokens = [token if name is None else _Token(name[0], native=True, named=True) for token, name in zip(tokens, named)]
     tokens = _confirm(tokens, before, after, reader.model)
     named = [name if token.char is not None else None for token, name in zip(tokens, named)]
@@ -693,6 +702,24 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     if lost:
         reason += f"; {len(lost)} lost marked {MISSING}"
     return Edit(start, end, after_text, Action.REPAIR_MOJIBAKE, reason, evidence)
+
+
+def _named_score(tokens: list[_Token], named: list, before: str | None, after: str | None, reader: _Reader) -> float:
+    """The reading's score with the named characters scored as characters (plus `_COST_GUESS`)."""
+    score, previous = 0.0, before
+    for token, name in zip(tokens, named):
+        if name is not None:
+            score += reader.char_cost(previous, name[0]) + _COST_GUESS
+            previous = name[0]
+        elif token.char is not None:
+            score += reader.char_cost(previous, token.char)
+            previous = token.char
+        else:
+            score += _COST_LOST
+            previous = token.context
+    if after is not None and previous is not None:
+        score += reader.char_cost(previous, after)
+    return score
 
 
 def _indentation(token: _Token, indented: bool):
