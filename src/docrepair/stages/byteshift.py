@@ -462,7 +462,13 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
 
 def _is_odd(text: str, index: int, model: CharModel) -> bool:
     ch = text[index]
-    if not _HAN_RANGE.match(ch) or model.unigram_logp(ch) >= _ODD_CHAR_LOGP:
+    if not "\u3400" <= ch <= "\u9fff":
+        return False
+    rare = model.cache.setdefault("rare", {})
+    found = rare.get(ch)
+    if found is None:
+        found = rare[ch] = bool(_HAN_RANGE.match(ch)) and model.unigram_logp(ch) < _ODD_CHAR_LOGP
+    if not found:
         return False
     return not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index + 1 < len(text) and model.is_attested(ch, text[index + 1]))
 

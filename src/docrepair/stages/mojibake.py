@@ -184,6 +184,12 @@ def _utf8_lattice(line: str):
     (a clean line's GBK bytes never do) or the line is too short to say."""
     if len(line) < 2 or line.replace("\ufffd", "").isascii():
         return None  # no character the GBK decoder read: nothing says these bytes were UTF-8
+    if "\ufffd" not in line:
+        # A clean line's GBK bytes are no UTF-8: its first bytes already fail (a cheap early
+        # exit; a character cut short only at a line end or before ASCII fails one at a time).
+        head = line[:24].encode("gb18030", errors="replace")
+        if head.decode("utf-8", errors="replace").count("\ufffd") > 6:
+            return None
     data: list[int | None] = []  # None: a byte the GBK decoder rejected (U+FFFD)
     for ch in line:
         if ch == "\ufffd":
