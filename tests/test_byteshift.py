@@ -144,3 +144,17 @@ def test_unpaired_characters_just_before_a_rejected_byte_are_misread_pairs():
     (edit,) = find_edits(text)
     assert text[edit.start : edit.end] == "逦?" and edit.after == MISSING * 2
     assert edit.evidence["misread"] == "逦" and edit.evidence["bytes"] == "e5 ce"
+
+
+def test_a_lost_mark_is_named_from_its_surviving_byte_only_with_the_documents_own_pair():
+    # 。 is A1 A3: with A1 lost, A3 paired with the next lead (Q, a folded full-width letter).
+    garbled = dropped("强化安全保障。严格落实网络安全法。", 12)
+    assert garbled == "强化安全保障Q细衤涫低?络安全法。"
+    text = CONTEXT + "强化安全保障。加强监管。\n" + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "Q细衤涫低?" and edit.after == "。严格落实网"
+    (mark, *_) = edit.evidence["named_from_one_byte"]
+    assert mark["char"] == "。" and mark["known_byte"] == "a3" and "障。" in mark["attested_pairs"]
+    # Without 障。 in the document the mark is not named.
+    (edit,) = find_edits(CONTEXT + garbled + "\n")
+    assert not edit.after.startswith("。")

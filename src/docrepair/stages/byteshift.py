@@ -343,7 +343,19 @@ def _candidates_for(token: _Token, model: CharModel) -> list[str]:
     the document uses are scored: the joint choice costs the square of their number per step,
     and a rarer character could not win the margin a name needs anyway."""
     common, rest = _common_candidates(*token.surviving, model)
-    return common + [ch for ch in rest if ch in model.document_chars]
+    return common + [ch for ch in rest if ch in model.document_chars] + _mark_candidates(*token.surviving, model)
+
+
+def _mark_candidates(role: str, byte: int, model: CharModel) -> list[str]:
+    """Marks of official text the document itself uses, with the surviving byte in its place
+    (。 is A1 A3: a lost character whose trail A3 survives may be it). Named, like a character,
+    only with a margin and a pair the document attests (保障。)."""
+    marks = []
+    for mark in sorted(_COMMON_MARKS):
+        data = mark.encode("gbk")
+        if len(data) == 2 and data[0 if role == "lead" else 1] == byte and mark in model.document_chars:
+            marks.append(mark)
+    return marks
 
 
 #: Candidates per lost character scored in the joint choice, besides the document's own.
