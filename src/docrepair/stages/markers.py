@@ -71,9 +71,9 @@ def find_marker_restorations(units: Sequence[Unit]) -> list[Edit]:
         if unit is not None and unit.role is Role.SECTION:
             if damaged and len(damaged) == unit.number - previous - 1 and _numerals_agree(previous, damaged):
                 edits.extend(_restored(previous, damaged, brackets, f"between sections {previous} and {unit.number}"))
-            elif previous and len(damaged) == 1 and unit.number <= previous and _numerals_agree(previous, damaged):
-                # The numbering starts again (the items of the next article): the damaged line
-                # was the last of its list.
+            elif previous and len(damaged) == 1 and unit.number <= previous and _has_bracket(damaged[0][1].group()) and _numerals_agree(previous, damaged):
+                # The numbering starts again (the items of the next article): the damaged line,
+                # if a bracket shows it was an item ((□), not □、 of a heading), was the last.
                 edits.extend(_restored(previous, damaged, brackets, f"after section {previous}, the last before the numbering starts again"))
             previous, damaged = unit.number, []
         elif unit is None or unit.role is Role.CHAPTER:
