@@ -279,3 +279,11 @@ def test_a_character_cut_short_before_ascii_is_named_only_when_the_document_has_
 def test_clean_lines_and_replacement_characters_alone_are_no_utf8_read_as_gbk():
     assert find_utf8_as_gbk_edits(DOCUMENT) == []
     assert find_utf8_as_gbk_edits(DOCUMENT + "\ufffd\ufffd\ufffd broken\n") == []
+
+
+def test_a_rejected_numeral_before_a_mark_is_chosen_by_the_documents_own_pairs():
+    # 一 is E4 B8 80: before 、 (E3 80 81) the decoder rejects 80, and E4 B8 AA-AF (个, 中…)
+    # would be rejected too; the document's headings write 一、 and never 中、.
+    document = "关于做好工作的通知\n一、总体要求\n二、工作措施\n三、保障措施\n认真落实工作中的各项要求。\n"
+    (edit,) = find_utf8_as_gbk_edits(document + as_gbk("一、加强组织领导") + "\n")
+    assert edit.after == "一、加强组织领导"

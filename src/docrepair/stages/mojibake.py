@@ -293,7 +293,13 @@ def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
     if _is_han(ch):
         return model.unigram_logp(ch)
     if ch in _COMMON_MARKS:
-        return _COST_MARK + math.log1p(model.document_chars.get(ch, 0)) + (0.0 if previous is None else _class_logp(_kind(previous), ch, model))
+        score = _COST_MARK + math.log1p(model.document_chars.get(ch, 0))
+        if previous is not None:
+            score += _class_logp(_kind(previous), ch, model)
+            if _is_han(previous):
+                # The document's own pair: 一、 opens its headings, 中、 none.
+                score += math.log((model.document_pairs.get(previous + ch, 0) + 1.0) / (model.document_chars.get(previous, 0) + 1.0))
+        return score
     return model.unigram_logp(ch) + _COST_RARE_SYMBOL
 
 
