@@ -281,9 +281,15 @@ def test_clean_lines_and_replacement_characters_alone_are_no_utf8_read_as_gbk():
     assert find_utf8_as_gbk_edits(DOCUMENT + "\ufffd\ufffd\ufffd broken\n") == []
 
 
-def test_a_rejected_numeral_before_a_mark_is_chosen_by_the_documents_own_pairs():
+def test_the_documents_own_pair_of_a_character_and_a_mark_raises_its_margin():
     # 一 is E4 B8 80: before 、 (E3 80 81) the decoder rejects 80, and E4 B8 AA-AF (个, 中…)
-    # would be rejected too; the document's headings write 一、 and never 中、.
-    document = "关于做好工作的通知\n一、总体要求\n二、工作措施\n三、保障措施\n认真落实工作中的各项要求。\n"
-    (edit,) = find_utf8_as_gbk_edits(document + as_gbk("一、加强组织领导") + "\n")
-    assert edit.after == "一、加强组织领导"
+    # would be rejected too. A document whose headings write 一、 makes 一 likelier there.
+    plain = "关于做好工作的通知\n认真落实工作中的各项要求。\n"
+    headings = "一、总体要求\n二、工作措施\n附件一\n一、工作目标\n二、工作任务\n附件二\n一、组织领导\n"
+    margins = []
+    for document in (plain, plain + headings):
+        (edit,) = find_utf8_as_gbk_edits(document + as_gbk("一、加强组织领导") + "\n")
+        first = edit.evidence["rejected_bytes"][0]
+        assert first["best"][0] == "一"
+        margins.append(first["margin_nats"])
+    assert margins[1] > margins[0] + 1.5

@@ -296,9 +296,13 @@ def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
         score = _COST_MARK + math.log1p(model.document_chars.get(ch, 0))
         if previous is not None:
             score += _class_logp(_kind(previous), ch, model)
-            if _is_han(previous):
-                # The document's own pair: 一、 opens its headings, 中、 none.
-                score += math.log((model.document_pairs.get(previous + ch, 0) + 1.0) / (model.document_chars.get(previous, 0) + 1.0))
+            seen = model.document_pairs.get(previous + ch, 0) if _is_han(previous) else 0
+            if seen:
+                # The document's own pair (一、 opens its headings) as a bonus: how much likelier
+                # the mark is after this character than after Han in general. A pair the
+                # document lacks costs nothing (a line's last mark is for its line ends to say).
+                prior = math.exp(_class_logp("han", ch, model, absolute=True))
+                score += max(0.0, math.log((seen + prior) / (model.document_chars.get(previous, 0) + 1.0)) - math.log(prior))
         return score
     return model.unigram_logp(ch) + _COST_RARE_SYMBOL
 
@@ -324,9 +328,10 @@ def _kind(ch: str) -> str:
     return ch
 
 
-def _class_logp(first: str, second: str, model: "CharModel") -> float:
+def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = False) -> float:
     """log P(second | first) over kinds (see `_kind`) in the document, add-one smoothed and
-    relative to the commonest follower (0 for it, negative for rarer ones)."""
+    relative to the commonest follower (0 for it, negative for rarer ones), or to all of them
+    (`absolute`)."""
     table = model.cache.get("kind_pairs")
     if table is None or table[0] is not model.document_pairs:
         counts: dict[str, dict[str, int]] = {}
@@ -335,7 +340,7 @@ def _class_logp(first: str, second: str, model: "CharModel") -> float:
             row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
         table = model.cache["kind_pairs"] = (model.document_pairs, counts)
     row = table[1].get(first, {})
-    top = max(row.values(), default=0)
+    top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
     return math.log((row.get(second, 0) + 1.0) / (top + 1.0))
 
 
