@@ -158,3 +158,10 @@ def test_a_lost_mark_is_named_from_its_surviving_byte_only_with_the_documents_ow
     # Without 障。 in the document the mark is not named.
     (edit,) = find_edits(CONTEXT + garbled + "\n")
     assert not edit.after.startswith("。")
+
+
+def test_a_rejected_byte_between_a_year_and_a_month_is_a_box():
+    garbled = dropped("2020年7月16日", 4)  # 年 lost its lead; its trail was rejected before 7
+    assert garbled == "2020?7月16日"
+    text = CONTEXT + garbled + "\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)]

@@ -591,6 +591,9 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     return edits + _mark_rejected_bytes(text, edits, base)
 
 
+#: A year, a ?, a number and Han (2020?7月, 〔2019?6号): the ? is where 年 or 〕 was, whose lead
+#: byte was lost and whose trail the decoder rejected before the digit.
+_YEAR_QUESTION = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\?[0-9]{1,3}(?=[\u4e00-\u9fff])")
 #: Characters before a rejected ? taken for misread pairs, at most (2 gave nothing more on the
 #: benchmark's GBK-shift cases, and took correct characters: 责任和逦? → 责任□□□).
 _MAX_MISREAD_BEFORE_REJECTED = 1
@@ -618,7 +621,7 @@ def _mark_rejected_bytes(text: str, edits: list[Edit], model: CharModel) -> list
         line_start = at == 0 or text[at - 1] == "\n"
         if line_start and following == "\n":
             continue  # a line that is only ?: nothing says what it was
-        if following.isdigit() and at > 0 and text[at - 1].isdigit():
+        if following.isdigit() and at > 0 and text[at - 1].isdigit() and not (at >= 4 and _YEAR_QUESTION.match(text, at - 4)):
             continue  # 4?26: a date whose middle dot the page lost, not a shifted run
         strong = following in "\r\n" or following.isdigit() or line_start
         if not strong and not garbled:
