@@ -6,6 +6,7 @@ from __future__ import annotations
 from docrepair.ledger import Ledger, find_lost_offsets, replay
 from docrepair.model import Action
 from docrepair.stages.byteshift import find_edits
+from docrepair.garble import MISSING
 
 #: Context that names 海口海关 in full, so the document's own pairs confirm the reading.
 CONTEXT = (
@@ -54,3 +55,113 @@ def test_a_synthetic_gbk_shifted_name_is_read_back_from_its_bytes():
 def test_the_edits_are_the_same_on_every_call():
     text = CONTEXT + f"省商务厅、{shifted('海口海关')}、省工商局按职责分工负责。\n"
     assert find_edits(text) == find_edits(text)
+
+
+def dropped(phrase: str, drop: int) -> str:
+    """The phrase's GBK bytes with the byte at `drop` lost, read as the benchmark's mirror does."""
+    data = phrase.encode("gbk")
+    return (data[:drop] + data[drop + 1 :]).decode("gbk", errors="replace").replace("\ufffd", "?").translate(_FOLD)
+
+
+def test_a_shifted_run_without_any_signal_character_is_found_by_improbability():
+    from docrepair.charlm import load_charlm
+    from docrepair.garble import find_runs
+    from docrepair.stages.byteshift import find_improbable_runs
+
+    garbled = dropped("省商务厅要加强口岸管理", 12)
+    assert garbled == "省商务厅要加靠诎豆芾?"
+    text = CONTEXT + garbled + "\n"
+    line = text.index(garbled)
+    assert not any(start >= line for start, end in find_runs(text))  # no signal character
+    # Two unpaired characters rarer than e**-10 (诎 and 芾 beside ?): a candidate, widened later.
+    assert any(start >= line for start, end in find_improbable_runs(text, load_charlm()))
+    (edit,) = find_edits(text)
+    assert edit.after == text[edit.start : edit.end].replace("加靠诎豆芾?", "加强口岸管理")
+    assert edit.evidence["model_gain_nats"] >= 8
+
+
+def test_rare_characters_of_clean_text_are_candidates_but_never_replaced():
+    text = CONTEXT + "生僻字如犇、骉、鱻、龘在文件中偶有出现。\n"
+    assert find_edits(text) == []
+
+
+def test_a_lone_ascii_letter_between_han_is_the_trail_byte_of_a_character_whose_lead_was_lost():
+    # 體 is F3 77 in GBK: with F3 lost, its trail byte 77 stands as "w".
+    document = "強化市場主體責任，指導督促市場主體自查自糾。\n"
+    garbled = dropped("加強市場主體責任。", "加強市場主".encode("gbk").__len__())
+    assert garbled == "加強市場主w責任。"
+    text = document + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "w" and edit.after == "體"
+    (named,) = edit.evidence["named_from_one_byte"]
+    assert named["known_byte"] == "77" and "主體" in named["attested_pairs"]
+
+
+def test_a_rejected_byte_before_a_digit_or_at_a_line_end_is_a_box_with_a_note():
+    number = dropped("国办发〔2018〕115号", 6)  # 〔 lost its lead byte; its trail was rejected
+    assert number == "国办发?2018〕115号"
+    title = dropped("国务院办公厅", 10)
+    assert title == "国务院办公?"
+    text = CONTEXT + number + "\n" + title + "\n"
+    edits = find_edits(text)
+    assert [(text[e.start : e.end], e.after, e.action) for e in edits] == [("?", MISSING, Action.MARK_MISSING)] * 2
+    assert all(e.evidence["rejected_byte"] == "?" for e in edits)
+
+
+def test_a_question_mark_is_left_where_the_document_asks_in_full_width_or_shows_no_shift():
+    assert find_edits(CONTEXT + "是否同意？请回复。\n这是否符合规定?\n") == []
+    assert find_edits(CONTEXT + "这是否符合规定?请各单位核实。\n") == []
+
+
+def test_a_rejected_byte_at_a_line_start_is_a_box_and_a_line_of_only_a_question_mark_is_left():
+    line = dropped("经省级药品监督管理部门批准", 0)  # 经 lost its lead byte, its trail was rejected
+    assert line.startswith("?省级")
+    text = CONTEXT + line + "\n?\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "?" and edit.start == text.index(line) and edit.after == MISSING
+    assert "line start" in edit.reason
+
+
+def test_a_rejected_byte_inside_brackets_or_after_a_number_is_a_box_but_a_dot_lost_between_digits_is_not():
+    # (十三) with the lead byte of 十 lost: its trail was rejected; after a number at a line end.
+    garbled = dropped("（十三）加强外商投资企业知识产权保护。", 2)
+    assert garbled.startswith("(?三)")
+    number = dropped("国办发〔2018〕115号", 17)
+    assert number == "国办发〔2018〕115?"
+    title = dropped("国务院办公厅", 10)
+    # (?三) alone may be a question in brackets; beside two other rejected bytes it is one too.
+    assert [(e.after) for e in find_edits(CONTEXT + garbled + "\n")] == []
+    text = CONTEXT + garbled + "\n" + number + "\n" + title + "\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)] * 3
+    # 4?26: the page lost the · of 4·26; a ? between digits alone is no shifted run.
+    assert find_edits(CONTEXT + "围绕“4?26”世界知识产权日开展宣传。\n") == []
+
+
+def test_unpaired_characters_just_before_a_rejected_byte_are_misread_pairs():
+    garbled = dropped("有关部门和单位有责任和义务", 22)  # 义务 → 逦? (E5 CE, then F1 rejected)
+    assert garbled.endswith("和逦?")
+    text = CONTEXT + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "逦?" and edit.after == MISSING * 2
+    assert edit.evidence["misread"] == "逦" and edit.evidence["bytes"] == "e5 ce"
+
+
+def test_a_lost_mark_is_named_from_its_surviving_byte_only_with_the_documents_own_pair():
+    # 。 is A1 A3: with A1 lost, A3 paired with the next lead (Q, a folded full-width letter).
+    garbled = dropped("强化安全保障。严格落实网络安全法。", 12)
+    assert garbled == "强化安全保障Q细衤涫低?络安全法。"
+    text = CONTEXT + "强化安全保障。加强监管。\n" + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "Q细衤涫低?" and edit.after == "。严格落实网"
+    (mark, *_) = edit.evidence["named_from_one_byte"]
+    assert mark["char"] == "。" and mark["known_byte"] == "a3" and "障。" in mark["attested_pairs"]
+    # Without 障。 in the document the mark is not named.
+    (edit,) = find_edits(CONTEXT + garbled + "\n")
+    assert not edit.after.startswith("。")
+
+
+def test_a_rejected_byte_between_a_year_and_a_month_is_a_box():
+    garbled = dropped("2020年7月16日", 4)  # 年 lost its lead; its trail was rejected before 7
+    assert garbled == "2020?7月16日"
+    text = CONTEXT + garbled + "\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)]

@@ -206,3 +206,90 @@ def test_utf8_read_as_cp1252_inside_a_line_is_read_again():
 @pytest.mark.parametrize("line", ["Le barÃ¨me forfaitaire", "café crème brûlée à Zürich", "Ã  tout à l’heure"])
 def test_latin_text_and_latin_mojibake_are_left_to_ftfy(line):
     assert repair_text(line + "\n").text == line + "\n"
+
+
+# -- UTF-8 read as GBK: rejected bytes, cut characters, the likelihood ratio ----------------------
+
+from docrepair.stages.mojibake import find_utf8_as_gbk_edits  # noqa: E402
+
+DOCUMENT = (
+    "关于加强知识产权保护工作的通知\n各区县人民政府：\n"
+    "一、总体要求。认真落实工作措施，加强监管。（市公安局负责）\n"
+    "二、工作目标。到2020年12月31日，建立长效机制。（市商务局负责）\n"
+    "国办发〔2018〕115号\n2018年12月4日\n"
+)
+
+
+def as_gbk(line: str) -> str:
+    """What a GBK decoder makes of a line's UTF-8 bytes: each byte it rejects one U+FFFD."""
+    return line.encode("utf-8").decode("gbk", errors="replace")
+
+
+def test_each_replacement_character_is_one_rejected_byte_and_the_model_names_its_character():
+    line = "三、加强重点产品和重点环节监管"
+    garbled = as_gbk(line)
+    assert "\ufffd" in garbled  # 、 = E3 80 81: the GBK decoder rejected 80
+    (edit,) = find_utf8_as_gbk_edits(DOCUMENT + garbled + "\n")
+    assert edit.after == line
+    assert edit.evidence["encoding"] == "utf-8 read as gb18030" and edit.evidence["model_gain_nats"] >= 10
+    first = edit.evidence["rejected_bytes"][0]
+    assert first["char"] == "、" and first["margin_nats"] >= 4
+
+
+def test_a_whole_line_of_garble_with_no_signal_character_is_reread():
+    # The issue's cases: every character garbled, the last byte rejected at the line's end.
+    for line in ("（本文有删减）", "2020年7月16日"):
+        garbled = as_gbk(line)
+        (edit,) = find_utf8_as_gbk_edits(DOCUMENT + garbled + "\n")
+        assert len(edit.after) == len(line)
+        assert all(a == b or a == MISSING for a, b in zip(edit.after, line)), edit.after
+    (edit,) = find_utf8_as_gbk_edits(DOCUMENT + as_gbk("（本文有删减）") + "\n")
+    assert edit.after == "（本文有删减）"  # the bracket closes the one the line opened
+
+
+def test_a_rejected_byte_the_context_cannot_decide_is_a_box_with_its_candidates():
+    # 一 (E4 B8 80) before 、: E4 B8 80-BF are all characters; between the line's start and 、
+    # nothing tells 一 from 中 or 个 by e**4, so it is □, and the note lists the best candidates.
+    (edit,) = find_utf8_as_gbk_edits("通知\n" + as_gbk("一、总体要求") + "\n")
+    assert edit.after.endswith("、总体要求") and edit.after[0] in ("一", MISSING)
+    if edit.after[0] == MISSING:
+        (first, *_) = edit.evidence["rejected_bytes"]
+        assert first["char"] == MISSING and "一" in first["best"]
+
+
+def test_two_numerals_are_never_told_apart_by_the_document():
+    text = DOCUMENT + "第六章 附则\n" + as_gbk("第八章会议制度") + "\n"
+    (edit,) = find_utf8_as_gbk_edits(text)
+    assert edit.after[1] in (MISSING, "八") and edit.after[1] != "六"
+
+
+def test_a_character_cut_short_before_ascii_is_named_only_when_the_document_has_one_such():
+    # The page lost the last byte of 。 (E3 80 82) before "2020": 銆 (E3 80) stands there.
+    cut = "落实责任。2020".encode("utf-8").replace(b"\xe3\x80\x82", b"\xe3\x80").decode("gbk", errors="replace")
+    assert cut == "钀藉疄璐ｄ换銆2020"
+    # The document's only character that starts E3 80 is 。: it is named.
+    (edit,) = find_utf8_as_gbk_edits("通知\n认真落实工作措施。加强监管。\n" + cut + "\n")
+    assert edit.after == "落实责任。2020"
+    assert edit.evidence["cut_characters"] == [{"at": 4, "char": "。", "surviving_bytes": "e3 80"}]
+    # 、 。 and 〔 all start E3 80 in this one: the character is □, not a guess.
+    (edit,) = find_utf8_as_gbk_edits(DOCUMENT + cut + "\n")
+    assert edit.after == "落实责任□2020" and edit.evidence["missing_chars"] == 1
+
+
+def test_clean_lines_and_replacement_characters_alone_are_no_utf8_read_as_gbk():
+    assert find_utf8_as_gbk_edits(DOCUMENT) == []
+    assert find_utf8_as_gbk_edits(DOCUMENT + "\ufffd\ufffd\ufffd broken\n") == []
+
+
+def test_the_documents_own_pair_of_a_character_and_a_mark_raises_its_margin():
+    # 一 is E4 B8 80: before 、 (E3 80 81) the decoder rejects 80, and E4 B8 AA-AF (个, 中…)
+    # would be rejected too. A document whose headings write 一、 makes 一 likelier there.
+    plain = "关于做好工作的通知\n认真落实工作中的各项要求。\n"
+    headings = "一、总体要求\n二、工作措施\n附件一\n一、工作目标\n二、工作任务\n附件二\n一、组织领导\n"
+    margins = []
+    for document in (plain, plain + headings):
+        (edit,) = find_utf8_as_gbk_edits(document + as_gbk("一、加强组织领导") + "\n")
+        first = edit.evidence["rejected_bytes"][0]
+        assert first["best"][0] == "一"
+        margins.append(first["margin_nats"])
+    assert margins[1] > margins[0] + 1.5

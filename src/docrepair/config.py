@@ -49,11 +49,12 @@ class CleanupConfig:
 
 @dataclass(frozen=True)
 class MojibakeConfig:
-    #: A line whose characters the rest of the document uses less than this share is foreign
-    #: to it (a candidate for UTF-8 read as GBK)…
-    max_native_share: float = 0.5
-    #: …and its re-reading must belong to the document at least this much to be taken.
-    min_reread_share: float = 0.9
+    #: How much more probable (natural log, character model and document) a line's bytes read
+    #: as UTF-8 must be than the line read as GBK before it is taken: e**10 ≈ 22,000 times.
+    min_utf8_gain_nats: float = 10.0
+    #: A character read from a byte the GBK decoder rejected (U+FFFD) is named only when it beats
+    #: every other candidate between its neighbours by this much (e**4 ≈ 55 times); else □.
+    min_rejected_margin_nats: float = 4.0
     #: Mean log-probability gain per Han character a whole-text re-reading needs (nats).
     min_whole_gain_nats: float = 2.0
     #: …and it must read like Chinese: the samples score -7.9 to -8.2 per Han character, random
@@ -258,8 +259,7 @@ class RepairConfig:
             (self.output.script in SCRIPTS, "output.script must be keep, simplified or traditional"),
             (self.output.punct in PUNCT_MODES, "output.punct must be document, keep, full or half"),
             (self.cleanup.min_pinyin_glosses >= 1, "cleanup.min_pinyin_glosses must be at least 1"),
-            (0.0 <= self.mojibake.max_native_share <= 1.0, "mojibake.max_native_share must be in [0, 1]"),
-            (0.0 <= self.mojibake.min_reread_share <= 1.0, "mojibake.min_reread_share must be in [0, 1]"),
+            (self.mojibake.min_utf8_gain_nats >= 0, "mojibake.min_utf8_gain_nats must be at least 0"),
             (self.byteshift.beam_width >= 1, "byteshift.beam_width must be at least 1"),
             (self.byteshift.max_widen_chars >= 0, "byteshift.max_widen_chars must not be negative"),
             (0.5 < self.punct.min_share <= 1.0, "punct.min_share must be in (0.5, 1]"),

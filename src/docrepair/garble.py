@@ -4,6 +4,7 @@ around them. Shared by the mojibake and byteshift stages (stages never import ea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are gone
 #: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
@@ -66,3 +67,18 @@ def clean_text(text: str, runs: list[tuple[int, int]]) -> str:
         cursor = end
     parts.append(text[cursor:])
     return "\n".join(parts)
+
+
+@lru_cache(maxsize=1)
+def gbk_pairs() -> dict[tuple[int, int], str]:
+    """Every two-byte GBK pair that Python's `gbk` codec decodes, with its character."""
+    pairs = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                pairs[(lead, trail)] = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+    return pairs

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..charlm import CharModel, load_charlm
 from ..config import RepairConfig, ShiftConfig
-from ..garble import ANY_SIGNAL_CHAR, GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs
+from ..garble import GLUED_READING_TAIL, MISSING, SUSPICIOUS, clean_text, find_runs, gbk_pairs
 from ..model import Action, Edit, Proposal
 from ..readings import readings_of
 from ..stage import DocumentView, Stage
@@ -55,7 +55,9 @@ _COST_UNSEEN_PAIR = -2.0
 _COST_ASCII = -4.0
 #: A lone ASCII letter after a Han character or a lost one (侵權c): official text writes Latin
 #: only in words and codes, so a letter that starts none there is likelier a GBK trail byte.
-_COST_LONE_LETTER = -9.0
+#: Was -9 (the seeds); -14, about one in a million characters, names 業 of 行I自 (行業自) on the
+#: benchmark's GBK-shift cases (1 more sentence restored, none worse, seeds unchanged).
+_COST_LONE_LETTER = -14.0
 _COST_QUESTION = -10.0  # a `?` read as itself between Han characters
 _COST_IMPLAUSIBLE = -12.0
 _COST_UNKNOWN_CHAR = -6.0  # a character neither the model nor the document knows
@@ -91,26 +93,11 @@ class _Token:
 
 
 @lru_cache(maxsize=1)
-def _gbk_pairs() -> dict[tuple[int, int], str]:
-    """Every two-byte GBK pair that decodes, with its character."""
-    pairs = {}
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            if trail == 0x7F:
-                continue
-            try:
-                pairs[(lead, trail)] = bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
-                continue
-    return pairs
-
-
-@lru_cache(maxsize=1)
 def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
     """Characters by one known byte: ("lead", 0x8c) → every GBK character whose lead byte is
     0x8c, likewise ("trail", b). Private-use and unassigned pairs are left out."""
     table: dict[tuple[str, int], list[str]] = {}
-    for (lead, trail), ch in _gbk_pairs().items():
+    for (lead, trail), ch in gbk_pairs().items():
         if "\ue000" <= ch <= "\uf8ff":
             continue
         table.setdefault(("lead", lead), []).append(ch)
@@ -119,7 +106,7 @@ def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
 
 
 def _decode_pair(lead: int, trail: int) -> str | None:
-    return _gbk_pairs().get((lead, trail))
+    return gbk_pairs().get((lead, trail))
 
 
 def _shift_byte_options(ch: str) -> list[tuple[int, ...]]:
@@ -222,6 +209,9 @@ def _read_run(run: str, before: str | None, after: str | None, reader: _Reader, 
                     out.append((score + _COST_LOST, tokens + (_Token(None),), None))
                 elif byte < 0x80:
                     out.append((score + reader.char_cost(previous, chr(byte)), tokens + (_Token(chr(byte), native=native),), None))
+                    if 0x40 <= byte and (chr(byte).isalpha() or chr(byte) in _ASCII_TRAIL_MARKS):
+                        # A GBK trail byte 40-7E whose lead was lost (主體 → 主w責: F3 gone).
+                        out.append(lost(score, tokens, None, byte))
                 else:
                     out.append((score, tokens, (byte, source, native)))
                     # The byte alone: a lead whose trail is lost, or a trail whose lead is.
@@ -355,7 +345,19 @@ def _candidates_for(token: _Token, model: CharModel) -> list[str]:
     the document uses are scored: the joint choice costs the square of their number per step,
     and a rarer character could not win the margin a name needs anyway."""
     common, rest = _common_candidates(*token.surviving, model)
-    return common + [ch for ch in rest if ch in model.document_chars]
+    return common + [ch for ch in rest if ch in model.document_chars] + _mark_candidates(*token.surviving, model)
+
+
+def _mark_candidates(role: str, byte: int, model: CharModel) -> list[str]:
+    """Marks of official text the document itself uses, with the surviving byte in its place
+    (。 is A1 A3: a lost character whose trail A3 survives may be it). Named, like a character,
+    only with a margin and a pair the document attests (保障。)."""
+    marks = []
+    for mark in sorted(_COMMON_MARKS):
+        data = mark.encode("gbk")
+        if len(data) == 2 and data[0 if role == "lead" else 1] == byte and mark in model.document_chars:
+            marks.append(mark)
+    return marks
 
 
 #: Candidates per lost character scored in the joint choice, besides the document's own.
@@ -418,7 +420,7 @@ def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tupl
     """The lead's signal clusters (see find_runs), widened over the characters around them
     that the model cannot place: a run of misread pairs ends where two attested pairs in a row
     show the reading back in step."""
-    runs = find_runs(text)
+    runs = _merge_spans(find_runs(text) + find_improbable_runs(text, model))
     widened: list[tuple[int, int]] = []
     for start, end in runs:
         line_start = max(text.rfind("\n", 0, start) + 1, widened[-1][1] if widened else 0)
@@ -433,6 +435,68 @@ def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tupl
     return widened
 
 
+#: A Han character the model finds rarer than this (natural log of its unigram probability) and
+#: that forms no attested pair with a neighbour is odd. Read one byte out of step, GB2312's Han
+#: come out nearly uniformly, so most are this rare (嫡鹬氐慵: -12 to -14); the characters of
+#: official text are mostly far commoner (的 -6, 监 -8), and names form attested pairs.
+_ODD_CHAR_LOGP = -10.0
+#: A lone ASCII letter between two Han characters: a GBK trail byte 40-7E whose lead was read
+#: as the previous character's trail (主體 → 主w責).
+_LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+#: A `?` after a Han character and before another, a digit or the line's end: where a decoder
+#: rejected the last byte of a run read out of step (国务院办公? for 国务院办公厅). A question
+#: ends a sentence before a line break or a mark, so clean text seldom has it (and a run is
+#: replaced only on the likelihood ratio).
+_ODD_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff0-9]|$)", re.MULTILINE)
+#: Where a `?` is taken for a rejected byte (see `_mark_rejected_bytes`): after a Han character,
+#: a digit, a mark inside a sentence or an opening bracket, or at a line's start, and before Han,
+#: a digit, a space, a closing bracket or the line's end ((?三) for (十三), 115? for 115号).
+_REJECTED_QUESTION = re.compile(r"(?:(?<=[\u4e00-\u9fff、，。：；(（0-9])|^)\?(?=[\u4e00-\u9fff0-9 \u3000)）]|$)", re.MULTILINE)
+
+
+def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
+    """Runs the model finds improbable, with or without a signal character: two odd characters
+    (see `_ODD_CHAR_LOGP`) within three, or one beside a `?`, or a lone ASCII letter between Han
+    characters. They are only candidates: a run is replaced only when a re-reading of its bytes
+    is far more probable (`min_gain_nats`)."""
+    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _LONE_LETTER.finditer(text)]
+    spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
+    odd = [index for index, ch in enumerate(text) if _is_odd(text, index, model)]
+    for first, second in zip(odd, odd[1:]):
+        if second - first <= 2 and "\n" not in text[first:second]:
+            spans.append((first, second + 1))
+    for index in odd:
+        if index > 0 and text[index - 1] == "?":
+            spans.append((index - 1, index + 1))
+        # An odd character before ? or a lone ASCII letter (委員 → 螁T: 員 is 86 54 in GBK).
+        if index + 1 < len(text) and (text[index + 1] == "?" or text[index + 1].isascii() and text[index + 1].isalpha() and not (index + 2 < len(text) and text[index + 2].isascii() and text[index + 2].isalnum())):
+            spans.append((index, index + 2))
+    return _merge_spans(spans)
+
+
+def _is_odd(text: str, index: int, model: CharModel) -> bool:
+    ch = text[index]
+    if not "\u3400" <= ch <= "\u9fff":
+        return False
+    rare = model.cache.setdefault("rare", {})
+    found = rare.get(ch)
+    if found is None:
+        found = rare[ch] = bool(_HAN_RANGE.match(ch)) and model.unigram_logp(ch) < _ODD_CHAR_LOGP
+    if not found:
+        return False
+    return not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index + 1 < len(text) and model.is_attested(ch, text[index + 1]))
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _is_settled(text: str, position: int, model: CharModel) -> bool:
     """Two attested pairs in a row (or the start of a glued reading) at position: the text
     there reads in step."""
@@ -441,9 +505,12 @@ def _is_settled(text: str, position: int, model: CharModel) -> bool:
     window = text[position : position + 3]
     if len(window) < 3 or not all(_HAN_RANGE.match(ch) or ch in _SENTENCE_MARKS for ch in window):
         return False
-    return all(
+    pairs = list(zip(window, window[1:]))
+    # A mark beside a known character reads in step, but a known character after the mark may
+    # be the first misread pair (、狗兜 for 、规范): one pair must be two attested Han.
+    return any(model.is_attested(a, b) for a, b in pairs) and all(
         model.is_attested(a, b) or (a in _SENTENCE_MARKS or b in _SENTENCE_MARKS) and model.is_known(a if b in _SENTENCE_MARKS else b)
-        for a, b in zip(window, window[1:])
+        for a, b in pairs
     )
 
 
@@ -497,14 +564,13 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     the document: one edit per run, REPAIR_MOJIBAKE when anything was read back (lost
     characters □ inside it), MARK_MISSING when nothing was."""
     config = config or ShiftConfig()
-    if not ANY_SIGNAL_CHAR.search(text):
-        return []  # the common case: one scan, no model loaded
-    if not find_runs(text):
-        return []  # no signal: the model is not even loaded
+    if text.isascii():
+        return []
     base = load_charlm()
     runs = _find_suspect_runs(text, base, config.max_widen_chars)
     if not runs:
-        return []
+        return _mark_rejected_bytes(text, [], base)
+    signals = find_runs(text)
     model = base.with_document(clean_text(text, runs))
     reader = _Reader(model)
     # Does the document indent its paragraphs with U+3000? A lost indentation is then written
@@ -513,15 +579,82 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     indented = sum(1 for line in lines if line.startswith("\u3000")) * 2 > len(lines)
     edits = []
     for start, end in runs:
-        if not _CJK_IN_RUN.search(text, start, end):
+        if not _CJK_IN_RUN.search(text, start, end) and not (end == start + 1 and _LONE_LETTER.match(text, start)):
             continue  # Latin letters (é, à of a French name) or box drawing alone are no GBK garble
-        edit = _repair_run(text, start, end, reader, config, indented)
+        # A run found by improbability alone (no signal character in it) must read some Han
+        # character out of step or name one: rare characters of clean text (犇、骉、鱻) are
+        # improbable too, and a lost character costs less than an unknown one.
+        signalled = any(s < end and start < e for s, e in signals)
+        edit = _repair_run(text, start, end, reader, config, indented, signalled)
         if edit is not None:
             edits.append(edit)
-    return edits
+    return edits + _mark_rejected_bytes(text, edits, base)
 
 
-def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool) -> Edit | None:
+#: A year, a ?, a number and Han (2020?7月, 〔2019?6号): the ? is where 年 or 〕 was, whose lead
+#: byte was lost and whose trail the decoder rejected before the digit.
+_YEAR_QUESTION = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\?[0-9]{1,3}(?=[\u4e00-\u9fff])")
+#: Characters before a rejected ? taken for misread pairs, at most (2 gave nothing more on the
+#: benchmark's GBK-shift cases, and took correct characters: 责任和逦? → 责任□□□).
+_MAX_MISREAD_BEFORE_REJECTED = 1
+
+
+def _mark_rejected_bytes(text: str, edits: list[Edit], model: CharModel) -> list[Edit]:
+    """A `?` after a Han character or a mark and before a digit (辦?2017) or the line's end
+    (办公?), or at a line's start before Han or a digit (?省级), is no question mark in a
+    document that asks its questions in full width or not at all (no ？): it is where the
+    decoder rejected a byte of a character whose other byte went with the shift. No reading
+    named that character, so it is □ with a note."""
+    if "？" in text:
+        return []
+    matches = list(_REJECTED_QUESTION.finditer(text))
+    # Between two Han characters (政?性) or before a space a ? may be a question (是否符合规定?请…):
+    # it is taken for a rejected byte only in a document that shows GBK read out of step
+    # elsewhere (a run re-read, or at least two other such ?): the signals raise the prior.
+    garbled = bool(edits) or len(matches) >= 3
+    found = []
+    for match in matches:
+        at = match.start()
+        if any(edit.start <= at < edit.end for edit in edits):
+            continue
+        following = text[match.end()] if match.end() < len(text) else "\n"
+        line_start = at == 0 or text[at - 1] == "\n"
+        if line_start and following == "\n":
+            continue  # a line that is only ?: nothing says what it was
+        if following.isdigit() and at > 0 and text[at - 1].isdigit() and not (at >= 4 and _YEAR_QUESTION.match(text, at - 4)):
+            continue  # 4?26: a date whose middle dot the page lost, not a shifted run
+        strong = following in "\r\n" or following.isdigit() or line_start
+        if not strong and not garbled:
+            continue
+        where = " at the line end" if following in "\r\n" else " at the line start" if line_start else ""
+        # The read out of step ends at the rejected byte: a Han character just before it that
+        # forms no attested pair with the character before it is a misread pair (和逦? for
+        # 和义务: E5 CE is the trail of 义 and the lead of 务), and it means one more character
+        # lost (the misread pair, the ? and the dropped byte: two characters).
+        start = at
+        while at - start < _MAX_MISREAD_BEFORE_REJECTED and start >= 2 and _HAN_RANGE.match(text[start - 1]) and _HAN_RANGE.match(text[start - 2]):
+            if model.is_attested(text[start - 2], text[start - 1]) or any(edit.start < start <= edit.end for edit in edits):
+                break
+            start -= 1
+        misread = text[start:at]
+        reason = f"a ? where the GBK decoder rejected a byte{where}: the character it belonged to is lost"
+        if misread:
+            reason += f", and {misread} before it, unpaired, is read out of step ({len(misread) + 1} characters lost)"
+        found.append(
+            Edit(
+                start,
+                at + 1,
+                MISSING * (len(misread) + 1),
+                Action.MARK_MISSING,
+                reason + f"; marked {MISSING}",
+                {"encoding": "gbk", "rejected_byte": "?", "misread": misread or None, "bytes": " ".join(f"{b:02x}" for b in misread.encode("gbk", errors="replace")) or None,
+                 "before": text[max(0, start - 4) : start], "after": text[at + 1 : at + 5]},
+            )
+        )
+    return found
+
+
+def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftConfig, indented: bool, signalled: bool = True) -> Edit | None:
     run = text[start:end]
     before = text[start - 1] if start > 0 else None
     after = text[end] if end < len(text) else None
@@ -532,13 +665,24 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     as_is = _as_is_score(run, before, after, reader)
     gain = score - as_is
     tokens = list(tokens)
-    if gain < config.min_gain_nats or any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
+    # Han characters the reading found out of step (before they are confirmed or given up).
+    out_of_step = sum(1 for token in tokens if token.char is not None and not token.native and _HAN_RANGE.match(token.char))
+    if any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
         return None
     # A reading glued after the run, (zhí) or zhí) when the garble took the "(": it says what
     # the run's last character sounds like.
     glued = _READING_AFTER.match(text, end) or GLUED_READING_TAIL.match(text, end)
     reading = glued.group().strip("(（)）") if glued else None
     named = _name_lost(tokens, before, after, reader, config.min_candidate_margin_nats, reading)
+    if gain < config.min_gain_nats:
+        # The search scored a lost character by its left neighbour alone; one named from its
+        # surviving byte with both neighbours (所 of 朔Q for 所稱) is scored as the character it
+        # is, at the naming cost, and the ratio is taken again.
+        if not any(named):
+            return None
+        gain = _named_score(tokens, named, before, after, reader) - as_is
+        if gain < config.min_gain_nats:
+            return None
     tokens = [token if name is None else _Token(name[0], native=True, named=True) for token, name in zip(tokens, named)]
     tokens = _confirm(tokens, before, after, reader.model)
     named = [name if token.char is not None else None for token, name in zip(tokens, named)]
@@ -570,6 +714,8 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
         "named_from_one_byte": restored,
     }
     recovered = sum(1 for token in tokens if token.char is not None and _HAN_RANGE.match(token.char))
+    if not signalled and out_of_step == 0 and not restored:
+        return None
     if recovered == 0 and not restored:
         return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
                     f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}", evidence)
@@ -579,6 +725,24 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     if lost:
         reason += f"; {len(lost)} lost marked {MISSING}"
     return Edit(start, end, after_text, Action.REPAIR_MOJIBAKE, reason, evidence)
+
+
+def _named_score(tokens: list[_Token], named: list, before: str | None, after: str | None, reader: _Reader) -> float:
+    """The reading's score with the named characters scored as characters (plus `_COST_GUESS`)."""
+    score, previous = 0.0, before
+    for token, name in zip(tokens, named):
+        if name is not None:
+            score += reader.char_cost(previous, name[0]) + _COST_GUESS
+            previous = name[0]
+        elif token.char is not None:
+            score += reader.char_cost(previous, token.char)
+            previous = token.char
+        else:
+            score += _COST_LOST
+            previous = token.context
+    if after is not None and previous is not None:
+        score += reader.char_cost(previous, after)
+    return score
 
 
 def _indentation(token: _Token, indented: bool):
@@ -646,7 +810,10 @@ def _confirm(tokens: list[_Token], before: str | None, after: str | None, model:
             if token.native:
                 by_stretch = False  # beside a loss, only its own pair vouches for it
             if not (own or by_stretch or marker):
-                data = ch.encode("gbk")
+                try:
+                    data = ch.encode("gbk")
+                except UnicodeEncodeError:
+                    continue  # no GBK pair (a GB18030 extension character): no bytes to fall back on
                 kept[index + offset] = _Token(None, lead=data[0], trail=data[1])
         index = stop
     return kept

@@ -29,8 +29,9 @@ STAGE = Stage(NAME, propose)
 
 #: A line opening with a clause marker the garble destroyed: □ where the numeral was, in or
 #: beside the brackets (□（□）, □）, （□）), or only its closing bracket left (）加強, when the
-#: decoder dropped the bytes of （六 without a trace).
-_DAMAGED_MARKER = re.compile(r"^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^[）)](?=[^\s）)])|^□+(?=[^（(□])")
+#: decoder dropped the bytes of （六 without a trace), or part of its numeral left ((二十□), whose
+#: last character a byte-level repair could not tell from the other numerals).
+_DAMAGED_MARKER = re.compile(r"^[（(][一二三四五六七八九十百零〇□]*□[一二三四五六七八九十百零〇□]*[）)]|^□*[（(]?□+[）)]|^□*[（(]□*[）)]|^□*[（(]□+|^□+[）)]|^[）)](?=[^\s）)])|^□+(?=[^（(□])")
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -68,17 +69,30 @@ def find_marker_restorations(units: Sequence[Unit]) -> list[Edit]:
             damaged.append((unit, found))
             continue
         if unit is not None and unit.role is Role.SECTION:
-            if damaged and len(damaged) == unit.number - previous - 1:
+            if damaged and len(damaged) == unit.number - previous - 1 and _numerals_agree(previous, damaged):
                 edits.extend(_restored(previous, damaged, brackets, f"between sections {previous} and {unit.number}"))
+            elif previous and len(damaged) == 1 and unit.number <= previous and _has_bracket(damaged[0][1].group()) and _numerals_agree(previous, damaged):
+                # The numbering starts again (the items of the next article): the damaged line,
+                # if a bracket shows it was an item ((□), not □、 of a heading), was the last.
+                edits.extend(_restored(previous, damaged, brackets, f"after section {previous}, the last before the numbering starts again"))
             previous, damaged = unit.number, []
         elif unit is None or unit.role is Role.CHAPTER:
-            if previous and len(damaged) == 1:
+            if previous and len(damaged) == 1 and _numerals_agree(previous, damaged):
                 edits.extend(_restored(previous, damaged, brackets, f"after section {previous}, the last before the next chapter"))
                 previous += 1
                 damaged = []
             # Otherwise the damaged lines wait: the next section's number may account for them
             # (（一）（二） garbled under the first chapter, （三） under the second).
     return edits
+
+
+def _numerals_agree(previous: int, damaged: list[tuple[Unit, re.Match[str]]]) -> bool:
+    """Numerals a damaged marker kept ((二十□)) must be those of the number it is given."""
+    for offset, (_, match) in enumerate(damaged, start=1):
+        kept = re.sub(r"^□*[（(]|[）)]$", "", match.group())
+        if kept.strip("□") and not re.fullmatch(kept.replace("□", "."), chinese_numeral(previous + offset)):
+            return False
+    return True
 
 
 def _has_bracket(damaged: str) -> bool:

@@ -13,7 +13,11 @@ Characters whose bytes are gone are □ (U+25A1, the customary mark), with a not
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
+import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import MojibakeConfig, RepairConfig
@@ -91,53 +95,362 @@ def find_utf8_as_latin_edits(text: str) -> list[Edit]:
 
 
 def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> list[Edit]:
-    """Lines whose UTF-8 bytes were read as GBK (关于 → 鍏充簬): re-encoded as GB18030 and read
-    as UTF-8. A line is repaired only when its own characters are mostly foreign to the
-    document and the re-read ones mostly belong to it; bytes the wrong decoding lost are □."""
+    """Lines whose UTF-8 bytes were read as GBK (关于 → 鍏充簬): their characters are taken back
+    to bytes and read as UTF-8. A U+FFFD the GBK decoder left is one byte it rejected: its value
+    is one of the few that decoder rejects there, and the UTF-8 character it belongs to is chosen
+    among them by the character model (`、` from E3 ?? 81). A character whose last bytes are gone
+    (the page cut `。` to `銆` at a line end or before ASCII) is named when exactly one character
+    the document uses has those first bytes, else it is □. A line is taken only when its bytes
+    read as UTF-8 at all and the re-reading is far more probable than the line as it stands
+    (`min_utf8_gain_nats`, a likelihood ratio under the character model and the document)."""
     config = config or MojibakeConfig()
     lines = text.splitlines(keepends=True)
-    candidates = [_reread_as_utf8(line.rstrip("\r\n")) for line in lines]
-    # What the document is made of, from the lines that are not candidates themselves: the
-    # garbled lines share their odd characters with each other, not with the document.
-    vocabulary = frozenset("".join(line for line, candidate in zip(lines, candidates) if candidate is None))
+    lattices = [_utf8_lattice(line.rstrip("\r\n")) for line in lines]
+    if not any(lattices):
+        return []
+    from ..charlm import load_charlm
+
+    # The document as it reads without its candidate lines: the garbled lines share their odd
+    # characters with each other, not with the document.
+    clean_lines = [line.rstrip("\r\n") for line, lattice in zip(lines, lattices) if lattice is None]
+    model = load_charlm().with_document("".join(clean_lines))
+    # How the document's own lines end (。 ： ； or a bracket): the evidence for a line's last
+    # character where its last byte was rejected.
+    line_ends: dict[str, int] = {}
+    for line in clean_lines:
+        if line.strip():
+            line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
     edits, offset = [], 0
-    for line, candidate in zip(lines, candidates):
+    for line, lattice in zip(lines, lattices):
         body = line.rstrip("\r\n")
-        if candidate is not None:
-            native = sum(1 for ch in body if ch in vocabulary) / max(1, len(body))
-            reread = sum(1 for ch in candidate if ch in vocabulary or ch == MISSING) / max(1, len(candidate))
-            if native < config.max_native_share and reread >= config.min_reread_share:
-                edits.append(
-                    Edit(
-                        offset,
-                        offset + len(body),
-                        candidate,
-                        Action.REPAIR_MOJIBAKE,
-                        "UTF-8 bytes that had been read as GBK, re-read as UTF-8",
-                        {"encoding": "utf-8 read as gb18030", "native_share": round(native, 3), "reread_share": round(reread, 3), "missing_chars": candidate.count(MISSING)},
+        if lattice is not None:
+            found = _best_utf8_reading(lattice, model, config.min_rejected_margin_nats, line_ends)
+            if found is not None:
+                score, reread, chosen, cut = found
+                gain = score - _reading_score(body, model)
+                if gain >= config.min_utf8_gain_nats and reread != body:
+                    edits.append(
+                        Edit(
+                            offset,
+                            offset + len(body),
+                            reread,
+                            Action.REPAIR_MOJIBAKE,
+                            "UTF-8 bytes that had been read as GBK, re-read as UTF-8"
+                            + (f"; {reread.count(MISSING)} character(s) whose last bytes are gone marked {MISSING}" if MISSING in reread else ""),
+                            {
+                                "encoding": "utf-8 read as gb18030",
+                                "model_gain_nats": round(gain, 2),
+                                "rejected_bytes": chosen,
+                                "cut_characters": cut,
+                                "missing_chars": reread.count(MISSING),
+                            },
+                        )
                     )
-                )
         offset += len(line)
     return edits
 
 
-def _reread_as_utf8(line: str) -> str | None:
-    """The line's characters as GB18030 bytes, read as UTF-8. A U+FFFD the wrong decoding left
-    stands for bytes that are gone: it becomes an invalid byte, so the UTF-8 character it
-    belonged to comes out as one □."""
-    if len(line) < 4 or line.isascii():
+#: A character whose bytes the page cut short costs this much (nats) in a re-reading: about
+#: what a lost character costs in the byte-shift stage (docrepair.stages.byteshift).
+_COST_CUT = -11.0
+#: A U+FFFD, an unassigned or private-use character standing in a reading.
+_COST_REPLACEMENT = -12.0
+_COST_ASCII = -2.0
+_COST_UNSEEN_PAIR = -2.0
+#: Joint choices scored for a character with two rejected bytes, at most.
+_MAX_COMBINATIONS = 4096
+
+
+@lru_cache(maxsize=None)
+def _rejected_values(following: int | None) -> tuple[int, ...]:
+    """The byte values a GBK or GB18030 decoder rejects as one byte (one U+FFFD) before
+    `following` (None: the line ends, or the next byte was rejected too): 80 and FF, and every
+    lead that does not pair with it."""
+    if following is None:
+        return tuple(range(0x80, 0x100))
+    values = []
+    for value in range(0x80, 0x100):
+        for codec in ("gbk", "gb18030"):
+            alone = bytes((following,)).decode(codec, errors="replace")
+            if bytes((value, following)).decode(codec, errors="replace") == "\ufffd" + alone:
+                values.append(value)
+                break
+    return tuple(values)
+
+
+def _utf8_lattice(line: str):
+    """The ways a line's GBK bytes read as UTF-8: per byte position, the edges (end position,
+    candidate characters, how they were read). None when the bytes do not read as UTF-8 at all
+    (a clean line's GBK bytes never do) or the line is too short to say."""
+    if len(line) < 2 or line.replace("\ufffd", "").isascii():
+        return None  # no character the GBK decoder read: nothing says these bytes were UTF-8
+    if "\ufffd" not in line:
+        # A clean line's GBK bytes are no UTF-8: its first bytes already fail (a cheap early
+        # exit; a character cut short only at a line end or before ASCII fails one at a time).
+        head = line[:24].encode("gb18030", errors="replace")
+        if head.decode("utf-8", errors="replace").count("\ufffd") > 6:
+            return None
+    data: list[int | None] = []  # None: a byte the GBK decoder rejected (U+FFFD)
+    for ch in line:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        try:
+            data.extend(ch.encode("gb18030"))  # GBK's bytes, and its user-defined area
+        except UnicodeEncodeError:
+            return None
+    size = len(data)
+    allowed = [
+        None if byte is not None else _rejected_values(data[index + 1] if index + 1 < size else None)
+        for index, byte in enumerate(data)
+    ]
+    edges: dict[int, list] = {}
+    reachable = {0}
+    for start in range(size):
+        if start not in reachable:
+            continue
+        found = edges.setdefault(start, [])
+        first = data[start]
+        if first is not None and first < 0x80:
+            found.append((start + 1, (chr(first),), "ascii"))
+            reachable.add(start + 1)
+            continue
+        leads = [first] if first is not None else allowed[start]
+        leads = [lead for lead in leads if 0xC2 <= lead <= 0xF4]
+        for lead in leads:
+            length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            options = [[lead]]
+            complete = True
+            for index in range(start + 1, start + length):
+                if index >= size or (data[index] is not None and not 0x80 <= data[index] <= 0xBF):
+                    complete = False
+                    break
+                values = [data[index]] if data[index] is not None else [v for v in allowed[index] if v <= 0xBF]
+                options.append(values)
+            if complete:
+                chars = _decode_options(options)
+                if chars:
+                    found.append((start + length, chars, "read" if first is not None and None not in data[start : start + length] else "rejected"))
+                    reachable.add(start + length)
+            elif first is not None and all(len(values) == 1 for values in options):
+                # Cut short at the line end or before ASCII: the first bytes of a character.
+                stop = start + len(options)
+                if stop == size or data[stop] is not None and data[stop] < 0x80:
+                    found.append((stop, (bytes(values[0] for values in options),), "cut"))
+                    reachable.add(stop)
+    if size not in reachable:
         return None
-    try:
-        data = b"\xff".join(part.encode("gb18030") for part in line.split("\ufffd"))
-    except UnicodeEncodeError:
+    return data, edges
+
+
+def _decode_options(options: list[list[int]]) -> tuple[str, ...]:
+    combinations = 1
+    for values in options:
+        combinations *= len(values)
+    if combinations > _MAX_COMBINATIONS:
+        return ()
+    chars = []
+    for combination in itertools.product(*options):
+        try:
+            ch = bytes(combination).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        chars.append(ch)
+    return tuple(chars)
+
+
+#: Marks of official text (the byte-shift stage's list without ？ and ！, rare there): the model
+#: (words only) knows nothing of them, so each costs a constant, about what a common character
+#: costs, less the more the document uses it.
+_COMMON_MARKS = frozenset("，。、；：（）《》“”‘’〔〕【】—…·　")
+_COST_MARK = -8.0
+#: A mark or symbol outside that list costs this much beyond its count in the document.
+_COST_RARE_SYMBOL = -4.0
+
+
+def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
+    """log-probability of `ch` after `previous`: Han pairs by the model and the document, a
+    character after a digit by what follows digits in the document (7月, 16日), a mark by what
+    follows that kind of character in the document (。 after Han, ( after 。), ASCII after a
+    mark likewise; an unassigned, private-use or replacement character costs `_COST_REPLACEMENT`
+    more."""
+    if ch in (MISSING, "\ufffd") or "\ue000" <= ch <= "\uf8ff" or unicodedata.category(ch) == "Cn":
+        return model.unigram_logp(ch) + _COST_REPLACEMENT
+    if ch.isascii():
+        if previous is not None and not previous.isascii() and not _is_han(previous):
+            return _COST_ASCII + _class_logp(previous, _kind(ch), model)
+        return _COST_ASCII
+    if previous is not None and previous.isascii() and previous.isdigit():
+        after_digits = _after_digits(model)
+        seen = after_digits.get(ch, 0)
+        if seen:
+            return math.log(seen / (sum(after_digits.values()) + 1.0))
+    if previous is not None and _is_han(previous) and _is_han(ch):
+        # The model holds pairs inside words; a pair across two words is unseen there, so an
+        # unseen pair costs at most the character's own probability and a little more (as in
+        # the byte-shift stage).
+        return max(model.pair_logp(previous, ch), model.unigram_logp(ch) + _COST_UNSEEN_PAIR)
+    if _is_han(ch):
+        return model.unigram_logp(ch)
+    if ch in _COMMON_MARKS:
+        score = _COST_MARK + math.log1p(model.document_chars.get(ch, 0))
+        if previous is not None:
+            score += _class_logp(_kind(previous), ch, model)
+            seen = model.document_pairs.get(previous + ch, 0) if _is_han(previous) else 0
+            if seen:
+                # The document's own pair (一、 opens its headings) as a bonus: how much likelier
+                # the mark is after this character than after Han in general. A pair the
+                # document lacks costs nothing (a line's last mark is for its line ends to say).
+                prior = math.exp(_class_logp("han", ch, model, absolute=True))
+                score += max(0.0, math.log((seen + prior) / (model.document_chars.get(previous, 0) + 1.0)) - math.log(prior))
+        return score
+    return model.unigram_logp(ch) + _COST_RARE_SYMBOL
+
+
+def _after_digits(model: "CharModel") -> dict[str, int]:
+    """How often each character follows a digit in the document (年 月 日 号 after 2020, 7, 16)."""
+    found = model.cache.get("after_digits")
+    if found is None or found[0] is not model.document_pairs:
+        counts: dict[str, int] = {}
+        for pair, count in model.document_pairs.items():
+            if pair[0].isascii() and pair[0].isdigit() and not pair[1].isascii():
+                counts[pair[1]] = counts.get(pair[1], 0) + count
+        found = model.cache["after_digits"] = (model.document_pairs, counts)
+    return found[1]
+
+
+def _kind(ch: str) -> str:
+    """A character's kind for the document's class pairs: Han, digit, ASCII; a mark is itself."""
+    if _is_han(ch):
+        return "han"
+    if ch.isascii():
+        return "digit" if ch.isdigit() else "ascii"
+    return ch
+
+
+def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = False) -> float:
+    """log P(second | first) over kinds (see `_kind`) in the document, add-one smoothed and
+    relative to the commonest follower (0 for it, negative for rarer ones), or to all of them
+    (`absolute`)."""
+    table = model.cache.get("kind_pairs")
+    if table is None or table[0] is not model.document_pairs:
+        counts: dict[str, dict[str, int]] = {}
+        for pair, count in model.document_pairs.items():
+            row = counts.setdefault(_kind(pair[0]), {})
+            row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
+        table = model.cache["kind_pairs"] = (model.document_pairs, counts)
+    row = table[1].get(first, {})
+    top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
+    return math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+
+
+def _reading_score(text: str, model: "CharModel") -> float:
+    score, previous = 0.0, None
+    for ch in text:
+        score += _char_score(previous, ch, model)
+        previous = ch
+    return score
+
+
+def _cut_candidates(prefix: bytes, model: "CharModel") -> list[str]:
+    """Characters the document uses whose UTF-8 bytes start with `prefix`."""
+    return sorted(ch for ch in model.document_chars if not ch.isascii() and ch.encode("utf-8").startswith(prefix))
+
+
+#: Closing brackets of Chinese text and their openers.
+_CLOSERS = {"）": "（", ")": "(", "〕": "〔", "》": "《", "”": "“", "】": "【", "」": "「", "』": "『"}
+#: A closing bracket that closes the bracket open before it is this much likelier (e**4), one
+#: that closes none this much less likely.
+_BRACKET_NATS = 4.0
+_NUMERALS = frozenset("一二三四五六七八九十〇零百千")
+
+
+def _open_bracket(chars: list[str]) -> str | None:
+    """The innermost bracket still open in the characters."""
+    stack: list[str] = []
+    openers = set(_CLOSERS.values())
+    for ch in chars:
+        if ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
+            stack.pop()
+        elif ch in openers:
+            stack.append(ch)
+    return stack[-1] if stack else None
+
+
+def _local_score(previous: str | None, ch: str, following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> float:
+    """How well `ch` fits between its neighbours (the line's end when `following` is None)."""
+    score = _char_score(previous, ch, model)
+    if following is not None:
+        score += _char_score(ch, following, model)
+    else:
+        score += math.log((line_ends.get(ch, 0) + 1.0) / (max(line_ends.values(), default=0) + 1.0))
+    if ch in _CLOSERS:
+        score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
+    return score
+
+
+def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
+    """The likeliest reading through the lattice (Viterbi over positions and the last character):
+    (score, text, the rejected bytes' characters, the cut characters). A character read from a
+    rejected byte is kept only when, between its neighbours, it beats every other candidate by
+    `margin_nats` (a closing bracket that closes the line's open one, or one that closes nothing,
+    counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
+    otherwise it is □ and its candidates go to the note. Two numerals are never told apart
+    this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
+    data, edges = lattice
+    size = len(data)
+    # best[position][last character] = (score, back pointer)
+    best: dict[int, dict] = {0: {None: (0.0, None)}}
+    for start in range(size):
+        states = best.get(start)
+        if not states:
+            continue
+        for stop, chars, how in edges.get(start, ()):
+            if how == "cut":
+                named = _cut_candidates(chars[0], model)
+                chars = (named[0],) if len(named) == 1 else (MISSING,)
+            target = best.setdefault(stop, {})
+            for previous, (score, _) in states.items():
+                for ch in chars:
+                    total = score + (_COST_CUT if how == "cut" else _char_score(previous, ch, model))
+                    if ch not in target or total > target[ch][0]:
+                        target[ch] = (total, (start, previous, how, chars))
+    final = best.get(size)
+    if not final:
         return None
-    # A clean line's GBK bytes are no UTF-8: its first bytes already fail (a cheap early exit).
-    if data[:48].decode("utf-8", errors="replace").count("\ufffd") > 12:
-        return None
-    reread = re.sub("\ufffd+", MISSING, data.decode("utf-8", errors="replace"))
-    if reread == line or reread.count(MISSING) * 4 > len(reread):
-        return None
-    return reread
+    last = max(sorted(final, key=lambda ch: ch or ""), key=lambda ch: final[ch][0])
+    score = final[last][0]
+    path = []
+    position, ch = size, last
+    while position > 0:
+        start, previous, how, chars = best[position][ch][1]
+        path.append((ch, start, position, how, chars))
+        position, ch = start, previous
+    path.reverse()
+    out = [item[0] for item in path]
+    chosen, cut = [], []
+    for index, (ch, start, stop, how, chars) in enumerate(path):
+        if how == "rejected":
+            previous = out[index - 1] if index > 0 else None
+            following = out[index + 1] if index + 1 < len(out) else None
+            opened = _open_bracket(out[:index])
+            local = sorted(((_local_score(previous, c, following, opened, line_ends, model), c) for c in chars), key=lambda item: (-item[0], item[1]))
+            margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
+            numerals = [c for _, c in local if c in _NUMERALS and _ > local[0][0] - 2 * margin_nats]
+            if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
+                out[index] = MISSING
+            else:
+                out[index] = local[0][1]
+            chosen.append({
+                "at": index,
+                "char": out[index],
+                "candidates": len(chars),
+                "best": [c for _, c in local[:3]],
+                "margin_nats": None if margin == math.inf else round(margin, 2),
+            })
+        elif how == "cut":
+            cut.append({"at": index, "char": ch, "surviving_bytes": bytes(b for b in data[start:stop]).hex(" ")})
+    return score, "".join(out), chosen, cut
 
 
 def _is_han(ch: str) -> bool:
