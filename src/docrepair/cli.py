@@ -153,6 +153,26 @@ def explain(input_path: str, config: RepairConfig) -> None:
 
 
 @main.command()
+@click.argument("input_path", metavar="INPUT", default="-")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="An indented tree, or JSON (one object per clause).")
+@repair_options
+@debug_option
+def outline(input_path: str, output_format: str, config: RepairConfig) -> None:
+    """Print the clause tree of the repaired INPUT: every numbered clause with its path
+    (二、/（三）/5．) and the output span of its block (the clause and everything under it)."""
+    import json
+
+    from .render.outline import outline as outline_entries
+    from .render.outline import render_outline
+
+    result = _repair(input_path, config)
+    if output_format == "json":
+        emit_text(json.dumps(outline_entries(result), ensure_ascii=False, indent=1) + "\n", None)
+    else:
+        emit_text(render_outline(result), None)
+
+
+@main.command()
 @click.argument("input_path", metavar="INPUT")
 @click.argument("notes_path", metavar="NOTES")
 @encoding_option

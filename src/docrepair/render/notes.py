@@ -38,4 +38,7 @@ def notes_from_jsonl(text: str | bytes, source: str | None = None) -> list[Note]
 
 
 def result_to_json(result: RepairResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    """`fix --format json`: the result, and its clause outline (docrepair.render.outline)."""
+    from .outline import outline
+
+    return json.dumps({**result.to_dict(), "outline": outline(result)}, ensure_ascii=False, indent=1) + "\n"
