@@ -54,9 +54,11 @@ NEST = "（（（（（一）））））"
 
 
 def scrambled_items(count: int) -> str:
-    """`count` numbered items, odd numbers first, then the even ones."""
+    """`count` numbered items, odd numbers first, then the even ones, and item 1 pasted once more
+    at the end: the damage that licenses the order stage to move clauses (a shuffle alone is left
+    as it stands, as a clean document whose numbering looks odd must be)."""
     numbers = list(range(1, count + 1))
-    return GOOD + "".join(f"{n}．第{n}项工作的具体要求和内容说明。\n" for n in numbers[1::2] + numbers[::2])
+    return GOOD + "".join(f"{n}．第{n}项工作的具体要求和内容说明。\n" for n in numbers[1::2] + numbers[::2] + [1])
 
 
 def _items(text: str) -> list[int]:
@@ -64,10 +66,13 @@ def _items(text: str) -> list[int]:
 
 
 def _sorted_but_the_years(result, count: int) -> bool:
-    # Numbers 1900-2099 read like years and are dropped as near copies (a known defect: the strict
-    # xfail in tests/test_hardening.py); every other item must come back in order.
+    # Numbers 1900-2099 read like years, so those lines are no markers and are not sorted (the
+    # strict xfail in tests/test_hardening.py), but all of them are kept; every other item comes
+    # back in order, once.
     numbers = [n for n in range(1, count + 1) if not 1900 <= n <= 2099]
-    return [n for n in _items(result.text) if not 1900 <= n <= 2099] == numbers
+    items = _items(result.text)
+    years = sorted(n for n in items if 1900 <= n <= 2099) == [n for n in range(1900, 2100) if n <= count]
+    return [n for n in items if not 1900 <= n <= 2099] == numbers and years
 
 
 #: name: (input, check of the result). The checks are the assertions the suite once ran at scale.

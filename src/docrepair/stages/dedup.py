@@ -338,7 +338,8 @@ def _select_drops(
                 twins[index] = Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0)
     misplaced, out_of_order = _stray_units(positions)
     opens = {index for index in first_children(positions) - misplaced if not positions[index].restarts}
-    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, misplaced | out_of_order, opens)}
+    stray = misplaced | out_of_order  # once: built inside the loop it made this quadratic
+    same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, stray, opens)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
         run_chars = sum(len(keys[i]) for i in run)
