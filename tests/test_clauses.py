@@ -92,3 +92,23 @@ def test_a_table_of_contents_is_told_from_the_body():
     units, positions = _positions(text)
     assert [p.is_toc for p in positions[1:4]] == [True, True, True]
     assert not any(p.is_toc for p in positions[4:])
+
+
+def test_a_second_list_under_one_article_after_its_introducing_paragraph_is_in_order():
+    from docrepair.clauses import find_out_of_order
+
+    text = (
+        "某某條例\n第 1 條\n董事有下列情形之一者，不得擔任：\n一、受監護宣告。\n二、褫奪公權尚未復權。\n"
+        "董事有下列情事之一者，得予解聘：\n一、行為不檢。\n二、怠忽職責。\n"
+        "第 2 條\n申請應備下列文件：\n一、申請書。\n二、身分證明文件。\n第 3 條\n本條例自公布日施行。\n"
+    )
+    units = segment_units(text, SegmentConfig())
+    assert find_out_of_order(find_clause_positions(units)) == set()
+
+
+def test_a_sentence_that_opens_by_citing_articles_is_no_article():
+    for line in ["第十條至第十七條之規定，於仲裁準用之。", "第十條及第十一條有關專任輔導人員之規定。", "第二條第一項第十一款所定董事。"]:
+        (unit,) = segment_units(line + "\n", SegmentConfig())
+        assert unit.number is None, line
+    (unit,) = segment_units("第十条 本条例自公布之日起施行。\n", SegmentConfig())
+    assert unit.number == 10

@@ -193,6 +193,11 @@ def find_out_of_order(positions: Sequence[ClausePosition], ignore: Set[int] = fr
         if position.series is None or position.is_toc or index in ignore:
             continue
         scope = position.key[:-1] + ((position.series, 0),)
+        if position.restarts and position.number == 1 and index > 0 and positions[index - 1].series is None:
+            # A second list under one parent, after a paragraph that introduces it (董事有下列
+            #情事之一者…： 一、…): the numbering starts again, nothing is out of order.
+            last[scope] = 1
+            continue
         is_headless = position.restarts and last.get(scope, 0) == 0 and position.number != 1
         if is_headless or position.number <= last.get(scope, 0):
             out.add(index)

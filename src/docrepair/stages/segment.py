@@ -108,6 +108,8 @@ def _line_marker(line: str) -> tuple[Marker | None, int]:
     """The marker a line opens with (after indentation) and where it starts."""
     stripped = len(line) - len(line.lstrip(_SPACE))
     marker = match_marker(line, stripped)
+    if marker is not None and marker.role is Role.ARTICLE and _CITES_ON.match(line, stripped + len(marker.text)):
+        return None, stripped  # 第十條至第十七條之規定…, 第二條第一項…所定: a sentence citing articles
     if marker is None:
         # 一. and 一， are chapter markers only at the start of a line that goes on.
         found = _MARKER_PATTERNS[1][2].match(line, stripped)
@@ -154,6 +156,9 @@ _ADDRESSEES_END = re.compile(r"(?:政府|部门|部門|单位|單位|委员会|�
 
 #: What follows a number in a document number, not a clause: （48）院台參字第 314 號, (2019)京01民初1号.
 _SERIAL_AFTER = re.compile(r"[\u4e00-\u9fff（）()]{1,12}字第|[\u4e00-\u9fff]{1,4}\d{0,2}[\u4e00-\u9fff]{1,3}\d+号")
+#: What follows an article number that a sentence cites rather than a clause it opens: another
+#: article or a part of it (第十條至第十七條, 第十條及第十一條, 第二條第一項), or 之規定.
+_CITES_ON = re.compile(r"[至及、或与與和]\s*第|第[零〇一二两三四五六七八九十百千\d]+[款项項目]|之?[规規]定")
 #: A cited article's parts: 《解释》第一条第二项, 第三条第一款.
 _CITED_PART = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[款项項目]")
 
