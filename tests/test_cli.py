@@ -406,3 +406,5 @@ def test_settings_come_from_a_config_file_then_set_then_the_named_options(tmp_pa
     assert bad.exit_code == 1 and bad.stderr.count("Error:") == 1 and "no_such_knob" in bad.stderr
     malformed = runner.invoke(main, ["fix", sample, "--set", "min_ratio"])
     assert malformed.exit_code == 1 and "SECTION.FIELD=VALUE" in malformed.stderr
+    wrong_kind = runner.invoke(main, ["fix", sample, "--set", "dedup.min_ratio=abc"])
+    assert wrong_kind.exit_code == 1 and "dedup.min_ratio must be a number" in wrong_kind.stderr and "internal" not in wrong_kind.stderr

@@ -312,6 +312,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    """Whether a setting's value is of the kind its default is (bool is no number here)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
 def _no_unknown(cls: type, data: Mapping[str, Any], where: str) -> None:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} must be a mapping")
@@ -331,6 +343,8 @@ def _section(cls: type, data: Mapping[str, Any], where: str) -> Any:
             value = frozenset(value)
         elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)  # min_ratio = 95 in a TOML file or --set is 95.0
+        elif isinstance(default, (bool, int, float, str)) and not _same_kind(default, value):
+            raise ConfigError(f"{where}.{name} must be {_KIND_NAMES[type(default)]}, not {value!r}")
         elif name == "known_line_counts":
             value = tuple((str(key), int(count)) for key, count in value)
         elif isinstance(default, tuple):
