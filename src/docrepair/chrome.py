@@ -32,6 +32,8 @@ from .model import Role
 ZONE_LINES = 8
 #: A line is learned when it stands in the head or tail of at least this many different documents.
 MIN_DOCUMENTS = 3
+#: Longest line (as a key) that can be a template line: site chrome is short; a paragraph is not.
+MAX_LINE_CHARS = 120
 #: Roles of a document's own head and body: never template lines, however often they recur.
 _DOCUMENT_ROLES = frozenset(
     {Role.TITLE, Role.DOC_NUMBER, Role.ADDRESSEES, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.SUB_ITEM, Role.CIRCLED, Role.ARTICLE, Role.SIGNATURE, Role.DATE, Role.ATTRIBUTION}
@@ -96,15 +98,20 @@ class LearnedChrome:
         return cls.from_dict(data)
 
 
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+
+
 def learn_chrome(texts: Iterable[str], min_documents: int = MIN_DOCUMENTS, zone_lines: int = ZONE_LINES) -> LearnedChrome:
-    """The template lines of an archive (see the module docstring). One pass, memory in the
-    number of distinct zone lines."""
+    """The template lines of an archive (see the module docstring). One streaming pass; memory
+    grows with the distinct short lines of the archive only (a body line is remembered as an
+    8-byte digest, and only when it is short enough to be a template line)."""
     from .stages.segment import segment_units
 
     config = SegmentConfig()
     in_zone: dict[str, set[str]] = defaultdict(set)  # key -> fingerprints of documents
     examples: dict[str, str] = {}
-    in_body: set[str] = set()
+    in_body: set[bytes] = set()
     refused: set[str] = set()
     read = 0
     for text in texts:
@@ -115,10 +122,10 @@ def learn_chrome(texts: Iterable[str], min_documents: int = MIN_DOCUMENTS, zone_
         fingerprint = hashlib.sha256(max((unit.text for unit in units), key=len).encode("utf-8")).hexdigest()[:16]
         for index, unit in enumerate(units):
             key = chrome_key(unit.text)
-            if not key:
+            if not key or len(key) > MAX_LINE_CHARS:
                 continue
             if index >= zone_lines and index < len(units) - zone_lines:
-                in_body.add(key)
+                in_body.add(_digest(key))
                 continue
             if unit.role in _DOCUMENT_ROLES or unit.text.rstrip().endswith(_SENTENCE_END):
                 refused.add(key)
@@ -128,6 +135,6 @@ def learn_chrome(texts: Iterable[str], min_documents: int = MIN_DOCUMENTS, zone_
     learned = tuple(
         LearnedLine(key, examples[key], len(documents))
         for key, documents in sorted(in_zone.items())
-        if len(documents) >= min_documents and key not in in_body and key not in refused
+        if len(documents) >= min_documents and _digest(key) not in in_body and key not in refused
     )
     return LearnedChrome(read, min_documents, learned)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..clauses import find_clause_positions, path_label
-from ..model import RepairResult
+from ..model import RepairResult, Role
 
 
 def outline(result: RepairResult) -> list[dict[str, Any]]:
@@ -42,8 +42,6 @@ def outline(result: RepairResult) -> list[dict[str, Any]]:
 
 def _body_end(text: str, units, index: int) -> int:
     """Where the last clause's block ends: before the closing signature and date."""
-    from ..model import Role
-
     closing = next((unit.span.start for unit in units[index + 1 :] if unit.role in (Role.SIGNATURE, Role.DATE)), None)
     return closing if closing is not None else len(text.rstrip("\n"))
 
