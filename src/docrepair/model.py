@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from .errors import NotesError
+from .garble import MISSING
 
 #: Version of the notes/JSON schema. Bump when a field changes meaning.
 SCHEMA_VERSION = 1
@@ -141,10 +142,6 @@ class Proposal:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-#: The mark of a character whose bytes are gone.
-MISSING_MARK = "\u25a1"
-
-
 @dataclass(frozen=True, slots=True)
 class Note:
     """One recorded change or flag. Removal is a move into a note: `before` keeps the text."""
@@ -173,7 +170,7 @@ class Note:
         if self.action in _ALWAYS_REVIEW:
             return "review"
         if self.action is Action.REPAIR_MOJIBAKE:
-            guessed = MISSING_MARK in self.after or any(key in evidence for key in ("model_gain_nats", "named_from_one_byte", "pinyin", "margin_nats"))
+            guessed = MISSING in self.after or any(key in evidence for key in ("model_gain_nats", "named_from_one_byte", "pinyin", "margin_nats"))
             return "review" if guessed else "routine"
         if self.action is Action.DROP_DUPLICATE:
             return "routine" if evidence.get("match") == "exact" else "review"

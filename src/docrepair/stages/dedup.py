@@ -110,9 +110,29 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
     """The removal of every copy of a more complete unit, each naming its kept twin."""
     keys = _unit_keys(units)
     positions = find_clause_positions(units)
-    twins = find_twins(units, config, keys, positions)
-    dropped = _select_drops(units, twins, config, keys, positions) if twins else {}
+    places = _find_places(positions)
+    twins = find_twins(units, config, keys, positions, places)
+    dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}
     return _drop_edits(text, units, dropped)
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where the numbered units stand, as both the choice of twins and of drops read it."""
+
+    misplaced: set[int]  # under another parent series than their series usually stands under
+    out_of_order: set[int]  # against the numbering where they stand (the misplaced left out)
+    # Units that open their heading's clauses, in series that continue through the document: there
+    # opening a heading speaks for a copy; where the series restarts under each parent, the
+    # numbering under that parent says which copy is in place (a pasted 三、 opening the last
+    # article's items is out of order there).
+    openers: set[int]
+
+
+def _find_places(positions: Sequence[ClausePosition]) -> _Places:
+    misplaced, out_of_order = _stray_units(positions)
+    openers = {index for index in first_children(positions) if not positions[index].restarts}
+    return _Places(misplaced, out_of_order, openers)
 
 
 def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin, list[int] | None]]) -> list[Edit]:
@@ -136,19 +156,19 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
 
 
 def find_twins(
-    units: Sequence[Unit], config: DedupConfig, keys: list[str] | None = None, positions: Sequence[ClausePosition] | None = None
+    units: Sequence[Unit],
+    config: DedupConfig,
+    keys: list[str] | None = None,
+    positions: Sequence[ClausePosition] | None = None,
+    places: _Places | None = None,
 ) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
-    choices go by key length, then by whether a copy stands where its series usually stands and
-    is the only clause under its heading, then position; never by hash or set order."""
+    choices go by key length, then by whether a copy stands under the parent its series usually
+    stands under, opens its heading's clauses and agrees with the numbering, then position;
+    never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
     positions = positions if positions is not None else find_clause_positions(units)
-    misplaced, out_of_order = _stray_units(positions)
-    # Opening a heading's clauses speaks for a copy only in a series that continues through the
-    # document (items 1…39 across sections); where the series restarts under each parent, the
-    # numbering under that parent says which copy is in place (a pasted 三、 opening the last
-    # article's items is out of order there).
-    first_child = {index for index in first_children(positions) if not positions[index].restarts}
+    places = places or _find_places(positions)
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -180,7 +200,7 @@ def find_twins(
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
         # Of equal copies: the one under the parent its series stands under, then the one that
         # opens its heading's clauses, then the one its numbering does not contradict.
-        keeper = min(members, key=lambda index: (-len(keys[index]), index in misplaced, index not in first_child, index in out_of_order, index))
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in places.misplaced, index not in places.openers, index in places.out_of_order, index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
@@ -299,7 +319,7 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
 
 
 def _select_drops(
-    units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str], positions: Sequence[ClausePosition]
+    units: Sequence[Unit], twins: dict[int, Twin], config: DedupConfig, keys: list[str], positions: Sequence[ClausePosition], places: _Places
 ) -> dict[int, tuple[Twin, list[int] | None]]:
     """Decide which copies go. Runs of consecutive copies whose twins are consecutive too are
     repeated blocks and go whole when at least one of their copies stands in the same place as
@@ -336,9 +356,8 @@ def _select_drops(
             ratio = 100.0 if exact else fuzz.ratio(keys[index], keys[other])
             if exact or ratio >= config.min_ratio:
                 twins[index] = Twin(index, other, "exact" if exact else "near", ratio, 1.0 if exact else 0.0)
-    misplaced, out_of_order = _stray_units(positions)
-    opens = {index for index in first_children(positions) - misplaced if not positions[index].restarts}
-    stray = misplaced | out_of_order  # once: built inside the loop it made this quadratic
+    opens = places.openers - places.misplaced
+    stray = places.misplaced | places.out_of_order  # once: built inside the loop it made this quadratic
     same_place = {index for index in twins if is_same_place(units, positions, twins[index], keys, config.min_block_chars, stray, opens)}
     dropped: dict[int, tuple[Twin, list[int] | None]] = {}
     for run in runs:
