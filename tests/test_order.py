@@ -77,13 +77,55 @@ def test_the_last_clause_can_move_when_the_text_has_no_final_line_break():
     assert replay(text, result.notes) == result.text
 
 
-def test_scrambled_numbering_without_damage_is_left_alone():
-    """Move only where the numbering is contradicted and the document shows damage (copies,
-    run-on lines): a clean-looking text whose numbers descend may be quoting or amending."""
+def test_siblings_numbered_as_a_complete_permutation_are_sorted_even_without_other_damage():
+    """Siblings numbered 2, 1 (each number of a range once) are no writing a clean document
+    shows: they are sorted, and the move says it rests on the numbering alone (risk review)."""
     text = HEAD + "2．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。\n"
     result = repair_text(text)
-    assert result.text == text
-    assert not [n for n in result.notes if n.action is Action.MOVE]
+    assert _lines(result)[3:] == ["1．建立健全协作机制，加强信息共享。", "2．完善日常监督检查制度，落实监管责任。"]
+    moves = [n for n in result.notes if n.action is Action.MOVE]
+    assert moves and all(n.evidence["damage_seen"] is False and n.risk == "review" for n in moves)
+    assert "numbering alone" in moves[0].reason
+    assert replay(text, result.notes) == result.text
+
+
+def test_descending_numbers_with_a_gap_or_a_repeat_and_no_damage_are_left_alone():
+    """Numbers out of order that are not a permutation (one missing, one repeated) may be a
+    quotation or a typo: without other damage nothing moves."""
+    gap = HEAD + "3．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。\n"
+    repeat = HEAD + "2．完善日常监督检查制度，落实监管责任。\n1．建立健全协作机制，加强信息共享。\n2．强化考核问责。\n"
+    for text in (gap, repeat):
+        result = repair_text(text)
+        assert result.text == text
+        assert not [n for n in result.notes if n.action is Action.MOVE]
+
+
+def test_sections_shuffled_under_each_chapter_are_sorted_inside_their_chapter():
+    text = HEAD + (
+        "一、总体要求\n（二）坚持统筹。统筹推进各项工作。\n（一）坚持问题导向。聚焦突出问题。\n"
+        "二、主要任务\n（一）完善制度。建立健全制度体系。\n（三）强化监督。加强监管。\n（二）加强服务。提升服务水平。\n"
+        "三、保障措施\n加强组织领导，落实工作责任。\n"
+    )
+    result = repair_text(text)
+    assert _lines(result)[3:] == [
+        "一、总体要求", "（一）坚持问题导向。聚焦突出问题。", "（二）坚持统筹。统筹推进各项工作。",
+        "二、主要任务", "（一）完善制度。建立健全制度体系。", "（二）加强服务。提升服务水平。", "（三）强化监督。加强监管。",
+        "三、保障措施", "加强组织领导，落实工作责任。",
+    ]
+    assert {n.evidence["basis"] for n in result.notes if n.action is Action.MOVE} == {"siblings"}
+
+
+def test_chapters_shuffled_carry_their_sorted_sections_and_paragraphs():
+    text = HEAD + (
+        "二、主要任务\n（二）加强服务。提升服务水平。\n服务要到位。\n（一）完善制度。建立健全制度体系。\n"
+        "一、总体要求\n（一）坚持问题导向。\n"
+    )
+    result = repair_text(text)
+    assert _lines(result)[3:] == [
+        "一、总体要求", "（一）坚持问题导向。",
+        "二、主要任务", "（一）完善制度。建立健全制度体系。", "（二）加强服务。提升服务水平。", "服务要到位。",
+    ]
+    assert replay(text, result.notes) == result.text
 
 
 def test_a_document_whose_series_ascend_is_never_reordered():

@@ -162,7 +162,7 @@ class Note:
     @property
     def risk(self) -> str:
         """`review` for a change a person should look at: a □ or a character read from bytes by the
-        model, a copy dropped without being an exact copy, a merge, a move by wording, a marker
+        model, a copy dropped without being an exact copy, a merge, a move by wording or by numbering alone, a marker
         restored from the numbering, a flag or a gap, chrome named only by a weak rule; `routine`
         for the rest (pinyin, widths, invisible characters, line breaks, exact copies, moves by
         number, chrome a strong rule names, a strict re-read of bytes)."""
@@ -175,7 +175,8 @@ class Note:
         if self.action is Action.DROP_DUPLICATE:
             return "routine" if evidence.get("match") == "exact" else "review"
         if self.action is Action.MOVE:
-            return "review" if evidence.get("basis") == "wording" else "routine"
+            # By wording, or by the numbering alone with no other damage in the document.
+            return "review" if evidence.get("basis") == "wording" or evidence.get("damage_seen") is False else "routine"
         if self.action is Action.DROP_CHROME:
             return "review" if evidence.get("rule") in ("site_notice", "related_link") else "routine"
         return "routine"

@@ -38,6 +38,7 @@ STAGES: tuple[Stage, ...] = (
     dedup.STAGE,
     merge.STAGE,
     order.STAGE,
+    order.SIBLINGS,
     order.GAPS,
     script.STAGE,
 )

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..clauses import find_clause_positions, series_ascend
+from ..clauses import ClausePosition, find_clause_positions, path_label, series_ascend
 from ..config import OrderConfig, RepairConfig
 from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Flag, Note, Placement, Proposal, Role, Span, Unit
@@ -40,12 +40,23 @@ def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     return Proposal(plan.edits, plan.placements, plan.doubts)
 
 
+def propose_siblings(view: DocumentView, config: RepairConfig) -> Proposal:
+    """Runs of sibling clauses still out of order after the document-wide order, sorted inside
+    their parent (find_sibling_order)."""
+    damaged = shows_damage(view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)))
+    plan = find_sibling_order(view.text, view.units, damaged)
+    return Proposal(plan.edits, plan.placements)
+
+
 def propose_gaps(view: DocumentView, config: RepairConfig) -> Proposal:
     return Proposal(flags=find_gaps(view.text, view.units))
 
 
-# Two steps: the gaps are found on the clauses in their new order.
+# Three steps: the document-wide order (a backbone series and its headers), then siblings under
+# one parent that it could not reach (a restarting series: （一） under each 一、), then the gaps,
+# found on the clauses in their new order.
 STAGE = Stage(NAME, propose)
+SIBLINGS = Stage(NAME, propose_siblings)
 GAPS = Stage(NAME, propose_gaps)
 
 #: Roles that close a document: a clause never follows them, so they stay at the end.
@@ -475,6 +486,120 @@ def _placements(text, units, plan: OrderPlan, order, hosts, first, tail) -> list
     if tail_start < length:
         placements.append(Placement(tail_start, length))
     return placements
+
+
+def find_sibling_order(text: str, units: Sequence[Unit], damaged: bool) -> OrderPlan:
+    """Sibling clauses (one series under one parent) that stand out of order, each moved with its
+    block (its line, the paragraphs it owns and the clauses under it) into the order of its
+    number. A run is sorted only when its numbers are a complete permutation: each number of a
+    range once, none missing. A clean document never numbers siblings 3, 1, 2; a typo repeats or
+    skips a number (both leave the run as it is), and a second list under one article starts at 1
+    again (a repeated number: left too). Without other damage in the document the move is by the
+    numbering alone, and its notes say so (`damage_seen`)."""
+    plan = OrderPlan()
+    positions = find_clause_positions(units)
+    if series_ascend(positions):
+        return plan
+    ends = _block_ends(units, positions)
+    runs = [run for run in _sibling_runs(positions, ends) if _is_scrambled_permutation([positions[i].number for i in run])]
+    if not runs:
+        return plan
+    if not text.endswith("\n") and any(ends[run[-1]] == len(units) for run in runs):
+        plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
+    length = len(text) + sum(len(edit.after) for edit in plan.edits)
+    run_at = {run[0]: run for run in runs}
+    # Pieces of units in their new order, [first, end, reason, evidence]; runs nest (sections
+    # sorted inside a chapter that moves itself), so a block's inside is laid out the same way.
+    pieces: list[list] = []
+
+    def lay_out(first: int, end: int) -> None:
+        index = first
+        while index < end:
+            run = run_at.get(index)
+            if run is None:
+                pieces.append([index, index + 1, "", {}])
+                index += 1
+                continue
+            ordered = sorted(run, key=lambda member: positions[member].number)
+            for rank, member in enumerate(ordered):
+                pieces.append([member, member + 1, *_sibling_reason(units, positions, run, ordered, rank, damaged)])
+                lay_out(member + 1, ends[member])
+            index = ends[run[-1]]
+
+    lay_out(0, len(units))
+    merged: list[list] = []
+    for piece in pieces:
+        if merged and merged[-1][1] == piece[0] and not piece[2]:
+            merged[-1][1] = piece[1]
+        else:
+            merged.append(piece)
+
+    def offset(unit_index: int) -> int:
+        return length if unit_index >= len(units) else _line_start(text, units[unit_index].span.start)
+
+    head = offset(0)
+    plan.placements = [Placement(0, head)] if head else []
+    plan.placements += [Placement(offset(first), offset(end), reason, evidence) for first, end, reason, evidence in merged]
+    return plan
+
+
+def _sibling_reason(units: Sequence[Unit], positions: Sequence[ClausePosition], run: list[int], ordered: list[int], rank: int, damaged: bool) -> tuple[str, dict]:
+    """The note of one sorted sibling: where it went, under which parent, and the run's numbers."""
+    member = ordered[rank]
+    unit = units[member]
+    numbers = [positions[index].number for index in run]
+    parent = positions[member].parent
+    under = "at the top level" if parent is None else f"under {path_label(positions, units, parent)}"
+    before = None if rank == 0 else units[ordered[rank - 1]].marker.strip()
+    reason = (
+        f"{series_name(unit)} {unit.marker.strip()} placed {'first' if before is None else 'after ' + before} {under}: "
+        f"its {len(run)} siblings are numbered {min(numbers)}-{max(numbers)}, each once, and stood out of order"
+        + ("" if damaged else " (no other damage seen: moved by the numbering alone)")
+    )
+    evidence = {"series": positions[member].series, "number": unit.number, "after": before, "basis": "siblings", "input_numbers": numbers, "damage_seen": damaged}
+    return reason, evidence
+
+
+def _block_ends(units: Sequence[Unit], positions: Sequence[ClausePosition]) -> dict[int, int]:
+    """For every numbered unit, one past the last unit of its block: the next numbered unit that
+    is not under it, or the signature or date that closes the document."""
+    numbered = [index for index, position in enumerate(positions) if position.series is not None]
+    if not numbered:
+        return {}
+    tail = next((index for index in range(numbered[-1] + 1, len(units)) if units[index].role in _CLOSING), len(units))
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    for index in numbered:
+        parent = positions[index].parent
+        while stack and stack[-1] != parent:
+            ends[stack.pop()] = index
+        stack.append(index)
+    for index in stack:
+        ends[index] = tail
+    return ends
+
+
+def _sibling_runs(positions: Sequence[ClausePosition], ends: dict[int, int]) -> list[list[int]]:
+    """Clauses of one series under one parent whose blocks follow each other, table of contents
+    entries left out, in text order of their first clause."""
+    groups: dict[tuple[int | None, str], list[list[int]]] = {}
+    for index, position in enumerate(positions):
+        if position.series is None or position.is_toc:
+            continue
+        runs = groups.setdefault((position.parent, position.series), [])
+        if runs and ends[runs[-1][-1]] == index:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return sorted((run for runs in groups.values() for run in runs if len(run) > 1), key=lambda run: run[0])
+
+
+def _is_scrambled_permutation(numbers: Sequence[int | None]) -> bool:
+    """Each number of a range exactly once, and not in ascending order."""
+    present = [number for number in numbers if number is not None]
+    if len(present) != len(numbers) or len(set(present)) != len(present):
+        return False
+    return max(present) - min(present) + 1 == len(present) and present != sorted(present)
 
 
 def find_gaps(text: str, units: Sequence[Unit]) -> list[Flag]:
