@@ -112,3 +112,20 @@ def test_a_sentence_that_opens_by_citing_articles_is_no_article():
         assert unit.number is None, line
     (unit,) = segment_units("第十条 本条例自公布之日起施行。\n", SegmentConfig())
     assert unit.number == 10
+
+
+def test_item_1_found_under_two_parents_when_another_begins_past_1_is_a_copy_not_a_restart():
+    # Items 1…4 continue across sections; a damaged page put 1, 3, 4 above the headings and a
+    # copy of item 1 under （一）. Only number 1 stands under two parents: the series continues.
+    text = "1．建立机制。\n3．开展整治。\n4．强化考核。\n（二）强化监管。\n2．完善制度。\n一、总体要求\n（一）明确目标。\n1．建立机制，加强共享。\n"
+    units, positions = _positions(text)
+    items = [p for p in positions if p.series == "1."]
+    assert not any(p.restarts for p in items)
+    assert len({p.key for p in items if p.number == 1}) == 1  # both copies of item 1 name one clause
+
+
+def test_lists_under_two_articles_restart_even_when_one_has_a_single_item():
+    text = "第一条 申请时应说明下列事项：\n一、仲裁方式。\n二、仲裁人资格。\n第二条 有下列情形之一者：\n一、当事人不适格。\n"
+    units, positions = _positions(text)
+    assert all(p.restarts for p in positions if p.series == "一、")
+    assert series_ascend(positions)

@@ -133,3 +133,42 @@ def test_a_document_whose_series_ascend_is_never_reordered():
     text = HEAD + "第一章 总则\n第一条 为了规范管理，制定本办法。第二条 本办法适用于全市。\n（一）机关；\n（二）事业单位。\n第二章 附则\n第三条 本办法自公布之日起施行。\n"
     result = repair_text(text)
     assert not [n for n in result.notes if n.action is Action.MOVE]
+
+
+def test_a_law_s_articles_are_its_backbone_not_the_history_lines_above_them():
+    """A Taiwan law lists its amendments as 1. 2. 3. above 第 1 條 (the same marker level as
+    items): scrambled, with its title pasted again and an item copied, the articles are put in
+    order and the history lines stay above them; the items stay under their article."""
+    text = (
+        "警械使用條例\n"
+        "1.中華民國二十二年國民政府訓令制定公布全文。\n2.中華民國五十七年總統令修正公布全文。\n3.中華民國九十一年總統令修正公布條文。\n"
+        "第 1 條\n警察人員執行職務時得依本條例使用警械。\n"
+        "第 3 條\n警察人員執行職務時，遇有下列各款情形之一者，得使用警棍制止：\n一、協助偵查犯罪時。\n二、依法令執行職務，遭受脅迫時。\n"
+        "警械使用條例\n二、依法令執行職務，遭受脅迫時。\n"
+        "第 2 條\n警察人員執行職務時，遇有下列各款情形之一者，得使用警棍指揮：\n一、指揮交通。\n二、疏導群眾。\n"
+        "第 4 條\n本條例自公布日施行。\n"
+    )
+    lines = _lines(repair_text(text))
+    assert lines == [
+        "警械使用條例",
+        "1.中華民國二十二年國民政府訓令制定公布全文。", "2.中華民國五十七年總統令修正公布全文。", "3.中華民國九十一年總統令修正公布條文。",
+        "第 1 條", "警察人員執行職務時得依本條例使用警械。",
+        "第 2 條", "警察人員執行職務時，遇有下列各款情形之一者，得使用警棍指揮：", "一、指揮交通。", "二、疏導群眾。",
+        "第 3 條", "警察人員執行職務時，遇有下列各款情形之一者，得使用警棍制止：", "一、協助偵查犯罪時。", "二、依法令執行職務，遭受脅迫時。",
+        "第 4 條", "本條例自公布日施行。",
+    ]
+
+
+def test_items_pasted_above_their_headings_go_back_under_them():
+    # Items above the headings, item 1 among them cut short, and item 1 whole under （一): the
+    # whole one is in place; the cut copy goes and items 2 and 3 follow item 1 under （一）.
+    text = HEAD + (
+        "1．建立健全协作机制。\n2．完善日常监督检查制度，落实监管责任。\n3．开展专项整治行动，严厉打击侵权行为。\n"
+        "一、总体要求\n（一）明确目标。\n1．建立健全协作机制。加强信息共享。\n"
+    )
+    result = repair_text(text)
+    assert _lines(result)[3:] == [
+        "一、总体要求", "（一）明确目标。",
+        "1．建立健全协作机制。加强信息共享。", "2．完善日常监督检查制度，落实监管责任。", "3．开展专项整治行动，严厉打击侵权行为。",
+    ]
+    assert find_lost_offsets(text, result.notes) == []

@@ -56,6 +56,7 @@ class ClausePosition:
     path: Key  # every enclosing clause and itself, outermost first
     is_toc: bool = False  # an entry of a table of contents: a heading listed, not the heading
     restarts: bool = False  # its series starts again from 1 under each parent
+    rank: tuple[float, int] | None = None  # its series' place in the hierarchy, outermost lowest
 
 
 def series_of(unit: Unit) -> tuple[str, int] | None:
@@ -128,6 +129,7 @@ def find_clause_positions(units: Sequence[Unit]) -> list[ClausePosition]:
             paths[index],
             index in toc,
             found is not None and found[0] in restarting,
+            None if found is None else rank(found[0]),
         )
         for index, found in enumerate(marked)
     ]
@@ -135,17 +137,27 @@ def find_clause_positions(units: Sequence[Unit]) -> list[ClausePosition]:
 
 def _restarting_series(marked: list[tuple[str, int] | None], parents: list[int | None]) -> set[str]:
     """Series whose numbering starts again under each parent: more of their parents begin
-    them at 1 than further on. A clean document shows either every parent beginning at 1
-    (restarting) or one beginning at 1 and the rest further on (continuing); a tie (two
-    parents) only comes with damage, or with a continuing series whose numbers never meet."""
+    them at 1 than further on (and, unless all do, more than one number stands under two parents). A clean
+    document shows either every parent beginning at 1 (restarting) or one beginning at 1 and the
+    rest further on (continuing); a tie (two parents) only comes with damage, or with a
+    continuing series whose numbers never meet."""
     firsts: dict[str, dict[int | None, int]] = {}
     for index, found in enumerate(marked):
         if found is not None:
             firsts.setdefault(found[0], {}).setdefault(parents[index], found[1])
+    parents_of: dict[str, dict[int, set[int | None]]] = {}
+    for index, found in enumerate(marked):
+        if found is not None:
+            parents_of.setdefault(found[0], {}).setdefault(found[1], set()).add(parents[index])
     restarting = set()
     for series, by_parent in firsts.items():
         ones = sum(1 for number in by_parent.values() if number == 1)
-        if len(by_parent) > 1 and ones * 2 > len(by_parent):
+        # Where some parent begins past 1 (damage, or a continuing series), a restarting series
+        # still repeats more than its first number under other parents (1, 2 under each
+        # article); only item 1 found under two parents can be a pasted copy (item 1 again
+        # under the section a damaged page moved it from).
+        repeated = sum(1 for under in parents_of[series].values() if len(under) > 1)
+        if len(by_parent) > 1 and ones * 2 > len(by_parent) and (ones == len(by_parent) or repeated > 1):
             restarting.add(series)
     return restarting
 

@@ -164,7 +164,8 @@ def find_twins(
 ) -> dict[int, Twin]:
     """For every unit that is a copy of a more complete one, its twin. Deterministic: all
     choices go by key length, then by whether a copy stands under the parent its series usually
-    stands under, opens its heading's clauses and agrees with the numbering, then position;
+    stands under, opens its heading's clauses and agrees with the numbering, then the longer
+    line (a copy cut before its 。 loses to the whole one), then position;
     never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
     positions = positions if positions is not None else find_clause_positions(units)
@@ -200,7 +201,7 @@ def find_twins(
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
         # Of equal copies: the one under the parent its series stands under, then the one that
         # opens its heading's clauses, then the one its numbering does not contradict.
-        keeper = min(members, key=lambda index: (-len(keys[index]), index in places.misplaced, index not in places.openers, index in places.out_of_order, index))
+        keeper = min(members, key=lambda index: (-len(keys[index]), index in places.misplaced, index not in places.openers, index in places.out_of_order, -len(units[index].text.strip()), index))
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:
@@ -406,6 +407,11 @@ def is_same_place(
         # exact copies, the one that opens its heading's clauses stands in place and the other
         # (after other clauses, or under no heading) is the stray, whatever the counts say.
         if twin.dropped in stray or (twin.kind == "exact" and twin.kept in opens and twin.dropped not in opens):
+            return True
+        if twin.kind == "partial" and _parent_series(positions, copy) != _parent_series(positions, kept):
+            # A cut copy of the clause, under a parent of another kind than the whole one's
+            # (item 1 cut short above the headings, whole under its （一）): a stray copy of a
+            # clause that exists elsewhere whole. Under two articles alike, both stand in place.
             return True
     # The same clause, or paragraphs (responsibility notes) of the same clause.
     return copy.key == kept.key

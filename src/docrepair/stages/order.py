@@ -2,7 +2,7 @@
 
 A *series* is one kind of marker (chapters 一、, sections （一）, items 1．, articles 第X条 …). A
 series is *global* when every number occurs once in the document; its numbers then give the
-order. The deepest global series is the backbone: its clauses are sorted by number. Headers of
+order. The global series with most clauses is the backbone: its clauses are sorted by number. Headers of
 shallower series are placed before the clause that followed them in the input (in any copy: the
 drop_duplicate notes of dedup and merge say where each copy stood and which twin was kept); where that contradicts their own numbering,
 the numbering wins and a note says so. Everything that is not a clause of the backbone or a
@@ -36,7 +36,10 @@ NAME = "order"
 
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """Doubts as flags, then the line break a last clause needs and the new order of blocks."""
-    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order)
+    drops = view.notes_of(Action.DROP_DUPLICATE)
+    # A copy dropped alone (not as part of a pasted block) numbered a clause a second time.
+    lone = [note for note in drops if "block_units" not in note.evidence]
+    plan = find_order(view.text, view.units, where_copies_stood(view.units, drops), config.order, where_copies_stood(view.units, lone))
     return Proposal(plan.edits, plan.placements, plan.doubts)
 
 
@@ -119,21 +122,34 @@ def _span(value: Sequence[int] | None) -> Span | None:
     return None if value is None else Span(*value)
 
 
-def find_order(text: str, units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], config: OrderConfig | None = None) -> OrderPlan:
+def find_order(
+    text: str,
+    units: Sequence[Unit],
+    copies: Sequence[tuple[Span | None, bool]],
+    config: OrderConfig | None = None,
+    lone_copies: Sequence[tuple[Span | None, bool]] = (),
+) -> OrderPlan:
     """The canonical order of the units of `text`. `copies` lists every unit the input had
     before copies were dropped, in input order, as the input span of the unit that now stands
-    for it (its kept twin, or itself) and whether that is the unit itself (where_copies_stood)."""
+    for it (its kept twin, or itself) and whether that is the unit itself (where_copies_stood);
+    `lone_copies` the same for the copies dropped one by one, not as part of a pasted block."""
     config = config or OrderConfig()
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
-    if len(numbered) < 2 or not shows_damage(units, copies) or series_ascend(find_clause_positions(units)):
+    if len(numbered) < 2 or not shows_damage(units, copies):
         return plan
+    if series_ascend(find_clause_positions(units)) and not _numbered_copies_dropped(units, numbered, lone_copies):
+        return plan  # the numbering is contradicted nowhere, not even by a copy dedup removed
     last = numbered[-1]
     tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
     body = [index for index in numbered if index <= last]
+    # Series and depth from the clause structure, not the marker's GB/T level: in a law, 一、 is
+    # an item under 第N条 (no heading above it), and 第一章 and 一、 are different series.
+    positions = find_clause_positions(units)
+    depth = {index: positions[index].rank for index in body}
     by_series: dict[str, list[int]] = {}
     for index in body:
-        by_series.setdefault(series_of(units[index]), []).append(index)
+        by_series.setdefault(positions[index].series, []).append(index)
     global_series = {
         name: members
         for name, members in by_series.items()
@@ -141,17 +157,19 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[tuple[Span | N
     }
     if not global_series:
         return plan
-    backbone_name = max(global_series, key=lambda name: (units[global_series[name][0]].level or 0, name))
+    # The series that says most about the order: the one with most clauses (items 1…39 across
+    # sections, not their 4 sections; a law's 15 articles, not the 7 history lines above them),
+    # then the deepest.
+    backbone_name = max(global_series, key=lambda name: (len(global_series[name]), depth[global_series[name][0]], name))
     backbone = sorted(global_series[backbone_name], key=lambda index: units[index].number)
-    backbone_level = units[backbone[0]].level or 0
-    headers = [index for index in body if (units[index].level or 0) < backbone_level]
+    headers = [index for index in body if depth[index] < depth[backbone[0]]]
     sequence = _LinkedOrder(backbone)
     follow = _observed_followers(units, copies, set(backbone) | set(headers), config.max_lookahead)
-    header_series = sorted({series_of(units[i]) for i in headers}, key=lambda name: -(units[by_series[name][0]].level or 0))
+    header_series = sorted({positions[i].series for i in headers}, key=lambda name: tuple(-part for part in depth[by_series[name][0]]))
     targets = set(backbone)
     for name in header_series:
-        members = [index for index in headers if series_of(units[index]) == name]
-        _place_headers(units, members, name in global_series, follow, targets, sequence, plan)
+        members = [index for index in headers if positions[index].series == name]
+        _place_headers(units, depth, members, name in global_series, follow, targets, sequence, plan)
         targets = targets | {member for member in members if member in sequence}
 
     placed = sorted(targets)
@@ -183,6 +201,15 @@ def shows_damage(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool
         return True
     spans = [unit.input_span for unit in units if unit.input_span is not None]
     return any(first.end == second.start for first, second in zip(spans, spans[1:]))
+
+
+def _numbered_copies_dropped(units: Sequence[Unit], numbered: list[int], copies: Sequence[tuple[Span | None, bool]]) -> bool:
+    """Whether dedup removed a lone copy of a numbered clause: the input then numbered that
+    clause twice, so its numbering was contradicted there even when what is left ascends (items
+    1-3 pasted above their heading, a copy of item 1 under it). A whole pasted block repeats the
+    numbering without contradicting it."""
+    numbered_spans = {(units[index].input_span.start, units[index].input_span.end) for index in numbered if units[index].input_span is not None}
+    return any(not is_own and span is not None and (span.start, span.end) in numbered_spans for span, is_own in copies)
 
 
 def _find_hosts(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], placed: set[int], first: int, tail: int, max_lookback: int) -> dict[int, int]:
@@ -266,25 +293,25 @@ def _observed_followers(
     return follow
 
 
-def _first_target(units: Sequence[Unit], header: int, copies: list[list[tuple[int, bool]]], targets: set[int]) -> tuple[list[tuple[int, bool]], set[int]]:
+def _first_target(depth: dict[int, tuple[float, int]], header: int, copies: list[list[tuple[int, bool]]], targets: set[int]) -> tuple[list[tuple[int, bool]], set[int]]:
     """Per copy of `header`, the first target unit after it, unless a header of the same or a
     higher level comes first: then that copy only says that `header` stood just before that one
     (returned as the second value). Nothing after it says nothing: a last heading without
     clauses stays where it stood. A target is *strong* when both it and the header stood there
     as themselves, not as removed copies."""
-    level = units[header].level or 0
+    level = depth[header]
     found, blockers = [], set()
     for (_, header_is_own), *after in copies:
         # The first unit of the nearest level below wins: a chapter is placed by the section
         # after it, not by a stray copy of an item that slipped in between; and when that
         # section could not be placed itself, a later section (a sibling) says nothing.
-        first_at_level: dict[int, tuple[int, bool]] = {}
+        first_at_level: dict[tuple[float, int], tuple[int, bool]] = {}
         for index, is_own in after:
-            if (units[index].level or 0) <= level:
+            if depth[index] <= level:
                 if not first_at_level:
                     blockers.add(index)  # it stood right before this one
                 break
-            first_at_level.setdefault(units[index].level or 0, (index, is_own))
+            first_at_level.setdefault(depth[index], (index, is_own))
         if first_at_level:
             nearest, is_own = first_at_level[min(first_at_level)]
             if nearest in targets:
@@ -292,7 +319,7 @@ def _first_target(units: Sequence[Unit], header: int, copies: list[list[tuple[in
     return found, blockers
 
 
-def _place_headers(units, members, is_global, follow, targets, sequence: _LinkedOrder, plan: OrderPlan) -> None:
+def _place_headers(units, depth, members, is_global, follow, targets, sequence: _LinkedOrder, plan: OrderPlan) -> None:
     """Insert one series of headers into the sequence before the target each one preceded in
     the input. For a global series the anchors must ascend with the numbers: the longest run
     that does keeps its anchors; the others are placed by their wording or, failing that, by
@@ -301,7 +328,7 @@ def _place_headers(units, members, is_global, follow, targets, sequence: _Linked
     rank_of = {item: rank for rank, item in enumerate(items)}
     found, stood_before = {}, {}
     for header in members:
-        found[header], stood_before[header] = _first_target(units, header, follow.get(header, []), targets)
+        found[header], stood_before[header] = _first_target(depth, header, follow.get(header, []), targets)
     # Where the header and its clause stood as themselves is the strong evidence; a removed
     # copy's neighbour counts only if no header of the series claims that clause strongly.
     strongly_claimed = {target for header in members for target, strong in found[header] if strong}
