@@ -169,3 +169,47 @@ def test_of_two_exact_copies_of_an_item_the_one_opening_its_heading_stays():
     assert result.text == head + f"（一）明确目标。\n{item1}\n（二）强化监管。\n{item2}\n{item3}\n"
     (drop,) = [note for note in result.notes if note.action is Action.DROP_DUPLICATE]
     assert drop.input_span.start == text.index(item2) and drop.evidence["kept_input_span"][0] == text.rindex(item2)
+
+
+TAIWAN_LAW = [
+    "動物用藥品管理法施行細則",
+    "1.中華民國六十四年十一月二十一日經濟部令訂定發布全文五十六條。",
+    "2.中華民國六十八年九月三日經濟部公告修正發布。",
+    "3.中華民國九十四年五月四日行政院農業委員會令修正發布全文二十四條。",
+    "第 1 條",
+    "本細則依動物用藥品管理法第四十七條規定訂定之。",
+    "第 2 條",
+    "依本法第四條及第六條所為之檢驗包括下列事項：",
+    "一、動物用藥品有無經核准之檢查。",
+    "二、動物用藥品性狀、成分、質、量或強度等之化驗鑑定事項。",
+    "第 3 條",
+    "本細則自發布日施行。",
+]
+
+
+def test_a_law_pasted_after_itself_keeps_its_history_lines_above_the_articles():
+    # Read in one pass, the second copy's history lines stand under the last article: the
+    # first copy of that list is still the one in place.
+    text = "\n".join(TAIWAN_LAW + TAIWAN_LAW[1:]) + "\n"
+    assert _lines(repair_text(text)) == TAIWAN_LAW
+
+
+def test_a_bare_article_marker_pasted_with_its_block_goes_with_it():
+    # A history line and the bare 第 1 條 line after it pasted into article 2's items.
+    pasted = TAIWAN_LAW[:9] + [TAIWAN_LAW[3], "第 1 條"] + TAIWAN_LAW[9:]
+    assert _lines(repair_text("\n".join(pasted) + "\n")) == TAIWAN_LAW
+
+
+def test_a_copy_of_an_article_cut_mid_sentence_goes():
+    articles = [
+        "第一条 为了规范农民工工资支付行为，保障农民工按时足额获得工资，制定本条例。",
+        "第二条 保障农民工工资支付，适用本条例。",
+        "第三条 县级以上地方人民政府对本行政区域内保障农民工工资支付工作负责，建立保障农民工工资支付工作协调机制。",
+        "第四条 人力资源社会保障行政部门负责保障农民工工资支付工作的组织协调。",
+    ]
+    cut = "第三条 县级以上地方人民政府对本行政区域内保障农民工工资支付工作负责，建立保障"
+    text = "\n".join(["保障农民工工资支付条例"] + articles[:3] + [cut] + articles[3:]) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == ["保障农民工工资支付条例"] + articles
+    (drop,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert drop.before.strip() == cut and drop.evidence["match"] == "partial"

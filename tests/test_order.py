@@ -172,3 +172,17 @@ def test_items_pasted_above_their_headings_go_back_under_them():
         "1．建立健全协作机制。加强信息共享。", "2．完善日常监督检查制度，落实监管责任。", "3．开展专项整治行动，严厉打击侵权行为。",
     ]
     assert find_lost_offsets(text, result.notes) == []
+
+
+def test_articles_after_a_stray_copy_stay_in_their_chapter():
+    """A copy of 第二条 pasted into the last chapter, and a few words of 第三条 again (too short to
+    be dropped, so articles are no global series and travel with their chapters): the articles
+    after the stray copy still follow 第四条, where they stood."""
+    text = (
+        "某某条例\n第一章 总则\n第一条 为了规范管理工作，制定本条例。\n第二条 本条例适用于本市行政区域内的管理活动。\n"
+        "第三条 市人民政府负责本条例的组织实施工作。\n第三条 市人民政府\n"
+        "第二章 附则\n第四条 违反本条例规定的，依法承担法律责任。\n第二条 本条例适用于本市行政区域内的管理活动。\n"
+        "第五条 本条例自公布之日起施行。\n第六条 本条例由市人民政府负责解释。\n"
+    )
+    lines = _lines(repair_text(text))
+    assert lines[-4:] == ["第二章 附则", "第四条 违反本条例规定的，依法承担法律责任。", "第五条 本条例自公布之日起施行。", "第六条 本条例由市人民政府负责解释。"]

@@ -207,7 +207,7 @@ def test_order_learns_where_copies_stood_from_the_drop_notes(monkeypatch):
     assert drops and len(seen["notes"]) == len(drops)
     stream = seen["stream"]
     assert len(stream) == len(seen["units"]) + len(drops)
-    copies = [span for span, is_own in stream if not is_own]
+    copies = [entry.span for entry in stream if not entry.is_own]
     assert len(copies) == len(drops)
     # Each copy stands for its kept twin, which is a unit of the text order saw.
     kept = {(unit.input_span.start, unit.input_span.end) for unit in seen["units"]}

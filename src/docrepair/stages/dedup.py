@@ -76,7 +76,11 @@ def _unit_keys(units: Sequence[Unit]) -> list[str]:
     keys = comparison_keys([unit.text[len(unit.marker) :] for unit in units])
     prefixed = []
     for key, unit in zip(keys, units):
-        if not key:
+        if not key and unit.number is not None and unit.marker.startswith("第"):
+            # A bare article line (第 1 條 above its text, as Taiwan's laws print it) names its
+            # clause: pasted with a block, it goes with it. A bare 一、 or （1） names nothing.
+            prefixed.append(f"#{unit.level}.{unit.number}#{unit.marker.strip()}")
+        elif not key:
             prefixed.append(key)
         elif unit.role in _EXACT_ONLY:
             prefixed.append(f"~{key}")
@@ -218,6 +222,11 @@ def find_twins(
     for index, container, score, share in _find_containers(keys, units, keepers, config):
         for member in sorted(i for i, k in keeper_of.items() if k == index):
             twins[member] = Twin(member, container, "partial", score, share)
+    # 4. Cut copies of a numbered clause: a copy cut mid-sentence has no whole sentence to index,
+    #    but its key (marker level and number included) begins the whole clause's key.
+    for index, container in _cut_copies(keys, units, [k for k in keepers if k not in twins], config.min_unit_chars):
+        for member in sorted(i for i, k in keeper_of.items() if k == index):
+            twins[member] = Twin(member, container, "partial", 100.0, round(len(keys[index]) / len(keys[container]), 3))
     # A kept copy may itself have been found partial: point every twin at a unit that stays.
     for index, twin in list(twins.items()):
         seen = {index}
@@ -233,19 +242,28 @@ def find_twins(
 def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
     """Numbered units out of place: whose parent is of another series than the one under which
     most of their series' numbers stand (an item before the first section, when items live
-    under sections; copies do not count twice, and of equal counts a parent beats none), whose
+    under sections; copies do not count twice; of equal counts the earlier of two equal lists,
+    else a parent beats none), whose
     number does not ascend where it stands (1． after 2． under one section), or that open a
     restarting series' run under a parent with a number past 1. Two sets: the misplaced (by
     parent) and the out of order (by number, judged without the misplaced)."""
     numbers_under: dict[str, dict[str | None, set[int]]] = {}
-    for position in positions:
+    first_under: dict[tuple[str, str | None], int] = {}
+    for index, position in enumerate(positions):
         if position.series is not None:
             parent = _parent_series(positions, position)
             numbers_under.setdefault(position.series, {}).setdefault(parent, set()).add(position.number)
-    usual = {
-        series: max(by_parent, key=lambda parent: (len(by_parent[parent]), parent is not None, parent or ""))
-        for series, by_parent in numbers_under.items()
-    }
+            first_under.setdefault((position.series, parent), index)
+
+    def weight(series: str, parent: str | None) -> tuple:
+        by_parent = numbers_under[series]
+        # The same list twice (a body pasted after itself, its history lines 1.-22. then read
+        # as under the last article): the first stands in place. One clause under two parents
+        # (item 2 pasted before the first section) is no list: the parent wins.
+        twice = len(by_parent[parent]) > 1 and any(other != parent and by_parent[other] == by_parent[parent] for other in by_parent)
+        return (len(by_parent[parent]), -first_under[series, parent] if twice else 0, parent is not None, parent or "")
+
+    usual = {series: max(by_parent, key=lambda parent: weight(series, parent)) for series, by_parent in numbers_under.items()}
     misplaced = {
         index
         for index, position in enumerate(positions)
@@ -316,6 +334,31 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
                 best = (rank, container, score, share)
         if best is not None:
             found.append((index, best[1], best[2], best[3]))
+    return found
+
+
+#: Copies of one clause compared for a cut copy, at most: a document numbers a clause a few times
+#: (its copies and a table of contents), so the cap only bounds pathological input.
+_MAX_CUT_COPY_CANDIDATES = 16
+
+
+def _cut_copies(keys: list[str], units: Sequence[Unit], keepers: list[int], min_chars: int) -> list[tuple[int, int]]:
+    """(cut copy, whole clause) pairs among kept numbered units: one key is a proper prefix of
+    another of the same marker level and number, and long enough to be no accident."""
+    by_clause: dict[str, list[int]] = {}
+    for index in keepers:
+        if units[index].number is not None and keys[index]:
+            by_clause.setdefault(keys[index][: keys[index].index("#", 1) + 1], []).append(index)
+    found = []
+    for head, members in by_clause.items():
+        if len(members) < 2 or len(members) > _MAX_CUT_COPY_CANDIDATES:
+            continue
+        for index in members:
+            if len(keys[index]) - len(head) < min_chars:
+                continue
+            longer = [other for other in members if len(keys[other]) > len(keys[index]) and keys[other].startswith(keys[index])]
+            if longer:
+                found.append((index, min(longer, key=lambda other: (len(keys[other]), other))))
     return found
 
 

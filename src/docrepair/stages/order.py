@@ -23,7 +23,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from ..clauses import ClausePosition, find_clause_positions, path_label, series_ascend
 from ..config import OrderConfig, RepairConfig
@@ -36,10 +36,7 @@ NAME = "order"
 
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """Doubts as flags, then the line break a last clause needs and the new order of blocks."""
-    drops = view.notes_of(Action.DROP_DUPLICATE)
-    # A copy dropped alone (not as part of a pasted block) numbered a clause a second time.
-    lone = [note for note in drops if "block_units" not in note.evidence]
-    plan = find_order(view.text, view.units, where_copies_stood(view.units, drops), config.order, where_copies_stood(view.units, lone))
+    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order)
     return Proposal(plan.edits, plan.placements, plan.doubts)
 
 
@@ -89,18 +86,26 @@ def series_name(unit: Unit) -> str:
     return unit.role.value.replace("_", "-")
 
 
-def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[tuple[Span | None, bool]]:
+class Standing(NamedTuple):
+    """One unit of the input as it stands now (see where_copies_stood)."""
+
+    span: Span | None  # input span of the unit that stands for it now
+    is_own: bool  # it stands there as itself, not as a dropped copy
+    lone: bool = False  # a copy dropped alone, not with the block it was pasted in
+
+
+def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[Standing]:
     """Every unit the text had before copies were dropped, in input order, as the input span of
     the unit that stands for it now and whether it stands there as itself. Read from the
     drop_duplicate notes: a dropped copy names its kept twin (`kept_input_span`), and a twin
     dropped later in turn (merged into another copy) stands for the copy it went into."""
     drops = sorted(
-        (note.input_span.start, note.input_span.end, _span(note.evidence.get("kept_input_span")))
+        (note.input_span.start, note.input_span.end, _span(note.evidence.get("kept_input_span")), "block_units" not in note.evidence)
         for note in notes
         if note.action is Action.DROP_DUPLICATE
     )
     current = {(unit.input_span.start, unit.input_span.end) for unit in units if unit.input_span is not None}
-    starts = [start for start, _, _ in drops]
+    starts = [start for start, *_ in drops]
 
     def standing(span: Span | None) -> Span | None:
         for _ in range(len(drops) + 1):  # each step leaves a dropped line; no cycle is possible
@@ -112,33 +117,27 @@ def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[tup
             span = drops[at][2]
         return span
 
-    stream = [(0 if unit.input_span is None else unit.input_span.start, 0, unit.input_span, True) for unit in units]
-    stream += [(start, 1, standing(kept), False) for start, _, kept in drops]
+    stream = [(0 if unit.input_span is None else unit.input_span.start, 0, Standing(unit.input_span, True)) for unit in units]
+    stream += [(start, 1, Standing(standing(kept), False, lone)) for start, _, kept, lone in drops]
     stream.sort(key=lambda item: (item[0], item[1]))
-    return [(span, is_own) for _, _, span, is_own in stream]
+    return [standing_unit for _, _, standing_unit in stream]
 
 
 def _span(value: Sequence[int] | None) -> Span | None:
     return None if value is None else Span(*value)
 
 
-def find_order(
-    text: str,
-    units: Sequence[Unit],
-    copies: Sequence[tuple[Span | None, bool]],
-    config: OrderConfig | None = None,
-    lone_copies: Sequence[tuple[Span | None, bool]] = (),
-) -> OrderPlan:
+def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], config: OrderConfig | None = None) -> OrderPlan:
     """The canonical order of the units of `text`. `copies` lists every unit the input had
     before copies were dropped, in input order, as the input span of the unit that now stands
-    for it (its kept twin, or itself) and whether that is the unit itself (where_copies_stood);
-    `lone_copies` the same for the copies dropped one by one, not as part of a pasted block."""
+    for it (its kept twin, or itself), whether that is the unit itself, and whether a copy was
+    dropped alone rather than with a pasted block (where_copies_stood)."""
     config = config or OrderConfig()
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
     if len(numbered) < 2 or not shows_damage(units, copies):
         return plan
-    if series_ascend(find_clause_positions(units)) and not _numbered_copies_dropped(units, numbered, lone_copies):
+    if series_ascend(find_clause_positions(units)) and not _numbered_copies_dropped(units, numbered, copies):
         return plan  # the numbering is contradicted nowhere, not even by a copy dedup removed
     last = numbered[-1]
     tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
@@ -193,39 +192,41 @@ def find_order(
     return plan
 
 
-def shows_damage(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]]) -> bool:
+def shows_damage(units: Sequence[Unit], copies: Sequence[Standing]) -> bool:
     """Whether the document arrived damaged in a way that scrambles clauses: copies were found
     (an entry of where_copies_stood stands for another unit), or two units come from one input
     line (a run-on line was split: one ends where the next begins)."""
-    if any(not is_own for _, is_own in copies):
+    if any(not entry.is_own for entry in copies):
         return True
     spans = [unit.input_span for unit in units if unit.input_span is not None]
     return any(first.end == second.start for first, second in zip(spans, spans[1:]))
 
 
-def _numbered_copies_dropped(units: Sequence[Unit], numbered: list[int], copies: Sequence[tuple[Span | None, bool]]) -> bool:
+def _numbered_copies_dropped(units: Sequence[Unit], numbered: list[int], copies: Sequence[Standing]) -> bool:
     """Whether dedup removed a lone copy of a numbered clause: the input then numbered that
     clause twice, so its numbering was contradicted there even when what is left ascends (items
     1-3 pasted above their heading, a copy of item 1 under it). A whole pasted block repeats the
     numbering without contradicting it."""
     numbered_spans = {(units[index].input_span.start, units[index].input_span.end) for index in numbered if units[index].input_span is not None}
-    return any(not is_own and span is not None and (span.start, span.end) in numbered_spans for span, is_own in copies)
+    return any(entry.lone and entry.span is not None and (entry.span.start, entry.span.end) in numbered_spans for entry in copies)
 
 
-def _find_hosts(units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], placed: set[int], first: int, tail: int, max_lookback: int) -> dict[int, int]:
+def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[int], first: int, tail: int, max_lookback: int) -> dict[int, int]:
     """For every body unit that is not placed by number (paragraphs, responsible bodies,
     headings of restarting series), the placed unit it travels with: the one it followed in the
-    input, reached through the copies dedup removed; failing that, the one before it now."""
+    input, reached through the copies dedup removed; failing that, the one before it now. A
+    numbered unit is not taken through a copy dropped alone: the note after a stray copy of item
+    7 is item 7's, but 第五十六条 after a stray copy of 第八条 still follows 第五十五条."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
-    stream = [None if span is None else index_of.get((span.start, span.end)) for span, _ in copies]
+    stream = [None if entry.span is None else index_of.get((entry.span.start, entry.span.end)) for entry in copies]
     hosts: dict[int, int] = {}
     for position, index in enumerate(stream):
-        is_own = copies[position][1]
-        if index is None or not is_own or index in placed or not first <= index < tail:
+        if index is None or not copies[position].is_own or index in placed or not first <= index < tail:
             continue
+        is_numbered = units[index].number is not None
         for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
-            if previous is None or previous == index:
+            if previous is None or previous == index or (is_numbered and copies[back].lone):
                 continue
             if previous in placed:
                 hosts[index] = previous
@@ -280,13 +281,13 @@ class _LinkedOrder:
 
 
 def _observed_followers(
-    units: Sequence[Unit], copies: Sequence[tuple[Span | None, bool]], anchors: set[int], max_lookahead: int
+    units: Sequence[Unit], copies: Sequence[Standing], anchors: set[int], max_lookahead: int
 ) -> dict[int, list[list[tuple[int, bool]]]]:
     """For each anchor unit, per copy of it in the input, the anchor units that came after it
     (nearest first, up to the look-ahead), each marked True when that was the unit's own
     occurrence rather than a copy dedup removed."""
     index_of = {units[index].input_span.start: index for index in anchors if units[index].input_span is not None}
-    stream = [(index_of[span.start], is_own) for span, is_own in copies if span is not None and span.start in index_of]
+    stream = [(index_of[entry.span.start], entry.is_own) for entry in copies if entry.span is not None and entry.span.start in index_of]
     follow: dict[int, list[list[tuple[int, bool]]]] = {}
     for position, (index, is_own) in enumerate(stream):
         follow.setdefault(index, []).append([(index, is_own)] + stream[position + 1 : position + 1 + max_lookahead])
