@@ -335,13 +335,6 @@ class Writer:
                 stream.close()
 
 
-def config_key(config: RepairConfig) -> str:
-    """A short hash of every setting of a repair (`config.to_dict()`, keys sorted): outputs made
-    with another key are not this run's, whatever their markers say."""
-    canonical = json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
 #: The repair options of the command line, by the config field they set (the rest have no option).
 _OPTION_NAMES = {"output.script": "--script", "output.punct": "--punct", "decode.encoding": "--encoding", "skip": "--skip"}
 
@@ -353,7 +346,7 @@ def claim_settings(root: Path, config: RepairConfig, redo: bool) -> str:
     key differs) and the settings recorded are this run's."""
     from ..errors import ConfigError
 
-    key = config_key(config)
+    key = config.key()
     path = root / ".docrepair" / "settings.json"
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
