@@ -1,4 +1,5 @@
-"""The HTML report: self-contained, every note highlighted on both sides, document text escaped.
+"""The HTML report: self-contained, opening on the notes to review, each highlighted on both sides,
+routine notes summarised per kind, document text escaped, a page under 5 times its input.
 
 The first half checks the HTML string. The second half (marker `browser`) opens the reports in a
 real headless Chromium (Debian's chromium + chromedriver, driven by Selenium) and asserts on the
@@ -34,7 +35,8 @@ HOSTILE = (
 
 #: Every element the report itself writes; a scraped tag would add to these.
 REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "span", "p", "div", "label",
-               "input", "b", "button", "main", "section", "small", "pre", "mark", "aside", "script"}
+               "input", "b", "button", "main", "section", "small", "pre", "mark", "aside", "script",
+               "details", "summary", "ol", "ul", "li", "del", "ins"}
 
 
 def _seed(prefix: str) -> Path:
@@ -99,17 +101,43 @@ def _focusable_ids(parsed: _Page, side: str) -> list[str]:
 # The HTML string
 
 
+def _review(result) -> list[Note]:
+    return [note for note in result.notes if note.risk == "review"]
+
+
+def _routine_spans(page: str) -> dict[str, list[tuple[int, int]]]:
+    """The routine notes' input spans as the page's script reads them: [start delta, length] pairs."""
+    parsed = _parse(page)
+    flat = json.loads(next(text for attributes, text in parsed.scripts if attributes.get("id") == "routine-data"))
+    spans = {}
+    for action, numbers in flat.items():
+        start, spans[action] = 0, []
+        for delta, length in zip(numbers[::2], numbers[1::2]):
+            start += delta
+            spans[action].append((start, start + length))
+    return spans
+
+
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
-def test_every_note_is_highlighted_once_on_each_side_and_counted(path, sample_results):
+def test_every_review_note_is_highlighted_once_on_each_side_and_routine_ones_are_counted_by_kind(path, sample_results):
     result = sample_results[path.name]
     page = render_report(result)
     parsed = _parse(page)
-    ids = sorted(note.id for note in result.notes)
+    review = _review(result)
+    ids = sorted(note.id for note in review)
     for side in ("input", "output"):
         assert sorted(_focusable_ids(parsed, side)) == ids, side
-    for action, count in result.header["counts"].items():
+    for action in {note.action.value for note in review}:
+        count = sum(note.action.value == action for note in review)
         assert f'data-action="{action}"> {action} <b>{count}</b></label>' in page
-    assert f"{len(result.notes)} notes" in page
+    routine = [note for note in result.notes if note.risk == "routine"]
+    spans = _routine_spans(page)
+    for action in {note.action.value for note in routine}:
+        of_kind = sorted((note.input_span.start, note.input_span.end) for note in routine if note.action.value == action)
+        assert f'{action}</span> <b>{len(of_kind)}</b>' in page
+        assert spans[action] == of_kind  # ◀ ▶ reach every one of them, in input order
+    assert sorted(spans) == sorted({note.action.value for note in routine})
+    assert f"{len(result.notes)} notes, {len(review)} highlighted" in page
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
@@ -125,7 +153,7 @@ def test_removed_text_is_marked_where_it_was_and_gaps_where_they_fall(sample_res
     result = sample_results[_seed("003").name]
     parsed = _parse(render_report(result))
     output_marks = {m["data-note"]: m for m in parsed.marks if m.get("data-side") == "output" and "cont" not in m["class"]}
-    for note in result.notes:
+    for note in _review(result):
         classes = output_marks[note.id]["class"].split()
         if note.output_span is None:
             assert {"point", "removed"} <= set(classes), note.id
@@ -149,14 +177,15 @@ def test_document_text_and_notes_are_escaped():
     assert "".join(parsed.text["input"]) == result.input_text
     # The only elements are the report's own: no <img>, and three scripts, two of them JSON.
     assert "<img" not in page and parsed.tags <= REPORT_TAGS
-    assert [attributes.get("type") for attributes, _ in parsed.scripts] == ["application/json", "application/json", None]
+    assert [attributes.get("type") for attributes, _ in parsed.scripts] == ["application/json"] * 3 + [None]
     assert "pwned" not in parsed.scripts[-1][1]
     # The notes travel as JSON with no "<" at all, and read back to the notes.
     data = parsed.scripts[0][1]
     assert "<" not in data and ">" not in data and "&" not in data
     notes = json.loads(data)
-    assert [note["id"] for note in notes] == [note.id for note in result.notes]
-    assert any("<script>window.pwned=1" in note["before"] for note in notes)
+    assert [note["id"] for note in notes] == [note.id for note in _review(result)]
+    # The copies dropped are routine: their examples show the scraped markup as text.
+    assert "<script>window" not in page and "&lt;script&gt;window.pwned=1" in page
 
 
 def test_a_hostile_file_name_and_title_are_escaped(tmp_path):
@@ -212,7 +241,46 @@ def test_a_large_document_renders_in_one_pass():
     page = render_report(result)
     elapsed = time.perf_counter() - started
     assert elapsed < 20, f"{elapsed:.1f}s"
-    assert page.count('tabindex="0"') == 2 * len(notes)
+    assert page.count('tabindex="0"') == 2 * len(notes)  # flags and gaps are all to review: all drawn
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
+def test_a_report_is_under_five_times_its_input(path, sample_results):
+    """Seed 000 (745 routine notes of 763) was 609 KB for 16 KB when every note was drawn."""
+    page = render_report(sample_results[path.name]).encode("utf-8")
+    assert len(page) < 5 * path.stat().st_size, f"{len(page)} bytes for {path.stat().st_size}"
+
+
+def test_seed_000s_report_opens_on_its_review_notes_and_summarises_the_routine_ones(sample_results):
+    result = sample_results[_seed("000").name]
+    page = render_report(result)
+    review = _review(result)
+    assert len(review) == 18 and len(result.notes) > 700
+    # The list of notes to review comes first, open, in note order, before the routine summary and the texts.
+    listed = re.findall(r'data-go="(n\d+)"', page)
+    assert listed == [note.id for note in review]
+    assert page.index('class="review" open') < page.index('class="routine"') < page.index("<main>")
+    assert '<details class="routine">' in page  # closed: the routine changes are on demand
+    # A pinyin removal is summarised with an example in context, not drawn.
+    pinyin = next(note for note in result.notes if note.action is Action.STRIP_PINYIN)
+    assert f'data-note="{pinyin.id}"' not in page
+    assert f"<del>{pinyin.before}</del>" in page
+    assert "498</b>" in page and "234</b>" in page
+
+
+def test_without_review_notes_the_routine_summary_is_open(sample_results):
+    page = render_report(sample_results[_seed("001").name])
+    assert "nothing to review" in page and '<details class="routine" open>' in page
+
+
+def test_routine_positions_count_in_utf16_units_as_the_browser_does():
+    text = "关于𠀀加强管理的通知\n各单位：\n\u200b第一条　内容。\n"
+    result = repair_text(text * 2)
+    invisible = next(note for note in result.notes if note.action is Action.DROP_INVISIBLE)
+    spans = _routine_spans(render_report(result))
+    astral_before = result.input_text[: invisible.input_span.start].count("𠀀")
+    start = invisible.input_span.start + astral_before
+    assert (start, start + 1) in spans["drop_invisible"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,20 +374,20 @@ return out;
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
-def test_each_sample_shows_every_note_on_both_sides_and_a_click_shows_its_reason(browser, tmp_path, path, sample_results):
+def test_each_sample_shows_every_review_note_on_both_sides_and_a_click_shows_its_reason(browser, tmp_path, path, sample_results):
     from selenium.webdriver.common.by import By
 
     result = sample_results[path.name]
     _open(browser, tmp_path, render_report(result), f"{path.stem}.html")
     _assert_no_dialog(browser)
     found = browser.execute_script(_IDS_ON_SIDES)
-    ids = sorted(note.id for note in result.notes)
+    ids = sorted(note.id for note in _review(result))
     assert sorted(found["input"]) == ids and sorted(found["output"]) == ids
     assert found["unseen"] == [], "every highlight is rendered"
     box = browser.find_element(By.ID, "note")
     assert not box.is_displayed()
     by_id = {note.id: note for note in result.notes}
-    for action in sorted({note.action.value for note in result.notes}):  # one of each action, on each side
+    for action in sorted({note.action.value for note in _review(result)}):  # one of each action, on each side
         for side in ("input", "output"):
             mark = browser.find_element(By.CSS_SELECTOR, f'mark[data-action="{action}"][data-side="{side}"][tabindex]')
             _click(browser, mark)
@@ -332,9 +400,9 @@ def test_each_sample_shows_every_note_on_both_sides_and_a_click_shows_its_reason
 def test_the_kept_twin_is_a_link_that_scrolls_to_it(browser, tmp_path, sample_results):
     from selenium.webdriver.common.by import By
 
-    result = sample_results[_seed("001").name]
+    result = sample_results[_seed("003").name]
     _open(browser, tmp_path, render_report(result))
-    note = next(n for n in reversed(result.notes) if n.action is Action.DROP_DUPLICATE)
+    note = next(n for n in reversed(_review(result)) if n.action is Action.DROP_DUPLICATE and "kept_input_span" in n.evidence)
     _click(browser, browser.find_element(By.CSS_SELECTOR, f'mark[data-note="{note.id}"][data-side="input"]'))
     start, end = note.evidence["kept_input_span"]
     link = browser.find_element(By.LINK_TEXT, f"input {start}–{end}")
@@ -367,6 +435,56 @@ def test_the_keyboard_reaches_a_highlight_and_enter_opens_it(browser, tmp_path, 
     assert box.is_displayed() and note.reason in box.text
     active.send_keys(Keys.TAB)
     assert browser.switch_to.active_element.get_attribute("tabindex") == "0", "Tab goes on to the next highlight or link"
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert not box.is_displayed()
+
+
+@pytest.mark.browser
+def test_the_arrows_of_a_routine_kind_select_each_change_in_the_input(browser, tmp_path, sample_results):
+    from selenium.webdriver.common.by import By
+
+    result = sample_results[_seed("000").name]
+    _open(browser, tmp_path, render_report(result))
+    pinyin = sorted((n for n in result.notes if n.action is Action.STRIP_PINYIN), key=lambda n: n.input_span.start)
+    browser.find_element(By.CSS_SELECTOR, "details.routine summary").click()
+    selected = "return window.getSelection().toString()"
+    shown = 'return document.querySelector(\'.at[data-at="strip_pinyin"]\').textContent'
+    _click(browser, browser.find_element(By.CSS_SELECTOR, 'button[data-step="strip_pinyin"][data-by="1"]'))
+    first = pinyin[0].input_span
+    assert browser.execute_script(selected) == result.input_text[first.start : first.end]
+    assert browser.execute_script(shown) == f"1 / {len(pinyin)}"
+    _click(browser, browser.find_element(By.CSS_SELECTOR, 'button[data-step="strip_pinyin"][data-by="1"]'))
+    second = pinyin[1].input_span
+    assert browser.execute_script(selected) == result.input_text[second.start : second.end]
+    _click(browser, browser.find_element(By.CSS_SELECTOR, 'button[data-step="strip_pinyin"][data-by="-1"]'))
+    _click(browser, browser.find_element(By.CSS_SELECTOR, 'button[data-step="strip_pinyin"][data-by="-1"]'))
+    last = pinyin[-1].input_span  # from the first, back round to the last
+    assert browser.execute_script(selected) == result.input_text[last.start : last.end]
+    assert browser.execute_script(shown) == f"{len(pinyin)} / {len(pinyin)}"
+    in_view = browser.execute_script(
+        "var r = window.getSelection().getRangeAt(0).getBoundingClientRect(), p = document.getElementById('input').getBoundingClientRect();"
+        "return r.bottom > p.top && r.top < p.bottom;"
+    )
+    assert in_view, "the selected change was scrolled into the input pane"
+
+
+@pytest.mark.browser
+def test_n_and_p_step_through_the_notes_to_review(browser, tmp_path, sample_results):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    result = sample_results[_seed("000").name]
+    review = _review(result)
+    _open(browser, tmp_path, render_report(result))
+    box = browser.find_element(By.ID, "note")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("n")
+    assert box.is_displayed() and box.get_attribute("data-note") == review[0].id
+    browser.switch_to.active_element.send_keys("n")
+    assert box.get_attribute("data-note") == review[1].id
+    browser.switch_to.active_element.send_keys("p")
+    browser.switch_to.active_element.send_keys("p")
+    assert box.get_attribute("data-note") == review[-1].id  # round from the first to the last
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     assert not box.is_displayed()
 
@@ -409,10 +527,13 @@ def test_scraped_script_shows_as_text_and_runs_nothing(browser, tmp_path):
     shown = browser.execute_script("return document.getElementById('input').textContent")
     assert shown == result.input_text
     assert "<script>alert(3)</script>" in browser.title
-    dropped = next(n for n in result.notes if "<script>" in n.before)
-    _click(browser, browser.find_element(By.CSS_SELECTOR, f'mark[data-note="{dropped.id}"][data-side="input"]'))
+    # The dropped copies are routine: their examples show the script as text, and stepping to them runs nothing.
+    assert browser.execute_script("return document.querySelector('details.routine').open"), "nothing to review: open"
+    assert "<script>window.pwned=1;alert(1)</script>"[:20] in browser.find_element(By.CSS_SELECTOR, "details.routine").text
+    for _ in range(2):  # the first copy dropped is the title, the second the script
+        _click(browser, browser.find_element(By.CSS_SELECTOR, 'button[data-step="drop_duplicate"][data-by="1"]'))
     _assert_no_dialog(browser)
-    assert "<script>window.pwned=1;alert(1)</script>" in browser.find_element(By.ID, "note").text
+    assert "<script>window.pwned=1;alert(1)</script>" in browser.execute_script("return window.getSelection().toString()")
     assert browser.execute_script("return window.pwned === undefined")
 
 
@@ -446,7 +567,7 @@ def test_a_screenshot_of_seed_003s_report(browser, tmp_path, sample_results, upd
     result = sample_results[_seed("003").name]
     _open(browser, tmp_path, render_report(result))
     browser.set_window_size(1400, 900)
-    note = next(n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.input_span.start > 900)
+    note = next(n for n in _review(result) if n.action is Action.DROP_DUPLICATE)
     _click(browser, browser.find_element(By.CSS_SELECTOR, f'mark[data-note="{note.id}"][data-side="input"]'))
     browser.execute_script("document.querySelectorAll('.flash').forEach(function(m){ m.classList.remove('flash'); });"
                            "document.activeElement.blur();")

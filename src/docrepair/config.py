@@ -9,6 +9,8 @@ The configs live here, not in their stage modules, because the core may not impo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -278,6 +280,13 @@ class RepairConfig:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values: tuples and sets become lists (sets sorted), a rule's pattern its source."""
         return {item.name: _plain(getattr(self, item.name)) for item in dataclasses.fields(self)}
+
+    def key(self) -> str:
+        """A short hash of every setting (`to_dict()`, keys sorted): the settings hash a batch
+        OUTDIR's markers and the datatrove step's metadata record, so outputs made with other
+        settings are told apart."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RepairConfig":

@@ -66,6 +66,13 @@ _CROSS_DOC_HELP = (
 @click.option("--redo", is_flag=True, help="OUTDIR was made with other repair settings: redo its documents with these (without it, such a run is refused).")
 @click.option("--cross-doc", type=click.Choice(["off", "mark", "dedup", "merge"]), default="off", show_default=True, help=_CROSS_DOC_HELP)
 @click.option(
+    "--report",
+    "report",
+    is_flag=True,
+    help="Also write each document's HTML report to OUTDIR/reports/ and an index of them, OUTDIR/report.html, "
+    "the documents with the most notes to review first.",
+)
+@click.option(
     "--learn-chrome",
     is_flag=True,
     help="First read SOURCE... once to learn its site chrome (lines in the head or tail of many different documents, "
@@ -73,7 +80,7 @@ _CROSS_DOC_HELP = (
 )
 @repair_options
 @debug_option
-def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, learn_chrome, config: RepairConfig, **options) -> None:
+def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, report, learn_chrome, config: RepairConfig, **options) -> None:
     """Repair many documents: files, folders, .zip, .tar(.gz), .jsonl(.gz), .parquet, or '-' for
     JSONL on stdin (JSONL on stdout, in input order). Bad inputs go to OUTDIR/failures.jsonl and the run
     goes on; the exit code is 1 if any failed."""
@@ -83,6 +90,8 @@ def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, learn_
         raise click.UsageError("-o OUTDIR is needed unless SOURCE is '-' (JSONL in, JSONL out)")
     if outdir is None and cross_doc != "off":
         raise click.UsageError("--cross-doc needs -o OUTDIR (the clusters are written there)")
+    if outdir is None and report:
+        raise click.UsageError("--report needs -o OUTDIR (the reports and their index are written there)")
     if cross_doc in ("dedup", "merge") and output_format != "files":
         raise click.UsageError(f"--cross-doc {cross_doc} needs --format files (it works on the output files)")
     if cross_doc in ("dedup", "merge") and any(_is_jsonl(source) for source in sources):
@@ -99,7 +108,7 @@ def batch(sources, outdir, output_format, notes, resume, redo, cross_doc, learn_
             learned.save(Path(outdir, ".docrepair", "chrome.json"))
         if not options["quiet"]:
             click.echo(f"learned {len(learned.lines)} chrome lines from {learned.documents} documents", err=True)
-    _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo))
+    _run(sources, outdir, output_format, notes, resume, cross_doc, config, dict(options, redo=redo, report=report))
 
 
 @click.command()
@@ -144,7 +153,7 @@ def _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, co
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
-        task = Task(config, _crossdoc_config() if cross_doc != "off" else None)
+        task = Task(config, _crossdoc_config() if cross_doc != "off" else None, report=options["report"])
         run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes, redo=options["redo"])
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)

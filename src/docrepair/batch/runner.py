@@ -13,6 +13,9 @@ Layout of OUTDIR:
     failures.jsonl                     this run's inputs that could not be repaired (id, source, error)
     clusters.jsonl                     cross-document near-duplicate clusters (--cross-doc)
     .docrepair/notes/<relpath>.jsonl   the notes of each document (--format files)
+    reports/[<sink>/]<relpath>.html    each document's HTML report (--report; a JSONL or Parquet
+                                       record's under its source's output name)
+    report.html                        the index of the reports, most review notes first (--report)
     .docrepair/done/<xx>/<key>.json    completion markers: id, input SHA-256, relpath, signature, config key
     .docrepair/settings.json           the RepairConfig the outputs were made with, and its key
 """
@@ -48,6 +51,8 @@ class Task:
     sign: "CrossDocConfig | None" = None
     #: False: only decode (and sign) the input, for a quick cluster report without repairs.
     repair: bool = True
+    #: Render each document's HTML report in the worker, where its RepairResult is (--report).
+    report: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class Outcome:
     header: dict | None = None
     signature: "Signature | None" = None
     error: str | None = None
+    #: Notes a person should check (Note.risk == "review"), for the reports' index.
+    review_notes: int = 0
+    #: The document's HTML report (Task.report), else None.
+    report_html: str | None = None
 
 
 def process_chunk(items: list[Document | Failure], task: Task) -> list[Outcome | Failure]:
@@ -100,7 +109,15 @@ def _repaired(document: Document, task: Task, base: Outcome) -> Outcome:
     else:
         result = repair_bytes(document.data, task.config, source=document.id)
     refuse_blank(result.input_text)  # as `fix` does: a page whose scrape failed, listed
-    return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task))
+    review_notes = sum(1 for note in result.notes if note.risk == "review")
+    report_html = _report(result, document) if task.report else None
+    return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task), review_notes=review_notes, report_html=report_html)
+
+
+def _report(result, document: Document) -> str:
+    from ..render.report import render_report
+
+    return render_report(result, title=document.id)
 
 
 def _decoded(data: bytes, config: RepairConfig) -> str:
@@ -211,6 +228,7 @@ def _resumed(item: Document | Failure, writer: "Writer", summary: Summary, on_do
     if marker is None:
         return False
     summary.skipped += 1
+    writer.resumed(marker)
     if on_done is not None:
         from .crossdoc import Signature
 
@@ -249,6 +267,9 @@ class Writer:
         self._failures: TextIO | None = None
         self._sinks: dict[str, TextIO] = {}
         self._parquets: dict = {}
+        #: Each finished document's line in the reports' index (Task.report), resumed ones too.
+        self._report_entries: list = []
+        self._failed = 0
         if self.root is None:
             # The pipe stage writes its records to stdout; a cluster report writes none.
             self._jsonl = sys.stdout if options.output_format == "jsonl" else None
@@ -280,7 +301,14 @@ class Writer:
             return None  # done before without cross-doc: its signature is needed now
         if self.options.output_format == "files" and not self._has_output(document.sink or document.relpath):
             return None  # the output was deleted since: do it again
+        if self.options.task.report and not (isinstance(marker.get("report"), dict) and (self.root / marker["report"]["path"]).exists()):
+            return None  # done before without --report (or its report was deleted): its report is needed now
         return marker
+
+    def resumed(self, marker: dict) -> None:
+        """A document an earlier run finished: its report keeps its line in the index."""
+        if self.options.task.report:
+            self._report_entries.append(_report_entry(marker["id"], marker["report"]))
 
     def _has_output(self, relpath: str) -> bool:
         return (self.root / relpath).exists() or (self.root / ".docrepair" / "duplicates" / relpath).exists()
@@ -297,9 +325,16 @@ class Writer:
         elif self.options.output_format == "files":
             _write_into(self.root, outcome.relpath, outcome.text.encode("utf-8"))
             _write_into(self.root / ".docrepair" / "notes", f"{outcome.relpath}.jsonl", outcome.notes_jsonl.encode("utf-8"))
+        report = None
+        if outcome.report_html is not None and self.root is not None:
+            report = {"path": report_relpath(document), "review": outcome.review_notes, "notes": sum((outcome.header or {}).get("counts", {}).values()), "title": ((outcome.header or {}).get("document") or {}).get("title") or ""}
+            _write_into(self.root, report["path"], outcome.report_html.encode("utf-8"))
+            self._report_entries.append(_report_entry(outcome.id, report))
         if self.root is not None:
             # Written last: a crash before this line leaves the document to be done again.
             marker = {"id": outcome.id, "sha256": outcome.sha256, "relpath": outcome.relpath, "signature": outcome.signature.to_dict() if outcome.signature else None, "config": self.config_key}
+            if report is not None:
+                marker["report"] = report
             _write_into(self.root, self.marker_path(outcome.id).relative_to(self.root).as_posix(), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
 
     def _sink(self, name: str) -> TextIO:
@@ -318,6 +353,7 @@ class Writer:
         return self._parquets[document.sink]
 
     def failure(self, document_id: str, source: str, error: str) -> None:
+        self._failed += 1
         if self.root is None:
             sys.stderr.write(f"failed: {document_id}: {error}\n")
             return
@@ -330,16 +366,14 @@ class Writer:
         """`complete`: the run went through every source (Parquet outputs are put in place only then)."""
         for sink in self._parquets.values():
             sink.close(complete)
+        if self.options.task.report and self.root is not None:
+            # Also after an interrupt: the index lists what is finished, and a rerun completes it.
+            from ..render.index import render_report_index
+
+            write_atomic(self.root / REPORT_INDEX, render_report_index(self._report_entries, self._failed).encode("utf-8"))
         for stream in (self._failures, self._jsonl, *self._sinks.values()):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
-
-
-def config_key(config: RepairConfig) -> str:
-    """A short hash of every setting of a repair (`config.to_dict()`, keys sorted): outputs made
-    with another key are not this run's, whatever their markers say."""
-    canonical = json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 #: The repair options of the command line, by the config field they set (the rest have no option).
@@ -353,7 +387,7 @@ def claim_settings(root: Path, config: RepairConfig, redo: bool) -> str:
     key differs) and the settings recorded are this run's."""
     from ..errors import ConfigError
 
-    key = config_key(config)
+    key = config.key()
     path = root / ".docrepair" / "settings.json"
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
@@ -397,6 +431,23 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ",".join(map(str, value)) or "(none)"
     return "(none)" if value is None else str(value)
+
+
+#: The reports' index, in OUTDIR; each document's report is under REPORTS.
+REPORT_INDEX = "report.html"
+REPORTS = "reports"
+
+
+def report_relpath(document: Document) -> str:
+    """Where a document's report goes under OUTDIR: REPORTS/<relpath>.html, a JSONL or Parquet
+    record's under its source's output name (two sources may hold the same id)."""
+    return f"{REPORTS}/{document.sink + '/' if document.sink else ''}{document.relpath}.html"
+
+
+def _report_entry(document_id: str, report: dict):
+    from ..render.index import ReportEntry
+
+    return ReportEntry(document_id, report["path"], int(report["review"]), int(report["notes"]), str(report.get("title") or ""))
 
 
 def _is_parquet(sink: str | None) -> bool:
