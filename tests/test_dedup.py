@@ -213,3 +213,16 @@ def test_a_copy_of_an_article_cut_mid_sentence_goes():
     assert _lines(result) == ["保障农民工工资支付条例"] + articles
     (drop,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
     assert drop.before.strip() == cut and drop.evidence["match"] == "partial"
+
+
+def test_items_pasted_again_under_a_later_section_are_the_copies_even_where_they_open_it():
+    # 2．3．4． pasted under 四、's （二）: the pasted 2． opens that section, but every clause
+    # there is a copy of one elsewhere, so opening it says nothing; the originals stay.
+    head = ["关于印发试点工作方案的通知", "一、总体要求", "（一）指导思想。坚持问题导向。", "（二）基本原则。"]
+    items = ["1．问题导向。针对突出问题，强化统筹。", "2．开放融合。坚持创新驱动，积极运用新技术。", "3．集约节约。加强统筹规划和顶层设计。", "4．平稳有序。确保工作推进安全平稳。"]
+    tail = ["四、工作进度", "（一）制定实施方案。试点地区要抓紧制定具体实施方案。", "（二）组织开展试点。试点地区要积极有序开展相关工作。"]
+    last = ["（三）总结经验做法。试点地区要对试点情况进行总结。"]
+    text = "\n".join(head + items + tail + items[1:] + last) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == head + items + tail + last
+    assert all(n.input_span.start > text.index(tail[-1]) for n in result.notes if n.action is Action.DROP_DUPLICATE)

@@ -24,7 +24,7 @@ unit goes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from ..clauses import ClausePosition, find_clause_positions, find_out_of_order, first_children
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
+from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Proposal, Role, Unit
 from ..sketch import band_params, candidate_pairs, minhash_signatures
 from ..stage import DocumentView, Stage
@@ -131,12 +132,43 @@ class _Places:
     # numbering under that parent says which copy is in place (a pasted 三、 opening the last
     # article's items is out of order there).
     openers: set[int]
+    # Outside the longest ascending run of their series where they stand (the earliest such run):
+    # of 1．3．2．…3． the first 3 is the stray; of items 1-4 then 2-4 pasted again, the second 2-4.
+    outside_run: set[int] = field(default_factory=set)
 
 
 def _find_places(positions: Sequence[ClausePosition]) -> _Places:
     misplaced, out_of_order = _stray_units(positions)
     openers = {index for index in first_children(positions) if not positions[index].restarts}
-    return _Places(misplaced, out_of_order, openers)
+    return _Places(misplaced, out_of_order, openers, _outside_ascending_run(positions))
+
+
+def _homed_openers(positions: Sequence[ClausePosition], openers: set[int], copied: set[int]) -> set[int]:
+    """Openers whose heading holds a clause of their series that has no copy anywhere: that
+    heading is the series' home. A heading whose clauses are all copies of clauses elsewhere (2．
+    3．4． pasted again under a later section) is where a pasted block landed; opening it says
+    nothing."""
+    homed_parents = {
+        (position.parent, position.series) for index, position in enumerate(positions) if position.series is not None and index not in copied
+    }
+    return {index for index in openers if (positions[index].parent, positions[index].series) in homed_parents}
+
+
+def _outside_ascending_run(positions: Sequence[ClausePosition]) -> set[int]:
+    """Numbered units outside the earliest longest strictly ascending run of numbers in their
+    scope (a continuing series through the document, a restarting one under its parent). The
+    run is found from the end on the negated numbers, so that of equally long runs the one made
+    of the earliest units is kept."""
+    scopes: dict[tuple, list[int]] = {}
+    for index, position in enumerate(positions):
+        if position.series is not None and not position.is_toc:
+            scopes.setdefault(position.key[:-1] + ((position.series, 0),), []).append(index)
+    outside: set[int] = set()
+    for members in scopes.values():
+        backwards = [-positions[index].number for index in reversed(members)]
+        kept = {members[len(members) - 1 - at] for at in longest_increasing_subsequence(backwards)}
+        outside.update(index for index in members if index not in kept)
+    return outside
 
 
 def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin, list[int] | None]]) -> list[Edit]:
@@ -201,11 +233,25 @@ def find_twins(
 
     twins: dict[int, Twin] = {}
     keeper_of: dict[int, int] = {}
+    copied = {index for members_reps in clusters.values() for rep in members_reps for index in groups[keys[rep]] if len(members_reps) > 1 or len(groups[keys[rep]]) > 1}
+    openers = _homed_openers(positions, places.openers, copied)
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
         # Of equal copies: the one under the parent its series stands under, then the one that
-        # opens its heading's clauses, then the one its numbering does not contradict.
-        keeper = min(members, key=lambda index: (-len(keys[index]), index in places.misplaced, index not in places.openers, index in places.out_of_order, -len(units[index].text.strip()), index))
+        # opens a heading that is its series' home, then the one in the longest ascending run of
+        # its numbers, then the one its numbering where it stands does not contradict.
+        keeper = min(
+            members,
+            key=lambda index: (
+                -len(keys[index]),
+                index in places.misplaced,
+                index not in openers,
+                index in places.outside_run,
+                index in places.out_of_order,
+                -len(units[index].text.strip()),
+                index,
+            ),
+        )
         for index in members:
             keeper_of[index] = keeper
             if index == keeper:

@@ -226,7 +226,7 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
         is_numbered = units[index].number is not None
         for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
-            if previous is None or previous == index or (is_numbered and copies[back].lone):
+            if previous is None or previous == index or (is_numbered and not copies[back].is_own):
                 continue
             if previous in placed:
                 hosts[index] = previous
