@@ -215,14 +215,13 @@ def test_a_copy_of_an_article_cut_mid_sentence_goes():
     assert drop.before.strip() == cut and drop.evidence["match"] == "partial"
 
 
-def test_items_pasted_again_under_a_later_section_are_the_copies_even_where_they_open_it():
-    # 2．3．4． pasted under 四、's （二）: the pasted 2． opens that section, but every clause
-    # there is a copy of one elsewhere, so opening it says nothing; the originals stay.
-    head = ["关于印发试点工作方案的通知", "一、总体要求", "（一）指导思想。坚持问题导向。", "（二）基本原则。"]
-    items = ["1．问题导向。针对突出问题，强化统筹。", "2．开放融合。坚持创新驱动，积极运用新技术。", "3．集约节约。加强统筹规划和顶层设计。", "4．平稳有序。确保工作推进安全平稳。"]
-    tail = ["四、工作进度", "（一）制定实施方案。试点地区要抓紧制定具体实施方案。", "（二）组织开展试点。试点地区要积极有序开展相关工作。"]
-    last = ["（三）总结经验做法。试点地区要对试点情况进行总结。"]
-    text = "\n".join(head + items + tail + items[1:] + last) + "\n"
+def test_a_few_words_of_an_article_cut_mid_sentence_go_but_a_whole_short_clause_stays():
+    whole = "第十九条 对在义务植树和绿化工作中成绩显著的单位和个人，由县级以上人民政府给予表彰。"
+    text = "\n".join(["某省全民义务植树条例", "第十八条 各单位应当按期报送义务植树登记卡。第十九条 对在义务植树和", whole, "第二十条 本条例自公布之日起施行。"]) + "\n"
     result = repair_text(text)
-    assert _lines(result) == head + items + tail + last
-    assert all(n.input_span.start > text.index(tail[-1]) for n in result.notes if n.action is Action.DROP_DUPLICATE)
+    assert _lines(result) == ["某省全民义务植树条例", "第十八条 各单位应当按期报送义务植树登记卡。", whole, "第二十条 本条例自公布之日起施行。"]
+    (drop,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert drop.before.strip() == "第十九条 对在义务植树和" and "cut mid-sentence" in drop.reason
+    # Items that restart under each article may begin alike: a short one is kept.
+    items = "第一条 下列人员应当参加：\n一、公民。\n二、单位职工。\n第二条 下列单位应当组织：\n一、公民\n一、公民所在单位。\n"
+    assert repair_text(items).text == items

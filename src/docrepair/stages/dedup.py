@@ -109,6 +109,7 @@ class Twin:
     kind: str  # exact | near | partial
     ratio: float
     containment: float
+    cut: bool = False  # a clause cut mid-sentence whose words begin the kept one: dropped however short
 
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
@@ -141,17 +142,6 @@ def _find_places(positions: Sequence[ClausePosition]) -> _Places:
     misplaced, out_of_order = _stray_units(positions)
     openers = {index for index in first_children(positions) if not positions[index].restarts}
     return _Places(misplaced, out_of_order, openers, _outside_ascending_run(positions))
-
-
-def _homed_openers(positions: Sequence[ClausePosition], openers: set[int], copied: set[int]) -> set[int]:
-    """Openers whose heading holds a clause of their series that has no copy anywhere: that
-    heading is the series' home. A heading whose clauses are all copies of clauses elsewhere (2．
-    3．4． pasted again under a later section) is where a pasted block landed; opening it says
-    nothing."""
-    homed_parents = {
-        (position.parent, position.series) for index, position in enumerate(positions) if position.series is not None and index not in copied
-    }
-    return {index for index in openers if (positions[index].parent, positions[index].series) in homed_parents}
 
 
 def _outside_ascending_run(positions: Sequence[ClausePosition]) -> set[int]:
@@ -233,19 +223,17 @@ def find_twins(
 
     twins: dict[int, Twin] = {}
     keeper_of: dict[int, int] = {}
-    copied = {index for members_reps in clusters.values() for rep in members_reps for index in groups[keys[rep]] if len(members_reps) > 1 or len(groups[keys[rep]]) > 1}
-    openers = _homed_openers(positions, places.openers, copied)
     for members_reps in clusters.values():
         members = sorted(index for rep in members_reps for index in groups[keys[rep]])
         # Of equal copies: the one under the parent its series stands under, then the one that
-        # opens a heading that is its series' home, then the one in the longest ascending run of
-        # its numbers, then the one its numbering where it stands does not contradict.
+        # opens its heading's clauses, then the one in the longest ascending run of its numbers,
+        # then the one its numbering where it stands does not contradict.
         keeper = min(
             members,
             key=lambda index: (
                 -len(keys[index]),
                 index in places.misplaced,
-                index not in openers,
+                index not in places.openers,
                 index in places.outside_run,
                 index in places.out_of_order,
                 -len(units[index].text.strip()),
@@ -270,9 +258,9 @@ def find_twins(
             twins[member] = Twin(member, container, "partial", score, share)
     # 4. Cut copies of a numbered clause: a copy cut mid-sentence has no whole sentence to index,
     #    but its key (marker level and number included) begins the whole clause's key.
-    for index, container in _cut_copies(keys, units, [k for k in keepers if k not in twins], config.min_unit_chars):
+    for index, container, is_cut in _cut_copies(keys, units, positions, [k for k in keepers if k not in twins], config.min_unit_chars):
         for member in sorted(i for i, k in keeper_of.items() if k == index):
-            twins[member] = Twin(member, container, "partial", 100.0, round(len(keys[index]) / len(keys[container]), 3))
+            twins[member] = Twin(member, container, "partial", 100.0, round(len(keys[index]) / len(keys[container]), 3), is_cut)
     # A kept copy may itself have been found partial: point every twin at a unit that stays.
     for index, twin in list(twins.items()):
         seen = {index}
@@ -281,7 +269,7 @@ def find_twins(
             seen.add(kept)
             kept = twins[kept].kept
         if kept != twin.kept:
-            twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment)
+            twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment, twin.cut)
     return twins
 
 
@@ -301,13 +289,20 @@ def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int
             numbers_under.setdefault(position.series, {}).setdefault(parent, set()).add(position.number)
             first_under.setdefault((position.series, parent), index)
 
+    # The series the hierarchy puts right above each one, among those the document has: items
+    # 1． sit under （一） where there are sections, under 第N条 only where there are none.
+    rank_of = {position.series: position.rank for position in positions if position.series is not None}
+    by_rank = sorted(rank_of, key=lambda series: rank_of[series])
+    natural = {series: (by_rank[at - 1] if at else None) for at, series in enumerate(by_rank)}
+
     def weight(series: str, parent: str | None) -> tuple:
         by_parent = numbers_under[series]
-        # The same list twice (a body pasted after itself, its history lines 1.-22. then read
-        # as under the last article): the first stands in place. One clause under two parents
-        # (item 2 pasted before the first section) is no list: the parent wins.
+        # Of equal counts the natural parent wins (item 2 pasted before the first section:
+        # its section is where it belongs). The same list twice under two parents neither of
+        # which is natural (a law pasted after itself, its history lines 1.-22. then read as
+        # under the last article): the first stands in place; else a parent beats none.
         twice = len(by_parent[parent]) > 1 and any(other != parent and by_parent[other] == by_parent[parent] for other in by_parent)
-        return (len(by_parent[parent]), -first_under[series, parent] if twice else 0, parent is not None, parent or "")
+        return (len(by_parent[parent]), parent == natural[series], -first_under[series, parent] if twice else 0, parent is not None, parent or "")
 
     usual = {series: max(by_parent, key=lambda parent: weight(series, parent)) for series, by_parent in numbers_under.items()}
     misplaced = {
@@ -386,11 +381,19 @@ def _find_containers(keys: list[str], units: Sequence[Unit], keepers: list[int],
 #: Copies of one clause compared for a cut copy, at most: a document numbers a clause a few times
 #: (its copies and a table of contents), so the cap only bounds pathological input.
 _MAX_CUT_COPY_CANDIDATES = 16
+#: A copy cut mid-sentence needs this many characters of the clause's words: with the marker and
+#: number they must match, four characters (对在义务) are no accident.
+_MIN_CUT_CHARS = 4
+_SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "’", "）", ")")
 
 
-def _cut_copies(keys: list[str], units: Sequence[Unit], keepers: list[int], min_chars: int) -> list[tuple[int, int]]:
-    """(cut copy, whole clause) pairs among kept numbered units: one key is a proper prefix of
-    another of the same marker level and number, and long enough to be no accident."""
+def _cut_copies(keys: list[str], units: Sequence[Unit], positions: Sequence[ClausePosition], keepers: list[int], min_chars: int) -> list[tuple[int, int, bool]]:
+    """(cut copy, whole clause, cut mid-sentence) among kept numbered units: one key is a proper
+    prefix of another of the same marker level and number, and long enough to be no accident;
+    or, in a series that continues through the document (one clause per number), the copy
+    stops mid-sentence (第十九条 对在义务植树和): then a few characters suffice, since a clean
+    document names a clause once. In a restarting series two lists under one article may
+    begin alike, so the length rule holds there."""
     by_clause: dict[str, list[int]] = {}
     for index in keepers:
         if units[index].number is not None and keys[index]:
@@ -400,11 +403,13 @@ def _cut_copies(keys: list[str], units: Sequence[Unit], keepers: list[int], min_
         if len(members) < 2 or len(members) > _MAX_CUT_COPY_CANDIDATES:
             continue
         for index in members:
-            if len(keys[index]) - len(head) < min_chars:
+            chars = len(keys[index]) - len(head)
+            is_cut = not positions[index].restarts and not units[index].text.rstrip().endswith(_SENTENCE_ENDS)
+            if chars < min_chars and not (is_cut and chars >= _MIN_CUT_CHARS):
                 continue
             longer = [other for other in members if len(keys[other]) > len(keys[index]) and keys[other].startswith(keys[index])]
             if longer:
-                found.append((index, min(longer, key=lambda other: (len(keys[other]), other))))
+                found.append((index, min(longer, key=lambda other: (len(keys[other]), other)), is_cut))
     return found
 
 
@@ -460,7 +465,7 @@ def _select_drops(
             if is_block and (index in same_place or (index in chained and unit.role is not Role.ATTRIBUTION)):
                 dropped[index] = (twins[index], [run[0], run[-1]])
             elif index in same_place and (
-                unit.role in _NEVER_REPEATED or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
+                unit.role in _NEVER_REPEATED or twins[index].cut or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
             ):
                 dropped[index] = (twins[index], None)
     return dropped
@@ -553,6 +558,8 @@ def _reason(twin: Twin, kept: Unit, block: list[int] | None) -> str:
         "near": f"a near copy (ratio {twin.ratio:.0f})",
         "partial": f"a partial copy (all its sentences occur in the kept one, partial ratio {twin.ratio:.0f})",
     }[twin.kind]
+    if twin.cut:
+        what = "a copy cut mid-sentence (its words begin the kept clause)"
     where = " (part of a repeated block)" if block is not None else ""
     span = kept.input_span or kept.span
     return f"{what} of the unit kept at input {span.start}-{span.end}{where}"
