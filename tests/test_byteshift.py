@@ -76,7 +76,8 @@ def test_a_shifted_run_without_any_signal_character_is_found_by_improbability():
     # Two unpaired characters rarer than e**-10 (诎 and 芾 beside ?): a candidate, widened later.
     assert any(start >= line for start, end in find_improbable_runs(text, load_charlm()))
     (edit,) = find_edits(text)
-    assert edit.after == text[edit.start : edit.end].replace("加靠诎豆芾?", "加强口岸管理")
+    assert _apply(text, [edit]).text.splitlines()[-1] == "省商务厅要加强口岸管理"
+    assert text[edit.start : edit.end] == "靠诎豆芾?"  # the characters kept as they stand are no part of it
     assert edit.evidence["model_gain_nats"] >= 8
 
 
