@@ -166,3 +166,49 @@ def test_a_rejected_byte_between_a_year_and_a_month_is_a_box():
     assert garbled == "2020?7月16日"
     text = CONTEXT + garbled + "\n"
     assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)]
+
+
+def test_the_character_before_a_rejected_byte_goes_by_how_probable_it_is_there():
+    # 施行。 with a byte of 行 lost: 小 is D0 A1 (行's trail, 。's lead), ? the rejected A3. 施小
+    # is an attested pair of the word model, but far less probable than a misread pair is.
+    text = CONTEXT + "本条例自公布之日起施小?\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("小?", MISSING * 2)]
+    # A character the document uses elsewhere is its own vocabulary: only the ? is lost.
+    text = CONTEXT + "小组、小型、小额。\n本条例自公布之日起施小?\n"
+    assert [(text[e.start : e.end], e.after) for e in find_edits(text)] == [("?", MISSING)]
+
+
+def test_a_rejected_byte_before_a_mark_inside_a_sentence_in_a_garbled_document():
+    # A question ends a sentence: a ? before 、 is where a byte was rejected, in a document that
+    # shows GBK read out of step elsewhere (the ? at the end of 国务院办公?).
+    lines = [dropped("要做好宣传、教育、引导等工作", 14), dropped("负责组织实施、监督检查和考核评价", 9)]
+    assert lines == ["要做好宣传、教?、引导等工作", "负责组织适?、监督检查和考核评价"]
+    text = CONTEXT + "国务院办公?\n" + "\n".join(lines) + "\n"
+    found = [(text[e.start : e.end], e.after) for e in find_edits(text)]
+    # 教 after a mark is common enough to stand; 适 after 织 (实施 read out of step) is not.
+    assert found == [("?", MISSING), ("?", MISSING), ("适?", MISSING * 2)]
+
+
+def test_a_rare_character_further_left_of_a_rejected_byte_is_misread_too():
+    garbled = dropped("音像记录是通过照相机、录音机", 14)  # 照相机 → 障嗷? before 、
+    assert garbled == "音像记录是通过障嗷?、录音机"
+    text = CONTEXT + garbled + "\n"
+    (edit,) = find_edits(text)
+    assert text[edit.start : edit.end] == "障嗷?" and edit.after == MISSING * 3
+
+
+#: CONTEXT in traditional script: a GBK extension character's trail byte may be ASCII (學 is 8C 57).
+TRADITIONAL_CONTEXT = (
+    "關於加強海口海關和海口市口岸管理工作的通知\n各有關單位：\n"
+    "海口海關、海口市商務局要加強口岸管理，海關監管部門要落實責任。\n"
+    "省商務廳、省農業廳、省工商局按職責分工負責。\n"
+)
+
+
+def test_a_trail_byte_left_as_an_ascii_letter_after_a_mark_is_read_back():
+    text = TRADITIONAL_CONTEXT + "十四、W校法人設立基金之管理。\n"  # 學 lost its lead 8C: W is 57
+    (edit,) = find_edits(text)
+    assert _apply(text, [edit]).text.splitlines()[-1] == "十四、學校法人設立基金之管理。"
+    assert edit.evidence["named_from_one_byte"][0]["known_byte"] == "57"
+    # Latin letters of clean text after a mark are words or codes, and stay: 、A级、B超
+    assert find_edits(CONTEXT + "评为A级、B超检查。\n") == []

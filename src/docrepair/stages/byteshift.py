@@ -501,7 +501,11 @@ def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tupl
 _ODD_CHAR_LOGP = -10.0
 #: A lone ASCII letter between two Han characters: a GBK trail byte 40-7E whose lead was read
 #: as the previous character's trail (主體 → 主w責).
-_LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+_LONE_LETTER = re.compile(
+    r"(?<=[\u4e00-\u9fff])[A-Za-z_~^`|](?=[\u4e00-\u9fff])|(?:(?<=[、，。；：])|^)[A-Za-z_~^`|](?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])[_~^`|](?=[，。、；：,;])",
+    re.MULTILINE,
+)
 #: A `?` after a Han character and before another, a digit or the line's end: where a decoder
 #: rejected the last byte of a run read out of step (国务院办公? for 国务院办公厅). A question
 #: ends a sentence before a line break or a mark, so clean text seldom has it (and a run is
@@ -512,6 +516,9 @@ _ODD_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff0-9]|$)", re
 #: a digit, a space, a closing bracket, a mark inside a sentence (a question ends one: 照嗷?、 for
 #: 照相机、) or the line's end ((?三) for (十三), 115? for 115号).
 _REJECTED_QUESTION = re.compile(r"(?:(?<=[\u4e00-\u9fff、，。：；(（0-9])|^)\?(?=[\u4e00-\u9fff0-9 \u3000)）、，。；：,;]|$)", re.MULTILINE)
+
+
+_ROW_SYMBOL_BESIDE_QUESTION = re.compile(r"[\u2460-\u24ff\u2160-\u217f]\?|\?[\u2460-\u24ff\u2160-\u217f]")
 
 
 def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
@@ -525,6 +532,10 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     for first, second in zip(odd, odd[1:]):
         if second - first <= 2 and "\n" not in text[first:second]:
             spans.append((first, second + 1))
+    # A numbered symbol of GBK's second row (⒒ ⑴ ①) beside a ?: a misread pair next to the
+    # byte that stopped the shift (信⒒? for 信息化); one alone is a list number.
+    for found in _ROW_SYMBOL_BESIDE_QUESTION.finditer(text):
+        spans.append((found.start(), found.end()))
     for index in odd:
         if index > 0 and text[index - 1] == "?":
             spans.append((index - 1, index + 1))
@@ -671,7 +682,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
 _YEAR_QUESTION = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\?[0-9]{1,3}(?=[\u4e00-\u9fff])")
 #: Characters before a rejected ? taken for misread pairs, at most (2 gave nothing more on the
 #: benchmark's GBK-shift cases, and took correct characters: 责任和逦? → 责任□□□).
-_MAX_MISREAD_BEFORE_REJECTED = 1
+_MAX_MISREAD_BEFORE_REJECTED = 2
 
 
 def _mark_rejected_bytes(text: str, edits: list[Edit], base: CharModel, runs: list[tuple[int, int]]) -> list[Edit]:
@@ -716,7 +727,7 @@ def _mark_rejected_bytes(text: str, edits: list[Edit], base: CharModel, runs: li
         while at - start < _MAX_MISREAD_BEFORE_REJECTED and start >= 1 and _HAN_RANGE.match(text[start - 1]):
             if any(edit.start < start <= edit.end for edit in edits):
                 break
-            if not _misread_before_rejected(text[start - 2] if start >= 2 else None, text[start - 1], following, model):
+            if not _misread_before_rejected(text[start - 2] if start >= 2 else None, text[start - 1], following, model, text[start:at]):
                 break
             start -= 1
         misread = text[start:at]
@@ -754,11 +765,15 @@ _MISREAD_CHAR_LOGP = -9.0
 _DOCUMENT_USES_IN_STEP = 3
 
 
-def _misread_before_rejected(left: str | None, ch: str, following: str, model: CharModel) -> bool:
+def _misread_before_rejected(left: str | None, ch: str, following: str, model: CharModel, misread_so_far: str = "") -> bool:
     """Is the character before a rejected ? a misread pair (see `_MISREAD_PAIR_LOGP`)? `model`
     knows the document without the characters beside its ?s."""
     if model.document_chars.get(ch, 0) >= _DOCUMENT_USES_IN_STEP:
         return False
+    if misread_so_far:
+        # One further left than the first: only a rare character, whatever its left neighbour
+        # (障 of 通过障嗷?, for 通过照相机, goes; 和 of 责任和逦?, 施 of 起施小?, stay).
+        return model.unigram_logp(ch) < _MISREAD_CHAR_LOGP
     if left is not None and _HAN_RANGE.match(left):
         if not model.is_attested(left, ch):
             return True
