@@ -212,3 +212,22 @@ def test_a_trail_byte_left_as_an_ascii_letter_after_a_mark_is_read_back():
     assert edit.evidence["named_from_one_byte"][0]["known_byte"] == "57"
     # Latin letters of clean text after a mark are words or codes, and stay: 、A级、B超
     assert find_edits(CONTEXT + "评为A级、B超检查。\n") == []
+
+
+def test_a_name_with_a_wide_margin_over_both_places_of_its_byte_replaces_a_lone_letter():
+    # 產 is AE 61: its lead lost, 61 stands as "a" between 生 and 前. Named with a margin of
+    # e**13 over the other candidates (in either place of 61), it is as sure as a character read
+    # from two bytes, and the reading beats the lone letter.
+    text = TRADITIONAL_CONTEXT + "因懷孕或生a前後無法參加體能測驗者。\n"
+    (edit,) = find_edits(text)
+    assert (text[edit.start : edit.end], edit.after) == ("a", "產")
+    (named,) = edit.evidence["named_from_one_byte"]
+    assert named["margin_nats"] >= 10 and named["margin_over_other_place_nats"] >= 10
+
+
+def test_a_mark_lost_at_a_line_end_is_named_only_as_one_the_document_ends_lines_with():
+    # 交流。 read out of step: 痢 is 流's trail and 。's lead A1, ? the rejected A3. The
+    # document writes 、 often, but never at a line's end: the mark stays □.
+    text = TRADITIONAL_CONTEXT + "一、保存、修復、維護、交流、合作、研究。\n二、交流、合作、推廣。\n三、文化資產保存修復技術之國際合作交痢?\n四、其他事項。\n"
+    (edit,) = find_edits(text)
+    assert (text[edit.start : edit.end], edit.after) == ("痢?", "流" + MISSING)

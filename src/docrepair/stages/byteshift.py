@@ -139,8 +139,10 @@ def _shift_byte_options(ch: str) -> list[tuple[int, ...]]:
 class _Reader:
     """Scores tokens of a reading against the model and the document."""
 
-    def __init__(self, model: CharModel, other_script: str | None = None) -> None:
+    def __init__(self, model: CharModel, other_script: str | None = None, line_end_marks: frozenset = frozenset()) -> None:
         self.model = model
+        #: Marks the document ends its lines with.
+        self.line_end_marks = line_end_marks
         #: The script the document does not write in ("traditional", "simplified" or None).
         self.other_script = other_script
         self._lost_cache: dict = {}
@@ -331,6 +333,10 @@ def _name_lost(tokens: list[_Token], before: str | None, after: str | None, read
             candidates = _candidates_for(tokens[position], model, reader.other_script)
             if reading and position == len(tokens) - 1:
                 candidates = [ch for ch in candidates if reading in readings_of(ch)]
+            if position == len(tokens) - 1 and after in (None, "\n", "\r"):
+                # A mark at a line's end is one the document ends its lines with (。；：), not
+                # 、 or （ that its lines hold inside (交流。 read out of step is 交痢?).
+                candidates = [ch for ch in candidates if ch not in _COMMON_MARKS or ch in reader.line_end_marks]
             sets.append(candidates)
         if all(sets) and (left or right or stop - index > 1):
             for offset, (ch, margin, attested) in enumerate(_viterbi_names(sets, left, right, model)):
@@ -345,11 +351,33 @@ def _name_lost(tokens: list[_Token], before: str | None, after: str | None, read
                     "attested_pairs": attested,
                     "document_uses": model.document_chars.get(ch, 0),
                 }
+                if stop - index == 1 and margin >= _SURE_NAME_MARGIN:
+                    evidence["margin_over_other_place_nats"] = round(_margin_over_other_place(tokens[index], ch, left, right, reader), 2)
                 if reading and index + offset == len(tokens) - 1:
                     evidence["pinyin"] = reading
                 named[index + offset] = (ch, evidence)
         index = stop
     return named
+
+
+def _margin_over_other_place(token: _Token, ch: str, left: str | None, right: str | None, reader: _Reader) -> float:
+    """How much likelier `ch` is than the best character with the surviving byte in its other
+    place. One lost character between characters read in step lost its lead or its trail, the
+    same one byte either way; the search took the place its left neighbour liked (法人 of 本法朔Q,
+    where 所稱 is the text: CB is 所's lead, not 人's trail), so a name is only sure (see
+    `_SURE_NAME_MARGIN`) when it beats both places. The other place's characters are not named
+    themselves (see `_candidates_for`)."""
+    model = reader.model
+    role, byte = token.surviving
+    other = _Token(None, lead=byte) if role == "trail" else _Token(None, trail=byte)
+
+    def fit(candidate: str) -> float:
+        used = math.log1p(model.document_chars.get(candidate, 0))
+        score = used + (model.unigram_logp(candidate) if left is None else model.pair_logp(left, candidate))
+        return score + (0.0 if right is None else model.pair_logp(candidate, right))
+
+    rivals = [fit(candidate) for candidate in _candidates_for(other, model, reader.other_script) if candidate != ch]
+    return fit(ch) - max(rivals) if rivals else math.inf
 
 
 def _is_nameable(token: _Token) -> bool:
@@ -473,6 +501,18 @@ def _other_script(text: str) -> str | None:
         if counts[own] >= _SCRIPT_MIN and counts[other] <= _SCRIPT_MIX * counts[own]:
             return other
     return None
+
+
+def _line_end_marks(text: str, runs: list[tuple[int, int]]) -> frozenset:
+    """Marks that end the document's lines, from the lines no run touches."""
+    marks, offset = set(), 0
+    for line in text.split("\n"):
+        end = offset + len(line)
+        stripped = line.rstrip()
+        if stripped and stripped[-1] in _COMMON_MARKS and not any(start < end and offset < stop for start, stop in runs):
+            marks.add(stripped[-1])
+        offset = end + 1
+    return frozenset(marks)
 
 
 def _find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tuple[int, int]]:
@@ -658,7 +698,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
         return _mark_rejected_bytes(text, [], base, runs)
     signals = find_runs(text)
     model = base.with_document(clean_text(text, runs))
-    reader = _Reader(model, _other_script(clean_text(text, runs)))
+    reader = _Reader(model, _other_script(clean_text(text, runs)), _line_end_marks(text, runs))
     # Does the document indent its paragraphs with U+3000? A lost indentation is then written
     # back; otherwise it is dropped (with its note), as the document's other lines have none.
     lines = [line for line in clean_text(text, runs).splitlines() if line.strip()]
@@ -871,12 +911,26 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     return Edit(start, end, after_text, Action.REPAIR_MOJIBAKE, reason, evidence)
 
 
+#: A name whose margin over the next candidate is at least this (natural log; e**10 ≈ 22,000
+#: times likelier, besides the attested pair every name needs) is as sure as a character read
+#: from its two bytes: it costs no `_COST_GUESS` (生產 of 生a前, 細則 of 細t自: margins of 13
+#: nats, where the other reading is a lone letter between Han).
+_SURE_NAME_MARGIN = 10.0
+
+
+def _guess_cost(evidence: dict) -> float:
+    margins = [evidence.get("margin_nats"), evidence.get("margin_over_other_place_nats", math.inf)]
+    if None not in margins and min(margins) >= _SURE_NAME_MARGIN:
+        return 0.0
+    return _COST_GUESS
+
+
 def _named_score(tokens: list[_Token], named: list, before: str | None, after: str | None, reader: _Reader) -> float:
     """The reading's score with the named characters scored as characters (plus `_COST_GUESS`)."""
     score, previous = 0.0, before
     for token, name in zip(tokens, named):
         if name is not None:
-            score += reader.char_cost(previous, name[0]) + _COST_GUESS
+            score += reader.char_cost(previous, name[0]) + _guess_cost(name[1])
             previous = name[0]
         elif token.char is not None:
             score += reader.char_cost(previous, token.char)
