@@ -231,3 +231,19 @@ def test_a_mark_lost_at_a_line_end_is_named_only_as_one_the_document_ends_lines_
     text = TRADITIONAL_CONTEXT + "一、保存、修復、維護、交流、合作、研究。\n二、交流、合作、推廣。\n三、文化資產保存修復技術之國際合作交痢?\n四、其他事項。\n"
     (edit,) = find_edits(text)
     assert (text[edit.start : edit.end], edit.after) == ("痢?", "流" + MISSING)
+
+
+def test_the_note_says_when_the_count_of_lost_characters_is_only_a_lower_bound():
+    # Seed 000's (十四)強化輿論: the reading gives up more bytes than one shift drops, so the site
+    # dropped pairs whole too, and four □ may stand for more characters.
+    text = TRADITIONAL_CONTEXT + "?。ㄊ模娀浾摫O督和宣傳。\n"
+    (edit,) = find_edits(text)
+    assert edit.evidence["lost_count_known"] is False and "lower bound" in edit.reason
+    # Seed 000's 到2020年 shown as 5?020年: a decoder may take the 2 with the byte it rejects.
+    text = TRADITIONAL_CONTEXT + "?。ǘ┕ぷ髂繕恕5?020年，侵權假冒\n"
+    (edit,) = find_edits(text)
+    assert edit.evidence["lost_count_known"] is False and "ASCII character" in edit.reason
+    # One byte dropped, its characters counted: the count is the text's.
+    text = CONTEXT + dropped("三、落实企业责任", 6) + "\n"
+    (edit,) = find_edits(text)
+    assert edit.evidence["lost_count_known"] is True and "lower bound" not in edit.reason

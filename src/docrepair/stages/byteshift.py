@@ -774,15 +774,16 @@ def _mark_rejected_bytes(text: str, edits: list[Edit], base: CharModel, runs: li
         reason = f"a ? where the GBK decoder rejected a byte{where}: the character it belonged to is lost"
         if misread:
             reason += f", and {misread} before it, unpaired, is read out of step ({len(misread) + 1} characters lost)"
+        ascii_after = following.isascii() and following.isalnum()
         found.append(
             Edit(
                 start,
                 at + 1,
                 MISSING * (len(misread) + 1),
                 Action.MARK_MISSING,
-                reason + f"; marked {MISSING}",
+                reason + f"; marked {MISSING}" + (f"; {_COUNT_UNKNOWN_ASCII}" if ascii_after else ""),
                 {"encoding": "gbk", "rejected_byte": "?", "misread": misread or None, "bytes": " ".join(f"{b:02x}" for b in misread.encode("gbk", errors="replace")) or None,
-                 "before": text[max(0, start - 4) : start], "after": text[at + 1 : at + 5]},
+                 "before": text[max(0, start - 4) : start], "after": text[at + 1 : at + 5], "lost_count_known": not ascii_after},
             )
         )
     return found
@@ -840,6 +841,7 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     as_is = _as_is_score(run, before, after, reader)
     gain = score - as_is
     tokens = list(tokens)
+    uncounted = _why_count_unknown(run, after, tokens)
     # Han characters the reading found out of step (before they are confirmed or given up).
     out_of_step = sum(1 for token in tokens if token.char is not None and not token.native and _HAN_RANGE.match(token.char))
     if any(t.char is not None and _IMPLAUSIBLE.match(t.char) for t in tokens):
@@ -896,19 +898,42 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
         "model_gain_nats": round(gain, 2),
         "missing": lost,
         "named_from_one_byte": restored,
+        "lost_count_known": uncounted is None,
     }
     recovered = sum(1 for token in tokens if token.char is not None and _HAN_RANGE.match(token.char))
     if not signalled and out_of_step == 0 and not restored:
         return None
     if recovered == 0 and not restored:
         return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
-                    f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}", evidence)
+                    f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}"
+                    + (f"; {uncounted}" if uncounted else ""), evidence)
     reason = f"GBK bytes read out of step, re-read from the bytes ({recovered} character(s))"
     if restored:
         reason += f"; {len(restored)} named from one surviving byte by the character model (margin and attested pairs in the evidence)"
     if lost:
         reason += f"; {len(lost)} lost marked {MISSING}"
+    if uncounted and (lost or restored):
+        reason += f"; {uncounted}"
     return Edit(start, end, after_text, Action.REPAIR_MOJIBAKE, reason, evidence)
+
+
+_COUNT_UNKNOWN_DROPS = "the count of lost characters is a lower bound: bytes were dropped in more than one place, and a whole character may have gone without a trace"
+_COUNT_UNKNOWN_ASCII = "the count of lost characters is a lower bound: a decoder may take the ASCII character after a byte it rejects (到2020年 shown as ?020年)"
+
+
+def _why_count_unknown(run: str, after: str | None, tokens: list[_Token]) -> str | None:
+    """Why the □ of a reading may be fewer than the characters lost, or None when the bytes
+    show the count. One byte dropped (the shift) leaves one byte the reading gives up, besides
+    the bytes the decoder rejected (each a ? of the run); a reading that gives up more says the
+    site's decoder dropped bytes elsewhere too, and a pair dropped whole leaves nothing to count
+    ((十四)強化輿論 read as （□□□□論). And a ? before an ASCII letter or digit may have taken it."""
+    given_up = sum((token.lead is None) + (token.trail is None) for token in tokens if token.char is None)
+    if given_up - sum(1 for ch in run if ch in "?\ufffd") > 1:
+        return _COUNT_UNKNOWN_DROPS
+    following = run[1:] + (after or "")
+    if given_up and any(ch == "?" and nxt.isascii() and nxt.isalnum() for ch, nxt in zip(run, following)):
+        return _COUNT_UNKNOWN_ASCII
+    return None
 
 
 #: A name whose margin over the next candidate is at least this (natural log; e**10 ≈ 22,000
