@@ -86,13 +86,36 @@ def test_a_lost_first_byte_of_an_indented_line_reads_as_the_documents_indentatio
     assert first["char"] == indent and first["known_byte"] == "a1" and ("dropped" in first["why"]) == (not indent)
 
 
+#: CONTEXT in traditional script, as seed 000 writes: the byte-shift stage reads a document's
+#: garble in the script the document writes in.
+TRADITIONAL_CONTEXT = (
+    "關於加強海口海關和海口市口岸管理工作的通知\n各有關單位：\n"
+    "海口海關、海口市商務局要加強口岸管理，海關監管部門要落實責任。\n"
+    "省商務廳、省農業廳、省工商局按職責分工負責。\n"
+)
+
+
 def test_a_garble_keeps_what_the_model_confirms_and_marks_the_rest_missing():
-    text = CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
+    text = TRADITIONAL_CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
     (edit,) = find_edits(text)
     # （一）指導思想 read out of step: 指導 is attested, the misread 枷 is not kept as text.
     assert "指導" in edit.after and MISSING in edit.after
     assert not set(edit.after) & set("ㄒ唬┲笇枷")
     assert text[edit.start : edit.end] == "ㄒ唬┲笇枷"  # the garbled text stays in the note
+
+
+def test_a_document_reads_its_garble_in_the_script_it_writes():
+    from docrepair.charlm import load_charlm
+    from docrepair.stages.byteshift import _other_script, _Reader
+
+    assert _other_script(CONTEXT * 2) == "traditional"
+    assert _other_script(TRADITIONAL_CONTEXT * 2) == "simplified"
+    assert _other_script(CONTEXT + TRADITIONAL_CONTEXT) is None  # writes both: no script is foreign
+    # 迅馳 is an attested pair of the model's traditional words (迅驰): in a simplified document a
+    # reading of 迅窦 as 迅 and a lost 馳 (for 严格 with a byte lost) costs as an unknown would.
+    model = load_charlm()
+    assert _Reader(model, "traditional").char_cost("迅", "馳") <= _Reader(model).char_cost("迅", "馳") - 6
+    assert _Reader(model, "traditional").char_cost("严", "格") == _Reader(model).char_cost("严", "格")
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ MISSING = "\u25a1"  # □, the customary mark for a character whose bytes are go
 #: Characters official Chinese text does not hold, but misaligned GBK produces: bopomofo, box
 #: drawing, kana, Cyrillic, Greek, full-width Latin letters.
 SUSPICIOUS = "\u3100-\u312f\ufe50-\ufe6f\u2500-\u257f\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uff21-\uff3a\uff41-\uff5a"
-#: Latin letters of Latin-1 Supplement and Extended-A/B, without × (U+00D7) and ÷ (U+00F7): those
+#: Latin letters of Latin-1 Supplement, Extended-A/B and IPA (GBK's pinyin row holds ɑ and ɡ, that
+#: a pair read out of step yields: 址ɑ? for 执法机), without × (U+00D7) and ÷ (U+00F7): those
 #: two are the signs of formulas and of placeholders (×月×日, ××万元) in clean official text.
-LATIN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+LATIN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af"
 #: A Latin letter with a tone mark outside a glued reading (ǘ after 。) is a misread pair too.
 #: A lone `?` beside Han is ordinary punctuation (是否?); two in a row, or one beside a Han
 #: character run into a Latin letter or digit (?诤9?, 诤jP after ??), is what a decoder leaves
