@@ -186,3 +186,14 @@ def test_articles_after_a_stray_copy_stay_in_their_chapter():
     )
     lines = _lines(repair_text(text))
     assert lines[-4:] == ["第二章 附则", "第四条 违反本条例规定的，依法承担法律责任。", "第五条 本条例自公布之日起施行。", "第六条 本条例由市人民政府负责解释。"]
+
+
+def test_paragraphs_after_a_copy_cut_mid_sentence_stay_with_their_own_article():
+    """第三条 违反本条 (a few words of 第三条, cut mid-sentence) pasted into 第一条: it goes, and
+    the paragraphs after it stay with 第一条; a cut copy's text never reached them."""
+    first = ["第一条 建设单位应当向施工单位提供工程款支付担保。", "建设单位未按约定拨付工程款的，应当以未结清的工程款为限先行垫付。", "建设单位应当建立工资拖欠预防机制。"]
+    rest = ["第二条 施工单位应当按月足额发放工资。", "第三条 违反本条例规定的，依法追究责任。", "第四条 本条例自公布之日起施行。"]
+    text = "\n".join(["保障工资支付条例", first[0], "第三条 违反本条", *first[1:], *rest]) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == ["保障工资支付条例", *first, *rest]
+    assert not [n for n in result.notes if n.action is Action.MOVE]

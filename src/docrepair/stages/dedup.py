@@ -177,6 +177,8 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
         }
         if block is not None:
             evidence["block_units"] = block
+        if twin.cut:
+            evidence["cut"] = True
         edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, _reason(twin, kept, block), evidence))
     return edits
 

@@ -92,6 +92,7 @@ class Standing(NamedTuple):
     span: Span | None  # input span of the unit that stands for it now
     is_own: bool  # it stands there as itself, not as a dropped copy
     lone: bool = False  # a copy dropped alone, not with the block it was pasted in
+    cut: bool = False  # a copy cut mid-sentence: what follows it is not its continuation
 
 
 def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[Standing]:
@@ -100,7 +101,7 @@ def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[Sta
     drop_duplicate notes: a dropped copy names its kept twin (`kept_input_span`), and a twin
     dropped later in turn (merged into another copy) stands for the copy it went into."""
     drops = sorted(
-        (note.input_span.start, note.input_span.end, _span(note.evidence.get("kept_input_span")), "block_units" not in note.evidence)
+        (note.input_span.start, note.input_span.end, _span(note.evidence.get("kept_input_span")), "block_units" not in note.evidence, bool(note.evidence.get("cut")))
         for note in notes
         if note.action is Action.DROP_DUPLICATE
     )
@@ -118,7 +119,7 @@ def where_copies_stood(units: Sequence[Unit], notes: Sequence[Note]) -> list[Sta
         return span
 
     stream = [(0 if unit.input_span is None else unit.input_span.start, 0, Standing(unit.input_span, True)) for unit in units]
-    stream += [(start, 1, Standing(standing(kept), False, lone)) for start, _, kept, lone in drops]
+    stream += [(start, 1, Standing(standing(kept), False, lone, cut)) for start, _, kept, lone, cut in drops]
     stream.sort(key=lambda item: (item[0], item[1]))
     return [standing_unit for _, _, standing_unit in stream]
 
@@ -215,8 +216,9 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
     """For every body unit that is not placed by number (paragraphs, responsible bodies,
     headings of restarting series), the placed unit it travels with: the one it followed in the
     input, reached through the copies dedup removed; failing that, the one before it now. A
-    numbered unit is not taken through a copy dropped alone: the note after a stray copy of item
-    7 is item 7's, but 第五十六条 after a stray copy of 第八条 still follows 第五十五条."""
+    numbered unit is not taken through a dropped copy: the note after a stray copy of item 7 is
+    item 7's, but 第五十六条 after a stray copy of 第八条 still follows 第五十五条; nothing is taken
+    through a copy cut mid-sentence (第五十三条 违反本条), whose text never reached what follows."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
     stream = [None if entry.span is None else index_of.get((entry.span.start, entry.span.end)) for entry in copies]
     hosts: dict[int, int] = {}
@@ -226,7 +228,7 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
         is_numbered = units[index].number is not None
         for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
-            if previous is None or previous == index or (is_numbered and not copies[back].is_own):
+            if previous is None or previous == index or copies[back].cut or (is_numbered and not copies[back].is_own):
                 continue
             if previous in placed:
                 hosts[index] = previous
