@@ -197,3 +197,16 @@ def test_paragraphs_after_a_copy_cut_mid_sentence_stay_with_their_own_article():
     result = repair_text(text)
     assert _lines(result) == ["保障工资支付条例", *first, *rest]
     assert not [n for n in result.notes if n.action is Action.MOVE]
+
+
+def test_a_paragraph_after_a_stray_copy_of_an_item_stays_with_its_own_article():
+    text = (
+        "刑事补偿事件审理规则\n"
+        "第 1 條\n声请重审应附具下列文件：\n一、原决定书。\n二、关于遵守不变期间之证据及其他相关文件。\n"
+        "第 2 條\n受理机关认为声请重审有理由者，应撤销原决定。\n二、关于遵守不变期间之证据及其他相关文件。\n声请重审无理由者，受理机关应以决定驳回之。\n"
+        "第 4 條\n本规则自发布日施行。\n第 3 條\n重审之决定应记载下列事项：\n一、声请人。\n二、主文。\n"
+    )
+    lines = _lines(repair_text(text))
+    at = lines.index("第 2 條")
+    assert lines[at : at + 3] == ["第 2 條", "受理机关认为声请重审有理由者，应撤销原决定。", "声请重审无理由者，受理机关应以决定驳回之。"]
+    assert lines.count("二、关于遵守不变期间之证据及其他相关文件。") == 1

@@ -216,8 +216,9 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
     """For every body unit that is not placed by number (paragraphs, responsible bodies,
     headings of restarting series), the placed unit it travels with: the one it followed in the
     input, reached through the copies dedup removed; failing that, the one before it now. A
-    numbered unit is not taken through a dropped copy: the note after a stray copy of item 7 is
-    item 7's, but 第五十六条 after a stray copy of 第八条 still follows 第五十五条; nothing is taken
+    numbered unit is not taken through a dropped copy, nor a paragraph through a copy dropped
+    alone: the responsibility note after a stray copy of item 7 is item 7's, but 第五十六条 after a
+    stray copy of 第八条 still follows 第五十五条; nothing is taken
     through a copy cut mid-sentence (第五十三条 违反本条), whose text never reached what follows."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
     stream = [None if entry.span is None else index_of.get((entry.span.start, entry.span.end)) for entry in copies]
@@ -225,10 +226,19 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
     for position, index in enumerate(stream):
         if index is None or not copies[position].is_own or index in placed or not first <= index < tail:
             continue
+        # Only a responsibility note follows a lone copy to its twin: it names who does what the
+        # clause before it says. A paragraph after a stray copy stays with what it followed.
+        through_lone = units[index].role is Role.ATTRIBUTION
         is_numbered = units[index].number is not None
         for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
-            if previous is None or previous == index or copies[back].cut or (is_numbered and not copies[back].is_own):
+            if (
+                previous is None
+                or previous == index
+                or copies[back].cut
+                or (is_numbered and not copies[back].is_own)
+                or (copies[back].lone and not through_lone)
+            ):
                 continue
             if previous in placed:
                 hosts[index] = previous
