@@ -225,3 +225,10 @@ def test_a_few_words_of_an_article_cut_mid_sentence_go_but_a_whole_short_clause_
     # Items that restart under each article may begin alike: a short one is kept.
     items = "第一条 下列人员应当参加：\n一、公民。\n二、单位职工。\n第二条 下列单位应当组织：\n一、公民\n一、公民所在单位。\n"
     assert repair_text(items).text == items
+
+
+def test_a_bare_article_line_read_twice_alone_is_no_copy():
+    # A garbled 第 20 條 read as 第 2 條: two bare lines with one marker prove no copy alone.
+    law = TAIWAN_LAW[:6] + ["第 2 條", "本細則所稱動物用藥品，依本法定義。"] + TAIWAN_LAW[6:]
+    result = repair_text("\n".join(law) + "\n")
+    assert not [n for n in result.notes if n.action is Action.DROP_DUPLICATE]

@@ -466,11 +466,17 @@ def _select_drops(
             # item it is that item's own list, however alike (a 任务分工 document's point).
             if is_block and (index in same_place or (index in chained and unit.role is not Role.ATTRIBUTION)):
                 dropped[index] = (twins[index], [run[0], run[-1]])
-            elif index in same_place and (
+            elif index in same_place and not _is_bare_marker(unit) and (
                 unit.role in _NEVER_REPEATED or twins[index].cut or (len(keys[index]) >= config.min_unit_chars and unit.role is not Role.ATTRIBUTION)
             ):
                 dropped[index] = (twins[index], None)
     return dropped
+
+
+def _is_bare_marker(unit: Unit) -> bool:
+    """A line that is a clause marker and nothing else (第 2 條 above its text): alone it proves
+    no copy (a garbled 第 20 條 can read as 第 2 條); it goes only with a block pasted around it."""
+    return unit.number is not None and not unit.text[len(unit.marker) :].strip()
 
 
 def is_same_place(
