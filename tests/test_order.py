@@ -210,3 +210,18 @@ def test_a_paragraph_after_a_stray_copy_of_an_item_stays_with_its_own_article():
     at = lines.index("第 2 條")
     assert lines[at : at + 3] == ["第 2 條", "受理机关认为声请重审有理由者，应撤销原决定。", "声请重审无理由者，受理机关应以决定驳回之。"]
     assert lines.count("二、关于遵守不变期间之证据及其他相关文件。") == 1
+
+
+def test_a_clause_never_gets_a_second_list_of_responsible_bodies_from_a_copy():
+    """Item 1 with its list, then a pasted copy of item 1 followed by another list: that list
+    is not item 1's second; it stays after what stood before the copy (item 2 and its list)."""
+    text = HEAD + (
+        "1．建立健全协作机制，加强信息共享。\n（市商务委负责）\n"
+        "2．完善日常监督检查制度，落实监管责任。\n（市工商局负责）\n"
+        "1．建立健全协作机制，加强信息共享。\n（市公安局、市检察院负责）\n"
+        "3．开展专项整治行动，严厉打击侵权行为。2．完善日常监督检查制度，落实监管责任。\n"
+    )
+    lines = _lines(repair_text(text))[3:]
+    at = lines.index("1．建立健全协作机制，加强信息共享。")
+    assert lines[at + 1 : at + 3] == ["（市商务委负责）", "2．完善日常监督检查制度，落实监管责任。"]
+    assert lines.count("（市公安局、市检察院负责）") == 1

@@ -218,8 +218,9 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
     input, reached through the copies dedup removed; failing that, the one before it now. A
     numbered unit is not taken through a dropped copy, nor a paragraph through a copy dropped
     alone: the responsibility note after a stray copy of item 7 is item 7's, but 第五十六条 after a
-    stray copy of 第八条 still follows 第五十五条; nothing is taken
-    through a copy cut mid-sentence (第五十三条 违反本条), whose text never reached what follows."""
+    stray copy of 第八条 still follows 第五十五条, and a note never becomes a clause's second list;
+    nothing is taken through a copy cut mid-sentence (第五十三条 违反本条), whose text never reached
+    what follows."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
     stream = [None if entry.span is None else index_of.get((entry.span.start, entry.span.end)) for entry in copies]
     hosts: dict[int, int] = {}
@@ -230,15 +231,21 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
         # clause before it says. A paragraph after a stray copy stays with what it followed.
         through_lone = units[index].role is Role.ATTRIBUTION
         is_numbered = units[index].number is not None
+        own_only = False  # past a copy whose twin has a list already: only units as themselves
         for back in range(position - 1, max(-1, position - 1 - max_lookback), -1):
             previous = stream[back]
             if (
                 previous is None
                 or previous == index
                 or copies[back].cut
-                or (is_numbered and not copies[back].is_own)
+                or ((is_numbered or own_only) and not copies[back].is_own)
                 or (copies[back].lone and not through_lone)
             ):
+                continue
+            if through_lone and not copies[back].is_own and _has_own_note(units, previous):
+                # A clause has one list of responsible bodies: this one is not its second; it
+                # stays after the unit that stood before the pasted copies.
+                own_only = True
                 continue
             if previous in placed:
                 hosts[index] = previous
@@ -251,6 +258,11 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
         if index not in placed and index not in hosts:
             hosts[index] = index - 1 if index - 1 in placed else hosts[index - 1]
     return hosts
+
+
+def _has_own_note(units: Sequence[Unit], index: int) -> bool:
+    """Whether a responsibility note follows the unit where it stands now."""
+    return index + 1 < len(units) and units[index + 1].role is Role.ATTRIBUTION
 
 
 class _LinkedOrder:
