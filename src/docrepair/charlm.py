@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import math
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +38,9 @@ class CharModel:
     document_chars: dict[str, int] = field(default_factory=dict)
     #: Derived tables a stage keeps with the model (never part of its scores).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    #: unigram_logp by character, for this model and document only (a `with_document` copy
+    #: starts its own): the repairs score the same characters many times.
+    unigram_logps: dict = field(default_factory=dict, compare=False, repr=False)
 
     def count(self, ch: str) -> int:
         return self.unigrams.get(ch, 0)
@@ -48,8 +53,11 @@ class CharModel:
         return ch in self.unigrams or ch in self.document_chars
 
     def unigram_logp(self, ch: str) -> float:
-        count = self.unigrams.get(ch, 0) + 50.0 * self.document_chars.get(ch, 0)
-        return math.log((count + 0.5) / (self.total + 0.5 * 30000))
+        found = self.unigram_logps.get(ch)
+        if found is None:
+            count = self.unigrams.get(ch, 0) + 50.0 * self.document_chars.get(ch, 0)
+            found = self.unigram_logps[ch] = math.log((count + 0.5) / (self.total + 0.5 * 30000))
+        return found
 
     def pair_logp(self, first: str, second: str) -> float:
         """log P(second | first), interpolated with the unigram."""
@@ -75,15 +83,12 @@ class CharModel:
 
     def with_document(self, text: str) -> "CharModel":
         """A copy that also knows the document's own characters and adjacent pairs."""
-        chars: dict[str, int] = {}
-        pairs: dict[str, int] = {}
-        for ch in text:
-            chars[ch] = chars.get(ch, 0) + 1
-        for first, second in zip(text, text[1:]):
-            if first.isspace() or second.isspace():
-                continue
-            pair = first + second
-            pairs[pair] = pairs.get(pair, 0) + 1
+        chars = dict(Counter(text))
+        # Counted over every pair, then the pairs with white space dropped: far fewer distinct
+        # pairs than positions.
+        pairs = dict(Counter(map(operator.add, text, text[1:])))
+        for pair in [pair for pair in pairs if pair[0].isspace() or pair[1].isspace()]:
+            del pairs[pair]
         return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
 
 

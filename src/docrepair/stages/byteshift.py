@@ -114,6 +114,32 @@ def _gbk_table() -> dict[tuple[str, int], tuple[str, ...]]:
     return {key: tuple(chars) for key, chars in table.items()}
 
 
+@lru_cache(maxsize=None)
+def _gbk_row(role: str, byte: int) -> frozenset:
+    """`_gbk_table`'s characters of one known byte, as a set."""
+    return frozenset(_gbk_table().get((role, byte), ()))
+
+
+#: Entries of the shipped model's attested candidates kept with it (`_attested_in_model`) before
+#: they are dropped and gathered again: a bound on memory over a long batch (a garbled document
+#: asks for a few hundred).
+_MAX_ATTESTED_ENTRIES = 100_000
+
+
+def _attested_in_model(model: CharModel, previous: str, role: str, byte: int) -> frozenset:
+    """Characters of a byte's row that form a pair attested in the shipped model after
+    `previous`: the same for every document, so kept with the model's derived tables."""
+    table = model.cache.setdefault("attested_by_byte", {})
+    key = (previous, role, byte)
+    found = table.get(key)
+    if found is None:
+        if len(table) >= _MAX_ATTESTED_ENTRIES:
+            table.clear()
+        bigrams = model.bigrams
+        found = table[key] = frozenset(ch for ch in _gbk_table().get((role, byte), ()) if previous + ch in bigrams)
+    return found
+
+
 def _decode_pair(lead: int, trail: int) -> str | None:
     return gbk_pairs().get((lead, trail))
 
@@ -146,6 +172,7 @@ class _Reader:
         #: The script the document does not write in ("traditional", "simplified" or None).
         self.other_script = other_script
         self._lost_cache: dict = {}
+        self._document_followers: dict[str, set[str]] | None = None
 
     def is_other_script(self, ch: str) -> bool:
         return self.other_script is not None and _script_of(ch) == self.other_script
@@ -162,14 +189,23 @@ class _Reader:
             found = (_COST_LOST, None)
             if previous is not None and _HAN_RANGE.match(previous):
                 model = self.model
-                best = max(
-                    ((model.pair_logp(previous, ch), ch) for ch in _gbk_table().get((role, byte), ()) if model.is_attested(previous, ch) and not self.is_other_script(ch)),
-                    default=None,
-                )
+                # max over (score, character) pairs: the order of the candidates never matters.
+                attested = _attested_in_model(model, previous, role, byte) | self._attested_in_document(previous, role, byte)
+                best = max(((model.pair_logp(previous, ch), ch) for ch in attested if not self.is_other_script(ch)), default=None)
                 if best is not None and best[0] + _COST_GUESS > _COST_LOST:
                     found = (best[0] + _COST_GUESS, best[1])
             self._lost_cache[key] = found
         return found
+
+    def _attested_in_document(self, previous: str, role: str, byte: int) -> frozenset:
+        """Characters of a byte's row (see `_gbk_table`) that follow `previous` in the document."""
+        if self._document_followers is None:
+            followers: dict[str, set[str]] = {}
+            for pair in self.model.document_pairs:
+                followers.setdefault(pair[0], set()).add(pair[1])
+            self._document_followers = followers
+        found = self._document_followers.get(previous)
+        return found.intersection(_gbk_row(role, byte)) if found else frozenset()
 
     def char_cost(self, previous: str | None, ch: str) -> float:
         model = self.model
@@ -568,7 +604,7 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     is far more probable (`min_gain_nats`)."""
     spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _LONE_LETTER.finditer(text)]
     spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
-    odd = [index for index, ch in enumerate(text) if _is_odd(text, index, model)]
+    odd = _odd_indices(text, model)
     for first, second in zip(odd, odd[1:]):
         if second - first <= 2 and "\n" not in text[first:second]:
             spans.append((first, second + 1))
@@ -585,17 +621,29 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     return _merge_spans(spans)
 
 
-def _is_odd(text: str, index: int, model: CharModel) -> bool:
-    ch = text[index]
-    if not "\u3400" <= ch <= "\u9fff":
-        return False
+def _odd_indices(text: str, model: CharModel) -> list[int]:
+    """Where the text holds an odd character (see `_ODD_CHAR_LOGP`): a rare Han character that
+    forms no attested pair with a neighbour. The rare characters are found among the text's
+    distinct characters first, so a text without one is scanned once, by `re`, not per character."""
     rare = model.cache.setdefault("rare", {})
-    found = rare.get(ch)
-    if found is None:
-        found = rare[ch] = bool(_HAN_RANGE.match(ch)) and model.unigram_logp(ch) < _ODD_CHAR_LOGP
-    if not found:
-        return False
-    return not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index + 1 < len(text) and model.is_attested(ch, text[index + 1]))
+    rare_chars = []
+    for ch in set(text):
+        if "\u3400" <= ch <= "\u9fff":
+            found = rare.get(ch)
+            if found is None:
+                found = rare[ch] = bool(_HAN_RANGE.match(ch)) and model.unigram_logp(ch) < _ODD_CHAR_LOGP
+            if found:
+                rare_chars.append(ch)
+    if not rare_chars:
+        return []
+    odd = []
+    last = len(text) - 1
+    for found in re.finditer(f"[{''.join(sorted(rare_chars))}]", text):
+        index = found.start()
+        ch = text[index]
+        if not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index < last and model.is_attested(ch, text[index + 1])):
+            odd.append(index)
+    return odd
 
 
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

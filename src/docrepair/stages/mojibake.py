@@ -269,6 +269,19 @@ _COST_RARE_SYMBOL = -4.0
 
 
 def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
+    """`_score_char`, kept per document with the model: a line's lattice scores the same few
+    pairs of characters many times over."""
+    table = model.cache.get("utf8_char_scores")
+    if table is None or table[0] is not model.document_pairs:
+        table = model.cache["utf8_char_scores"] = (model.document_pairs, {})
+    key = (previous, ch)
+    found = table[1].get(key)
+    if found is None:
+        found = table[1][key] = _score_char(previous, ch, model)
+    return found
+
+
+def _score_char(previous: str | None, ch: str, model: "CharModel") -> float:
     """log-probability of `ch` after `previous`: Han pairs by the model and the document, a
     character after a digit by what follows digits in the document (7月, 16日), a mark by what
     follows that kind of character in the document (。 after Han, ( after 。), ASCII after a
