@@ -22,10 +22,6 @@ def _cases(name: str) -> list[dict]:
 
 
 _ALL = [case for name in ("in-the-wild.json", "synthetic.json", "language-names.json", "known-failures.json", "negative.json") for case in _cases(name)]
-#: Known harm, owned by the character-repair issue: box-drawing art is read as garbled GBK.
-_KNOWN = {"Negative: Leet line-art"}
-
-
 @pytest.mark.skipif(not _ALL, reason=_MISSING)
 def test_no_ftfy_case_loses_text_to_the_chrome_rules():
     emptied = [case["label"] for case in _ALL if not repair_text(case["original"]).text.strip()]
