@@ -10,11 +10,12 @@ with --update-golden also to docs/report-003.png (the README's picture, changed 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from conftest import ROOT, SAMPLES
 from docrepair import repair_file, repair_text
 from docrepair.cli import main
 from docrepair.model import Action, Note, RepairResult, Span
-from docrepair.render.report import _COLOURS, _DEFAULT_COLOUR, _colour, _highlight, _Mark, render_report
+from docrepair.render.outline import outline
+from docrepair.render.report import _COLOURS, _DEFAULT_COLOUR, _colour, _highlight, _Mark, _tree_levels, render_report
+from docrepair.render.twin_diff import is_near_drop, render_twin_diff
 
 HOSTILE = (
     "关于加强安全管理的通知\n<script>window.pwned=1;alert(1)</script>\n各单位：\n"
@@ -37,6 +40,17 @@ HOSTILE = (
 REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "span", "p", "div", "label",
                "input", "b", "button", "main", "section", "small", "pre", "mark", "aside", "script",
                "details", "summary", "ol", "ul", "li", "del", "ins"}
+
+
+#: A clause pasted again with one character mistyped (整冶 for 整治): dedup drops the copy as a
+#: near duplicate of the first.
+NEAR_COPY = (
+    "关于加强安全管理的通知\n各单位：\n一、总体要求\n"
+    "（一）坚持专项整治与日常监管相结合，以关系生命健康、财产安全和环境保护的商品以及农村市场为重点，开展集中整治。\n"
+    "（二）完善以随机抽查为重点的日常监督检查制度，强化对互联网、农村市场和城乡结合部等侵权假冒高发多发领域和地区的监管。\n"
+    "（一）坚持专项整治与日常监管相结合，以关系生命健康、财产安全和环境保护的商品以及农村市场为重点，开展集中整冶。\n"
+    "二、保障措施\n（三）加强组织领导。\n"
+)
 
 
 def _seed(prefix: str) -> Path:
@@ -177,7 +191,7 @@ def test_document_text_and_notes_are_escaped():
     assert "".join(parsed.text["input"]) == result.input_text
     # The only elements are the report's own: no <img>, and three scripts, two of them JSON.
     assert "<img" not in page and parsed.tags <= REPORT_TAGS
-    assert [attributes.get("type") for attributes, _ in parsed.scripts] == ["application/json"] * 3 + [None]
+    assert [attributes.get("type") for attributes, _ in parsed.scripts] == ["application/json"] * 4 + [None]
     assert "pwned" not in parsed.scripts[-1][1]
     # The notes travel as JSON with no "<" at all, and read back to the notes.
     data = parsed.scripts[0][1]
@@ -281,6 +295,110 @@ def test_routine_positions_count_in_utf16_units_as_the_browser_does():
     astral_before = result.input_text[: invisible.input_span.start].count("𠀀")
     start = invisible.input_span.start + astral_before
     assert (start, start + 1) in spans["drop_invisible"]
+
+
+def _twin_rows(fragment: str) -> tuple[str, str]:
+    """The dropped and kept rows of a twin diff's markup."""
+    rows = re.findall(r'<span class="copy">(.*?)</span><span class="who">', fragment + '<span class="who">')
+    return rows[0], rows[1]
+
+
+def _review_item(page: str, note_id: str) -> str:
+    return re.search(rf'<li><button type="button" data-go="{note_id}">.*?</li>', page).group(0)
+
+
+def test_a_near_copy_dropped_is_shown_beside_its_kept_twin_with_the_differing_characters_marked():
+    result = repair_text(NEAR_COPY)
+    (drop,) = [note for note in result.notes if note.action is Action.DROP_DUPLICATE]
+    assert drop.evidence["match"] == "near" and is_near_drop(drop)
+    item = _review_item(render_report(result), drop.id)
+    dropped, kept = _twin_rows(item)
+    assert re.findall(r"<del>(.*?)</del>", dropped) == ["冶"] and "<ins>" not in dropped
+    assert re.findall(r"<ins>(.*?)</ins>", kept) == ["治"] and "<del>" not in kept
+    # Both rows open with the clause's first words and end where the copies end.
+    assert dropped.startswith("（一）坚持专项整治与日常<span class=\"elided\"") and kept.startswith("（一）坚持专项整治与日常<span")
+    assert dropped.endswith("开展集中整<del>冶</del>。") and kept.endswith("开展集中整<ins>治</ins>。")
+    assert "1 character only in the dropped copy, 1 character only in the kept one" in item
+
+
+def test_each_partial_copy_of_seed_003_is_diffed_against_its_kept_clause_and_exact_copies_are_not(sample_results):
+    result = sample_results[_seed("003").name]
+    page = render_report(result)
+    near = [note for note in _review(result) if is_near_drop(note)]
+    assert len(near) == 4 and all(note.evidence["match"] == "partial" for note in near)
+    assert page.count('<div class="twin"') == len(near)
+    for note in near:
+        dropped, kept = _twin_rows(_review_item(page, note.id))
+        # A partial copy is wholly inside its kept clause: nothing of it is marked, and what the
+        # kept clause has besides is.
+        assert "<del>" not in dropped and "<ins>" in kept, note.id
+        assert "0 characters only in the dropped copy" in _review_item(page, note.id)
+        start, end = note.evidence["kept_input_span"]
+        assert _without_tags(kept).startswith(result.input_text[start : start + 12]), note.id
+    # Exact copies are routine: seed 001 drops 68 of them and shows no diff.
+    assert '<div class="twin"' not in render_report(sample_results[_seed("001").name])
+
+
+def test_a_near_drop_whose_twin_has_no_input_span_shows_no_diff():
+    result = repair_text(NEAR_COPY)
+    notes = tuple(
+        replace(note, evidence={**note.evidence, "kept_input_span": None}) if note.action is Action.DROP_DUPLICATE else note
+        for note in result.notes
+    )
+    page = render_report(replace(result, notes=notes))
+    assert '<div class="twin"' not in page and 'data-go="n0001"' in page
+
+
+def test_a_twin_diff_cuts_long_identical_runs_and_never_claims_what_it_did_not_compare():
+    clause = "（一）坚持专项整治与日常监管相结合，以关系生命健康、财产安全和环境保护的商品以及农村市场为重点。" * 6
+    page = render_twin_diff(clause + "开展集中整冶。" + clause, clause + "开展集中整治。" + clause)
+    dropped, kept = _twin_rows(page)
+    assert re.findall(r"<del>(.*?)</del>", dropped) == ["冶"] and re.findall(r"<ins>(.*?)</ins>", kept) == ["治"]
+    # Two copies of 600 characters: each row is the two ends of the runs around the difference.
+    assert len(_without_tags(dropped)) == len(_without_tags(kept)) == 4 * 12 + 2 + 1
+    assert page.count('identical characters">') == 4
+    # Copies longer than the aligner is given: what lies beyond is counted, not called identical.
+    long_page = render_twin_diff("甲" * 3000 + "乙", "甲" * 3000 + "丙")
+    assert "<del>" not in long_page and "2001 more characters, not compared" in long_page
+    assert "(of the first 1000 of each)" in long_page and len(long_page) < 1000
+
+
+def _without_tags(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _outline_entries(page: str) -> list[tuple[int, int, int]]:
+    """The outline as the page's script reads it: (level, start, end) from the triples."""
+    parsed = _parse(page)
+    flat = json.loads(next(text for attributes, text in parsed.scripts if attributes.get("id") == "outline-data"))
+    entries, start = [], 0
+    for level, delta, length in zip(flat[::3], flat[1::3], flat[2::3]):
+        start += delta
+        entries.append((level, start, start + length))
+    return entries
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
+def test_the_outline_panel_carries_every_numbered_clause_with_its_line_and_level(path, sample_results):
+    result = sample_results[path.name]
+    page = render_report(result)
+    entries = outline(result)
+    assert entries and f"outline: {len(entries)} numbered clauses" in page
+    shown = _outline_entries(page)
+    assert [(start, end) for _, start, end in shown] == [tuple(entry["span"]) for entry in entries]
+    assert [result.text[start:end] for _, start, end in shown] == [entry["text"] for entry in entries]
+    # The samples nest without skipping a level: a clause's level is its depth less one.
+    assert [level for level, _, _ in shown] == [entry["depth"] - 1 for entry in entries]
+
+
+def test_an_outline_that_skips_a_depth_still_nests_one_level_at_a_time():
+    assert _tree_levels([1, 3, 3, 2, 1, 2]) == [0, 1, 1, 1, 0, 1]
+    assert _tree_levels([2, 1, 3]) == [0, 0, 1]
+
+
+def test_a_document_without_numbered_clauses_has_no_outline_panel():
+    page = render_report(repair_text(HOSTILE * 2))
+    assert 'class="outline"' not in page and _outline_entries(page) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,6 +605,58 @@ def test_n_and_p_step_through_the_notes_to_review(browser, tmp_path, sample_resu
     assert box.get_attribute("data-note") == review[-1].id  # round from the first to the last
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     assert not box.is_displayed()
+
+
+_BUTTON_DEPTHS = """
+var panel = arguments[0];
+return Array.from(panel.querySelectorAll('button[data-line]')).map(function(b){
+  var depth = 0;
+  for (var e = b; e !== panel; e = e.parentElement) if (e.tagName === 'UL') depth++;
+  return [depth, b.textContent];
+});
+"""
+
+
+@pytest.mark.browser
+def test_the_outline_is_a_tree_whose_entries_select_their_line_in_the_output(browser, tmp_path, sample_results):
+    from selenium.webdriver.common.by import By
+
+    result = sample_results[_seed("003").name]
+    entries = outline(result)
+    _open(browser, tmp_path, render_report(result))
+    panel = browser.find_element(By.CSS_SELECTOR, "details.outline")
+    assert not browser.execute_script("return arguments[0].open", panel), "closed until asked for"
+    panel.find_element(By.TAG_NAME, "summary").click()
+    # One button per clause, nested as deep as its path (一、 > （一） > 1．), showing its opening words.
+    nesting = browser.execute_script(_BUTTON_DEPTHS, panel)
+    assert [depth for depth, _ in nesting] == [entry["depth"] for entry in entries]
+    assert [label for _, label in nesting] == [e["text"] if len(e["text"]) <= 24 else e["text"][:23] + "…" for e in entries]
+    item = next(entry for entry in entries if entry["series"] == "1." and entry["number"] == 20)
+    button = panel.find_element(By.CSS_SELECTOR, f'button[data-line="{item["span"][0]},{item["span"][1]}"]')
+    _click(browser, button)
+    assert browser.execute_script("return window.getSelection().toString()") == item["text"]
+    assert button.get_attribute("aria-current") == "true"
+    in_view = browser.execute_script(
+        "var r = window.getSelection().getRangeAt(0).getBoundingClientRect(), p = document.getElementById('output').getBoundingClientRect();"
+        "return r.height > 0 && r.top >= p.top && r.bottom <= p.bottom;"
+    )
+    assert in_view, "the output pane scrolled to the clause"
+
+
+@pytest.mark.browser
+def test_a_near_drops_diff_shows_in_the_review_list_with_its_differences_coloured(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, tmp_path, render_report(repair_text(NEAR_COPY)))
+    twin = browser.find_element(By.CSS_SELECTOR, "details.review li .twin")
+    assert twin.is_displayed()
+    deleted, inserted = twin.find_element(By.TAG_NAME, "del"), twin.find_element(By.TAG_NAME, "ins")
+    assert (deleted.text, inserted.text) == ("冶", "治")
+    background = "return getComputedStyle(arguments[0]).backgroundColor"
+    assert browser.execute_script(background, deleted) not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert browser.execute_script(background, inserted) not in ("rgba(0, 0, 0, 0)", "transparent")
+    # The dropped copy is the upper row, its kept twin the lower.
+    assert deleted.location["y"] < inserted.location["y"]
 
 
 @pytest.mark.browser

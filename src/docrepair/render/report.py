@@ -2,13 +2,16 @@
 check (Note.risk == "review"), listed first and highlighted on both sides in the colour of their
 action; a click or Enter on a highlight, or n / p from one to the next, shows the note (reason,
 evidence, the kept twin with a link that scrolls to it); checkboxes filter actions; it prints.
+A copy dropped without being an exact copy carries, in the list, its diff against its kept twin
+(render.twin_diff). An outline panel lists the numbered clauses (render.outline) as a tree whose
+entries select their line in the output pane.
 
 Routine notes (pinyin, widths, exact copies, chrome a rule names…) are summarised per kind, not
 drawn one by one: a line per action with its count, its meaning and a few examples in context,
 and ◀ ▶ buttons that select each change of that kind in the input pane. Drawing each of them
 made a scraped page's report 37 times its size (seed 000: 763 notes, 745 of them routine, 609 KB
 for a 16 KB page) and buried the few changes worth a look. A page is now about 15 KB of style and
-script, the two texts, and the review notes: 75 KB for seed 000, and every sample's under 5 times
+script, the two texts, and the review notes: 79 KB for seed 000, and every sample's under 5 times
 its input (a test holds that).
 
 One self-contained file: no network, no external script, font or style sheet. Everything from the
@@ -36,6 +39,8 @@ from typing import Any
 from ..ledger import OffsetMap, input_span_of, map_offsets
 from ..model import Action, Note, RepairResult
 from .explain import summarize
+from .outline import outline
+from .twin_diff import is_near_drop, render_twin_diff
 
 #: One background per action: pastel enough for black text, distinct from their neighbours, and
 #: kept in print. Actions added to `Action` later get `_DEFAULT_COLOUR` until they are given one.
@@ -90,6 +95,9 @@ h1 .file{font-weight:400;color:#555;font-size:.9rem}
 .summary{margin:.15rem 0 .35rem;color:#444;font-size:.9rem}
 .review{margin:.2rem 0 .4rem;font-size:.88rem}.review summary{cursor:pointer;font-weight:600}
 .review ol{max-height:9rem;overflow:auto;margin:.2rem 0;padding-left:1.6rem}.review .act{color:#555;font-family:monospace}
+.twin{display:grid;grid-template-columns:max-content 1fr;gap:0 .5rem;margin:.15rem 0 .35rem;font-family:__FONTS__,sans-serif}
+.twin .who{color:#666;font:.75rem system-ui,sans-serif;align-self:baseline}.twin .copy{overflow-wrap:anywhere}
+.twin del{background:#ffc9c9;text-decoration:line-through}.twin ins{background:#c3efb8;text-decoration:none}.twin .elided{color:#888}.twin .counted{color:#555;font:.75rem system-ui,sans-serif}
 .review-none{margin:.2rem 0;color:#2a6a2a;font-size:.88rem}
 .routine{margin:.2rem 0 .4rem;font-size:.85rem}.routine summary{cursor:pointer;color:#333}
 .routine ul{max-height:9rem;overflow:auto;margin:.2rem 0;padding-left:1rem;list-style:none}
@@ -98,6 +106,10 @@ h1 .file{font-weight:400;color:#555;font-size:.9rem}
 .routine .at{display:inline-block;min-width:4em;text-align:center;color:#555;font-size:.8rem}
 .routine .eg{color:#444;padding-left:1.2rem;font-family:__FONTS__,sans-serif}
 .routine del{background:#ffd6d6;text-decoration:line-through}.routine ins{background:#d6f5d6;text-decoration:none}
+.outline{margin:.2rem 0 .4rem;font-size:.85rem}.outline summary{cursor:pointer;color:#333}
+.outline ul{list-style:none;padding-left:1.2rem}.outline>ul{max-height:9rem;overflow:auto;margin:.2rem 0;padding-left:1rem}
+.outline button{font:inherit;border:0;background:none;padding:0;color:#1a56db;cursor:pointer;text-align:left}
+.outline button[aria-current]{background:#e4ecff;outline:1px solid #1a56db}
 .bar{display:flex;flex-wrap:wrap;gap:.3rem .35rem;align-items:center}
 .bar label{display:inline-flex;align-items:center;gap:.3em;padding:.05rem .5rem .05rem .3rem;border-radius:1rem;
  border:1px solid rgba(0,0,0,.18);cursor:pointer;font-size:.85rem;white-space:nowrap}
@@ -320,8 +332,8 @@ _SCRIPT = r"""
     for (var i = 0; i < flat.length; i += 2) { start += flat[i]; spans.push([start, start + flat[i + 1]]); }
     return spans;
   }
-  function inputRange(start, end){
-    var pre = document.getElementById('input');
+  // The range of characters [start, end) of a pane's text (UTF-16 units), across its marks.
+  function paneRange(pre, start, end){
     var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT), node, seen = 0;
     var range = document.createRange(), started = false;
     range.setStart(pre, 0); range.setEnd(pre, 0);
@@ -333,6 +345,15 @@ _SCRIPT = r"""
     }
     return range;
   }
+  // Selects [start, end) of a pane's text and scrolls the pane to put it in the middle.
+  function select(pre, start, end){
+    var range = paneRange(pre, start, end);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var rect = range.getBoundingClientRect(), pane = pre.getBoundingClientRect();
+    pre.scrollTop += rect.top - pane.top - pre.clientHeight / 2;
+  }
   function step(action, by){
     var spans = spansOf(action);
     if (!spans.length) return;
@@ -340,16 +361,39 @@ _SCRIPT = r"""
     routineAt[action] = i;
     var pre = document.getElementById('input'), total = pre.textContent.length;
     var start = spans[i][0], end = Math.min(Math.max(spans[i][1], start + 1), total);  // an insertion: the character after it
-    var range = inputRange(Math.min(start, end), end);
-    var selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    var rect = range.getBoundingClientRect(), pane = pre.getBoundingClientRect();
-    pre.scrollTop += rect.top - pane.top - pre.clientHeight / 2;
+    select(pre, Math.min(start, end), end);
     document.querySelector('.at[data-at="' + CSS.escape(action) + '"]').textContent = (i + 1) + ' / ' + spans.length;
   }
   document.querySelectorAll('button[data-step]').forEach(function(button){
     button.addEventListener('click', function(){ step(button.dataset.step, Number(button.dataset.by)); });
+  });
+
+  // The outline: (level, start, length) triples, each start after the previous one's, in the
+  // output (UTF-16 units); each clause a button showing its line's opening words (24 characters,
+  // as many as `docrepair outline` shows in a narrow terminal) that selects that line.
+  var outline = JSON.parse(document.getElementById('outline-data').textContent);
+  var output = document.getElementById('output'), outputText = output.textContent;
+  var lists = [document.querySelector('details.outline > ul')], items = [], lineStart = 0;
+  for (var k = 0; lists[0] && k < outline.length; k += 3) {
+    var level = outline[k], lineEnd;
+    lineStart += outline[k + 1];
+    lineEnd = lineStart + outline[k + 2];
+    if (level >= lists.length) { lists[level] = items[level - 1].appendChild(el('ul')); }
+    lists.length = level + 1;
+    var words = Array.from(outputText.slice(lineStart, lineEnd));
+    var button = el('button', words.length <= 24 ? words.join('') : words.slice(0, 23).join('') + '\u2026');
+    button.type = 'button';
+    button.dataset.line = lineStart + ',' + lineEnd;
+    items[level] = lists[level].appendChild(el('li'));
+    items[level].appendChild(button);
+  }
+  document.querySelectorAll('button[data-line]').forEach(function(button){
+    button.addEventListener('click', function(){
+      var line = button.dataset.line.split(',').map(Number);
+      document.querySelectorAll('button[data-line][aria-current]').forEach(function(b){ b.removeAttribute('aria-current'); });
+      button.setAttribute('aria-current', 'true');
+      select(output, line[0], line[1]);
+    });
   });
 
   function filter(action, on){
@@ -370,9 +414,12 @@ _SCRIPT = r"""
 })();
 """
 
-#: The script as the page carries it: each line without its indentation (a fifth of its bytes;
-#: line breaks stay, so its `//` comments still end where they should).
-_SCRIPT_SENT = "\n".join(line.strip() for line in _SCRIPT.strip().splitlines() if line.strip())
+#: The script as the page carries it: each line without its indentation (a fifth of its bytes)
+#: and without its whole-line `//` comments (the script has no multi-line string or regex that
+#: such a line could be part of); line breaks stay, so a comment after code still ends where it should.
+_SCRIPT_SENT = "\n".join(
+    line.strip() for line in _SCRIPT.strip().splitlines() if line.strip() and not line.strip().startswith("//")
+)
 
 
 def render_report(result: RepairResult, title: str | None = None) -> str:
@@ -399,6 +446,7 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
         + "".join(f".a-{_css_name(action)}{{background:{_colour(action)}}}" for action in coloured)
     )
     routine_summary, routine_spans = _routine_summary(routine, result.input_text, lang, is_open=not review)
+    outline_panel, outline_entries = _outline_panel(result, lang)
     parts = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
@@ -406,8 +454,9 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
         f'<header><h1>docrepair report <span class="file">{_escape(title)}</span></h1>',
         f'<p class="doc" lang="{lang}">{_escape(described)}</p>' if described else "",
         f'<p class="summary">{_escape(summarize(result))}</p>',
-        _review_list(review),
+        _review_list(review, result.input_text, lang),
         routine_summary,
+        outline_panel,
         '<div class="bar" role="group" aria-label="show or hide the highlights of an action">',
         f'<span class="total">{len(result.notes)} notes, {len(review)} highlighted</span>',
         "".join(_filter(action, counts[action]) for action in present),
@@ -423,21 +472,74 @@ def render_report(result: RepairResult, title: str | None = None) -> str:
         _json({action.value: {"colour": _colour(action), "meaning": action.meaning} for action in present}),
         '</script><script type="application/json" id="routine-data">',
         _json(routine_spans),
+        '</script><script type="application/json" id="outline-data">',
+        _json(outline_entries),
         f"</script><script>{_SCRIPT_SENT}</script></body></html>\n",
     ]
     return "".join(parts)
 
 
-def _review_list(review: list[Note]) -> str:
-    """The notes a person should check (Note.risk), first and open."""
+def _review_list(review: list[Note], input_text: str, lang: str) -> str:
+    """The notes a person should check (Note.risk), first and open; a copy dropped without being
+    an exact copy with its inline diff against its kept twin."""
     if not review:
         return '<p class="review-none">nothing to review: every change is routine (pinyin, widths, line breaks, exact copies, chrome a rule names)</p>'
     items = "".join(
         f'<li><button type="button" data-go="{_escape(note.id)}">{_escape(note.id)}</button> '
-        f'<span class="act">{_escape(note.action.value)}</span> {_escape(note.reason)}</li>'
+        f'<span class="act">{_escape(note.action.value)}</span> {_escape(note.reason)}'
+        f"{_twin_diff(note, input_text, lang)}</li>"
         for note in review
     )
     return f'<details class="review" open><summary>{len(review)} to review <small>(n / p: next / previous)</small></summary><ol>{items}</ol></details>'
+
+
+def _outline_panel(result: RepairResult, lang: str) -> tuple[str, list[int]]:
+    """The numbered clauses as a tree (render.outline), closed until asked for: the panel, and
+    for the page's script its entries as (level, start, length) triples, each start relative to
+    the one before, in UTF-16 units (what the browser counts in). The script builds the tree
+    from them, each entry a button that selects its clause line in the output pane and shows
+    that line's opening words, read from the pane: the words are in the page already, and a
+    law's few hundred articles would otherwise add their openings a second time. ("", []) when
+    the document has no numbered clause."""
+    entries = outline(result)
+    if not entries:
+        return "", []
+    units = _utf16_offsets(result.text)
+    flat, previous = [], 0
+    for level, entry in zip(_tree_levels([entry["depth"] for entry in entries]), entries):
+        start, end = units(entry["span"][0]), units(entry["span"][1])
+        flat += [level, start - previous, end - start]
+        previous = start
+    summary = f"outline: {len(entries)} numbered clauses (a click selects the clause in the output)"
+    return f'<details class="outline"><summary>{summary}</summary><ul lang="{lang}"></ul></details>', flat
+
+
+def _tree_levels(depths: list[int]) -> list[int]:
+    """Each entry's nesting level in the list: how many entries before it are its ancestors (of
+    lesser depth, not closed by a later one of the same or lesser depth). A level is at most
+    one more than the one before, so the lists nest even where the outline skips a depth."""
+    open_depths: list[int] = []
+    levels = []
+    for depth in depths:
+        while open_depths and open_depths[-1] >= depth:
+            open_depths.pop()
+        levels.append(len(open_depths))
+        open_depths.append(depth)
+    return levels
+
+
+def _twin_diff(note: Note, input_text: str, lang: str) -> str:
+    """A near or partial drop's diff against its kept twin, both as they stand in the input; ""
+    for any other note, and for a drop whose twin has no input span (nothing to compare with)."""
+    if not is_near_drop(note):
+        return ""
+    kept = input_span_of(note.evidence.get("kept_input_span"), len(input_text))
+    if kept is None:
+        return ""
+    # A dropped line's span ends with its line break and a kept unit's does not: the break
+    # ends the line, it is no part of either copy.
+    dropped = input_text[note.input_span.start : note.input_span.end].rstrip("\n")
+    return render_twin_diff(dropped, input_text[kept.start : kept.end].rstrip("\n"), lang)
 
 
 def _routine_summary(routine: list[Note], input_text: str, lang: str, is_open: bool) -> tuple[str, dict[str, list[int]]]:
