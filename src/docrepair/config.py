@@ -138,6 +138,12 @@ class BoilerplateConfig:
     known_lines: frozenset[str] = field(default_factory=frozenset)
     #: In how many documents of the archive each known line was seen, for the notes.
     known_line_counts: tuple[tuple[str, int], ...] = ()
+    #: A head or tail line no rule names is chrome when its score (boilerplate.score_chrome_line,
+    #: a sum of feature weights) reaches this. 4 is two widget labels, or one label with a time
+    #: stamp and a separator: no line of the 57 clean corpus documents or the seeds' bodies scores
+    #: above 1, and 9 of 10 inserted chrome lines no rule names score 4 or more
+    #: (benchmarks/chrome_recall.py).
+    min_chrome_score: float = 4.0
 
 
 @dataclass(frozen=True)
