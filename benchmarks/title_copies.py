@@ -69,7 +69,8 @@ def after_metadata_box(lines: list[str]) -> tuple[list[str], list[str]]:
         f"索引号: | 000014349/2020-00007 | 发布机构: | {_ISSUER}",
         f"标题: | {_title(lines)} | 发文字号: | {_number(lines)}",
     ]
-    return [lines[0], *box, *lines], lines
+    count = next((index for index, line in enumerate(lines[:4]) if _NUMBER.fullmatch(line.strip())), 1)
+    return [*lines[: max(1, count)], *box, *lines], lines
 
 
 def issuer_glued(lines: list[str]) -> tuple[list[str], list[str]]:

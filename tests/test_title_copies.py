@@ -106,3 +106,13 @@ def test_a_signature_that_begins_a_short_title_is_no_cut_copy():
     title = "某某市人民政府办公厅关于印发方案的通知"
     page = DOCUMENT.replace(TITLE, title)
     assert repair_text(page).text == page
+
+
+def test_a_copy_with_both_issuers_and_the_number_of_a_joint_title_goes():
+    """A joint title whose issuer line (with 、) stands above its title line: the copy holds both,
+    and the number."""
+    joint = "某某市人民政府办公厅、某某军分区司令部\n关于加强民兵训练工作的通知\n" + f"{NUMBER}\n{BODY}"
+    page = joint.replace("二、加强组织领导", f"某某市人民政府办公厅、某某军分区司令部关于加强民兵训练工作的通知（{NUMBER}）\n二、加强组织领导")
+    result = repair_text(page)
+    assert result.text == joint
+    assert [note.evidence.get("copy") for note in result.notes if note.action is Action.DROP_DUPLICATE] == ["number_appended"]

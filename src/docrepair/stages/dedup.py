@@ -128,7 +128,7 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
 #: A document number appended to a copy of the title: （国办发〔2019〕12号）, (渝府办发[2017]132號).
 _APPENDED_NUMBER = re.compile(r"\s*[（(]?\s*[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]\s*[）)]?\s*$")
 #: An issuing body (what a signature or issuer line holds) glued before a copy of the title.
-_ISSUER = re.compile(r"[\u4e00-\u9fff]{2,24}(?:人民政府办公厅|人民政府办公室|人民政府|人民政府辦公廳|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])")
+_ISSUER = re.compile(r"[\u4e00-\u9fff、]{2,40}(?:人民政府办公厅|人民政府办公室|人民政府|人民政府辦公廳|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])")
 #: A cut copy must keep this share of the title's characters (and at least 8): half a title
 #: is what a copy whose second line was lost shows; less could be any phrase of the title.
 _MIN_CUT_TITLE_SHARE = 0.5
@@ -192,12 +192,14 @@ def _title_copy_kind(line: str, key: str, title: str, title_key: str) -> str | N
     if not key or not title_key or any(mark in line for mark in "。；;！？"):
         return None
     number = _APPENDED_NUMBER.search(line)
-    if number and comparison_keys([line[: number.start()]])[0] == title_key:
+    core = comparison_keys([line[: number.start()]])[0] if number else key
+    if number and core == title_key:
         return "number_appended"
-    if key.endswith(title_key) and key != title_key:
-        issuer = line[: len(line) - len(line.lstrip())] + line.strip()[: len(line.strip()) - len(title.strip())]
-        if _ISSUER.fullmatch(issuer.strip()):
-            return "issuer_glued"
+    if core.endswith(title_key) and core != title_key:
+        # What stands before the title's words must be an issuer (or issuers joined by 、).
+        head = line.strip()[: len(line.strip()) - len(title.strip()) - (len(line) - number.start() if number else 0)]
+        if _ISSUER.fullmatch(head.strip()):
+            return "number_appended" if number else "issuer_glued"
     # A signature (the issuer alone) begins many titles: a cut copy reaches past the issuer.
     if (
         key != title_key
