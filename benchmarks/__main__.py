@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 
 from .baselines import TOOLS
 from .cases import PLANS, Results, badness, build_cases, evaluate, mean
+from .chrome_recall import measure as measure_chrome_recall, print_recall
 from .corpus import corpus_dir, load_references
 from .damage import COMBINATIONS, KINDS
 from .harm import HarmCheck, check_all
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         print_per_damage(results)
         worst = print_worst(results)
         lowest = print_per_document(results)
+    chrome_recall = measure_chrome_recall(cases)
+    print_recall(chrome_recall, limit=0 if args.quick else 10)
     checks = check_all(references)
     print_harm(checks)
     print(f"\nquality run: {time.perf_counter() - started:.0f} s")
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "halves": {half: {name: mean([results.scores[name][i] for i in indices]) for name in results.scores} for half, indices in halves.items()},
             "worst": worst,
             "per_document_min_similarity": lowest,
+            "chrome_recall": chrome_recall.to_dict(),
             "harm": [{"document": c.reference.name, "group": c.reference.group, "harmed": c.harmed, "what": c.describe()} for c in checks],
             "speed": speeds,
             "per_case": [{"case": case.name, **{name: results.scores[name][i].similarity for name in results.scores}} for i, case in enumerate(cases)],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from .structure import SERIES, clauses, line_series, sibling_groups
@@ -176,12 +177,40 @@ _TAILS = [
 ]
 
 
-def chrome(text: str, rng: random.Random) -> str:
+@dataclass(frozen=True)
+class ChromeInsertion:
+    """A page after a chrome kind wrapped it, with what it inserted: `spans` are the (start, end)
+    offsets of each inserted piece of chrome in `text` (a whole line, or a stamp glued inside a
+    line), so a repair can be scored on the chrome it removed and the body it kept."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def _assemble(pieces: list[tuple[str, bool]]) -> ChromeInsertion:
+    """Lines of (text, is_chrome), joined; a line may also be a list of (text, is_chrome) parts
+    glued on one line."""
+    text, spans = "", []
+    for line in pieces:
+        parts = line if isinstance(line, list) else [line]
+        for part, is_chrome in parts:
+            if is_chrome:
+                spans.append((len(text), len(text) + len(part)))
+            text += part
+        text += "\n"
+    return ChromeInsertion(text, tuple(spans))
+
+
+def chrome_insertion(text: str, rng: random.Random) -> ChromeInsertion:
     """Site chrome at the head and the tail of the page (seed 004), in several templates."""
     lines = _lines(text)
     head = [rng.choice(_HEADS), rng.choice(_BYLINES)]
     tail = [line.format(title=lines[0]) for line in rng.choice(_TAILS)]
-    return _join(head + lines + tail)
+    return _assemble([(line, True) for line in head] + [(line, False) for line in lines] + [(line, True) for line in tail])
+
+
+def chrome(text: str, rng: random.Random) -> str:
+    return chrome_insertion(text, rng).text
 
 
 _SITES = ["法律图书馆", "中国法律网", "律师365", "法规库", "政策汇编网", "公文范文网"]
@@ -195,39 +224,79 @@ def _stamp(rng: random.Random) -> str:
     return f"{rng.randint(2003, 2023)}-{rng.randint(1, 12)}-{rng.randint(1, 28)} {rng.randint(0, 23)}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
 
 
-def mirror_chrome(text: str, rng: random.Random) -> str:
+#: Spellings of the same widget on other templates (what a fixed list of phrases would miss).
+_COUNTERS = ["浏览:", "浏览次数:", "点击:", "阅读:"]
+_WIDGETS = ["视力保护色: 字号:【{sizes}", "【字体:{sizes}】【打印】【关闭】", "字号: T | T", "【字号:{sizes}】"]
+_SITE_LINKS = ["{site}| 收藏本站| 设为首页", "网站首页 | 法律法规 | 司法解释 | 地方法规 | 合同范本", "设为首页 | 加入收藏 | 联系我们"]
+_TEASERS = ["简介:{title}…小编为你整理了多篇相关的范文，供你参考。", "导读:{title}…为你整理了多篇范文，希望对你有所帮助。"]
+_PART_LABELS = ["第一篇:", "篇一:", "第二篇:"]
+_DOWNLOADS = ["下载地址: 点击此处下载", "附件下载:", "点击下载: WORD版", "【下载WORD版】"]
+_TOPS = ["返回顶部", "【返回顶部】", "↑返回顶部"]
+_ARCHIVE_STAMPS = ["归档时间:{date}", "更新时间:{date}", "录入时间:{date}"]
+_RELATED_HEADERS = ["相关文章:", "相关文章", "相关阅读:", "相关文章推荐"]
+_GLUED_STAMPS = ["更新时间:{date}", "发布时间:{date}"]
+
+
+def _template_spelling(lines: list[str], rng: random.Random) -> list[str]:
+    """One template's way of writing its chrome: a traditional-script mirror (OpenCC s2t: 瀏覽,
+    相關文章, 返回頂部) on a third of the pages, full-width colons after labels on half of them."""
+    if rng.random() < 1 / 3:
+        import opencc
+
+        converter = opencc.OpenCC("s2t")
+        lines = [converter.convert(line) for line in lines]
+    if rng.random() < 0.5:
+        lines = [re.sub(r"(?<=[\u4e00-\u9fff]):", "：", line) for line in lines]
+    return lines
+
+
+def mirror_chrome_insertion(text: str, rng: random.Random) -> ChromeInsertion:
     """Chrome of law mirrors and template sites (issue 18's classes): a meta line of several
     labels, a bare view counter, reading widgets, a line of |-separated site links, a teaser and
     its `第一篇:` label, a line of anchors to the articles; placed at the top or after the title
     and document number; an update stamp glued between the title and the next line; download
-    lines, `返回顶部`, an archive stamp and a related-articles list whose last title is cut."""
+    lines, `返回顶部`, an archive stamp and a related-articles list whose last title is cut. Each
+    piece in one of the spellings templates use, in either script."""
     lines = _lines(text)
     date = _stamp(rng)
-    pool = [
-        f"作者:{rng.choice(['佚名', '', '管理员'])} 时间:{date.split()[0]} 浏览:{rng.randint(1, 9999)} 来源:{rng.choice(_SITES)}",
-        "浏览:",
-        f"视力保护色: 字号:【{rng.choice(['大 中 小', ''])}",
-        f"{rng.choice(['热门站点', '网站首页'])}| 收藏本站| 设为首页",
-        f"简介:{lines[0][:12]}…小编为你整理了多篇相关的范文，供你参考。",
-        "第一篇:",
-    ]
-    articles = [found.group(0) for line in lines if (found := re.match(r"第[一二三四五六七八九十百零]+条", line))]
-    if len(articles) >= 3:
-        pool.append(" ".join(articles[: rng.randint(3, min(12, len(articles)))]))
-    head = rng.sample(pool, k=rng.randint(2, 4))
-    title_end = 2 if len(lines) > 1 and re.search(r"〔\d{4}〕\d+号", lines[1]) else 1
+    site = rng.choice(_SITES)
+    labels = [f"作者:{rng.choice(['佚名', '', '管理员'])}", f"时间:{date.split()[0]}", f"浏览:{rng.randint(1, 9999)}", f"来源:{site}"]
     if rng.random() < 0.5:
-        lines = head + lines
+        labels = rng.sample(labels, k=len(labels))
+    sizes = rng.choice(["大 中 小", ""])
+    pool = [
+        rng.choice([" ", "  ", "　"]).join(labels),
+        rng.choice(_COUNTERS),
+        rng.choice(_WIDGETS).format(sizes=sizes),
+        rng.choice(_SITE_LINKS).format(site=rng.choice(["热门站点", "网站首页"])),
+        rng.choice(_TEASERS).format(title=lines[0][:12]),
+        rng.choice(_PART_LABELS),
+    ]
+    articles = [found.group(0) for line in lines if (found := re.match(r"第\s?[一二三四五六七八九十百零\d]+\s?[条條]", line))]
+    if len(articles) >= 3:
+        pool.append(rng.choice([" ", "  ", " | "]).join(articles[: rng.randint(3, min(12, len(articles)))]))
+    head = _template_spelling(rng.sample(pool, k=rng.randint(2, 4)), rng)
+    title_end = 2 if len(lines) > 1 and re.search(r"〔\d{4}〕\d+号", lines[1]) else 1
+    head_pieces: list = [(line, True) for line in head]
+    body_pieces: list = [(line, False) for line in lines]
+    if rng.random() < 0.5:
+        pieces = head_pieces + body_pieces
     else:
-        lines = lines[:title_end] + head + lines[title_end:]
+        pieces = body_pieces[:title_end] + head_pieces + body_pieces[title_end:]
     if rng.random() < 0.3:
-        at = lines.index(next(line for line in lines if line not in head))
-        lines[at : at + 2] = [lines[at] + f"更新时间:{_stamp(rng)}" + lines[at + 1]]
+        # Glued after the title, before what follows it (the first paragraph or a chrome line).
+        at = pieces.index(body_pieces[0])
+        stamp = _template_spelling([rng.choice(_GLUED_STAMPS).format(date=_stamp(rng))], rng)[0]
+        pieces[at : at + 2] = [[pieces[at], (stamp, True), pieces[at + 1]]]
     links = rng.sample(_LINK_TITLES, k=rng.randint(2, 4))
     links[-1] = links[-1][: rng.randint(4, len(links[-1]) - 2)]
-    tails = [["下载地址: 点击此处下载"], ["返回顶部"], [f"归档时间:{date}"], [rng.choice(["相关文章:", "相关文章"]), *links]]
-    tail = [line for group in rng.sample(tails, k=rng.randint(1, 3)) for line in group]
-    return _join(lines + tail)
+    tails = [[rng.choice(_DOWNLOADS)], [rng.choice(_TOPS)], [rng.choice(_ARCHIVE_STAMPS).format(date=date)], [rng.choice(_RELATED_HEADERS), *links]]
+    tail = _template_spelling([line for group in rng.sample(tails, k=rng.randint(1, 3)) for line in group], rng)
+    return _assemble(pieces + [(line, True) for line in tail])
+
+
+def mirror_chrome(text: str, rng: random.Random) -> str:
+    return mirror_chrome_insertion(text, rng).text
 
 
 def broken_title(text: str, rng: random.Random) -> str:
@@ -274,8 +343,45 @@ COMBINATIONS = [
 ]
 
 
+#: The chrome kinds, which can say what they inserted (benchmarks/chrome_recall.py scores it).
+CHROME_KINDS: dict[str, Callable[[str, random.Random], ChromeInsertion]] = {
+    "chrome": chrome_insertion,
+    "mirror_chrome": mirror_chrome_insertion,
+}
+
+
 def damage(text: str, kinds: tuple[str, ...], seed: int) -> str:
+    return damage_with_chrome(text, kinds, seed).text
+
+
+def damage_with_chrome(text: str, kinds: tuple[str, ...], seed: int) -> ChromeInsertion:
+    """The damaged text and the spans of the chrome inserted in it (the same random draws as
+    `damage`). Chrome kinds come last in ORDER, so their spans hold in the final text; a plan
+    with two chrome kinds keeps the spans of both, the first shifted by what the second put
+    before it."""
     rng = random.Random(seed)
+    spans: tuple[tuple[int, int], ...] = ()
     for kind in sorted(kinds, key=ORDER.index):
-        text = KINDS[kind](text, rng)
-    return text
+        if kind in CHROME_KINDS:
+            inserted = CHROME_KINDS[kind](text, rng)
+            spans = _shifted(spans, text, inserted) + inserted.spans
+            text = inserted.text
+        else:
+            text = KINDS[kind](text, rng)
+    return ChromeInsertion(text, tuple(sorted(spans)))
+
+
+def _shifted(spans: tuple[tuple[int, int], ...], before: str, after: ChromeInsertion) -> tuple[tuple[int, int], ...]:
+    """Spans of `before` moved to where the same text stands in `after` (outside its new chrome)."""
+    if not spans:
+        return ()
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, before, after.text, autojunk=False)
+    moved = []
+    for start, end in spans:
+        for a, b, size in matcher.get_matching_blocks():
+            if a <= start and end <= a + size:
+                moved.append((b + start - a, b + end - a))
+                break
+    return tuple(moved)

@@ -137,3 +137,46 @@ def test_notes_variant_puts_each_responsibility_note_on_its_own_line():
     lines = corpus.with_notes_apart(text).splitlines()
     assert lines == ["意见", "（一）加强培训。开展培训。", "（人力资源社会保障部、财政部负责）", "（二）稳定岗位。", "（财政部负责）", "（三）扩大就业。", "（各地区负责）"]
     assert corpus.with_notes_apart("意见\n（一）加强培训。（财政部负责）\n") is None
+
+
+@pytest.mark.parametrize("kinds", [("chrome",), ("mirror_chrome",), ("body_repeat", "chrome"), ("broken_title", "chrome", "title_repeat")])
+@pytest.mark.parametrize("seed", range(12))
+def test_chrome_kinds_report_the_span_of_every_piece_they_insert(kinds, seed):
+    """Cutting the reported spans out of the damaged page gives the page as it was before the
+    chrome kind ran: nothing inserted is left unreported, nothing of the document is reported."""
+    for text in (LAW, TAIWAN):
+        inserted = damage.damage_with_chrome(text, kinds, seed)
+        assert inserted.text == damage.damage(text, kinds, seed)
+        assert inserted.spans
+        kept, last = "", 0
+        for start, end in inserted.spans:
+            kept, last = kept + inserted.text[last:start], end
+        kept += inserted.text[last:]
+        # Chrome kinds run last, with the same draws: the page before them is the other kinds' damage.
+        before = damage.damage(text, tuple(kind for kind in kinds if kind not in damage.CHROME_KINDS), seed)
+        # A glued stamp joined two lines: compare the characters, line breaks aside.
+        assert "".join(kept.split()) == "".join(before.split())
+
+
+def test_chrome_recall_counts_pieces_removed_and_body_lines_removed(monkeypatch):
+    """The figure is the share of inserted pieces a repair deleted; a drop_chrome note outside
+    the inserted chrome is a body line removed."""
+    from benchmarks import chrome_recall
+    from benchmarks.cases import build_cases
+    from benchmarks.corpus import load_seed_references
+
+    cases = [case for case in build_cases(60, load_seed_references()) if "mirror_chrome" in case.kinds][:2]
+    assert cases
+    measured = chrome_recall.measure(cases)
+    assert measured.inserted == sum(len(damage.damage_with_chrome(c.reference.text, c.kinds, c.seed).spans) for c in cases)
+    assert measured.removed <= measured.inserted and measured.chrome_cases == len(cases)
+
+    import docrepair
+
+    real = docrepair.repair_text
+
+    def drops_nothing(text, config=None):
+        return real(text, docrepair.RepairConfig(skip=("boilerplate", "dedup")))
+
+    monkeypatch.setattr(docrepair, "repair_text", drops_nothing)
+    assert chrome_recall.measure(cases).removed < measured.removed

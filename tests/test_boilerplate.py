@@ -156,3 +156,85 @@ def test_an_issuer_before_another_title_is_not_taken():
     page = "【热门】某省教育厅关于做好招生工作的通知\n" + DOCUMENT
     document = repair_text(page).header["document"]
     assert "issuer" not in document["page"] and document["issuer"] == "国务院办公厅"
+
+
+# -- the scored line classifier and the spellings other templates use ---------------------------
+
+from docrepair.config import BoilerplateConfig, RepairConfig  # noqa: E402
+from docrepair.stages.boilerplate import score_chrome_line  # noqa: E402
+
+#: Chrome no rule names, in spellings the rules were not written from: each must score as chrome.
+UNRULED_CHROME = [
+    "阅读：",
+    "字号: T | T",
+    "【下载WORD版】",
+    "【字號：大 中 小】",
+    "時間：2006-5-1　瀏覽：311　來源：某某法律網　作者：",
+    "评论：0 | 收藏：12",
+]
+
+
+@pytest.mark.parametrize("line", UNRULED_CHROME)
+def test_the_classifier_scores_chrome_no_rule_names_and_says_why(line):
+    scored = score_chrome_line(line)
+    assert scored.score >= BoilerplateConfig().min_chrome_score, scored
+    result = repair_text(line + "\n" + DOCUMENT)
+    assert result.text == DOCUMENT
+    note = next(n for n in result.notes if n.action is Action.DROP_CHROME)
+    assert note.evidence["line"] and note.evidence["line"] in line  # segment may split a bar at its labels
+
+
+def test_a_scored_line_names_its_features_and_the_threshold():
+    result = repair_text("【下载WORD版】\n" + DOCUMENT)
+    note = next(n for n in result.notes if n.action is Action.DROP_CHROME)
+    assert note.evidence["rule"] == "chrome_score"
+    assert note.evidence["features"]["widget_word"] == 2.0 and note.evidence["threshold"] == 4.0
+    assert "score" in note.reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "时间：2021年3月15日上午9时",  # a meeting notice's own time: a date in words
+        "联系人：张三，电话：12345678。",
+        "本办法自发布之日起施行，由市人民政府办公厅负责解释。",
+        "附件：1．某市物业管理收费标准",
+        "发布日期:2017-08-28",  # the document's own metadata (seed 003 keeps it)
+    ],
+)
+def test_document_lines_with_label_words_score_below_the_threshold(line):
+    assert score_chrome_line(line).score < BoilerplateConfig().min_chrome_score
+
+
+def test_the_threshold_is_config():
+    page = "【下载WORD版】\n" + DOCUMENT
+    strict = RepairConfig.from_dict({"boilerplate": {"min_chrome_score": 99}})
+    assert repair_text(page).text == DOCUMENT
+    assert "【下载WORD版】" in repair_text(page, strict).text
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "相關文章：\n關於開展全市愛國衛生月活動的通知\n某縣農村公路養護管\n",
+        "相关文章推荐\n关于开展全市爱国卫生月活动的通知\n某县农村公路养护管\n",
+        "篇一：\n",
+    ],
+)
+def test_related_lists_in_either_script_and_part_labels_are_chrome(tail):
+    assert repair_text(DOCUMENT + tail).text == DOCUMENT
+
+
+@pytest.mark.parametrize("anchors", ["第 1 條  第 2 條  第 3 條", "第一条 | 第二条 | 第三条 | 第四条"])
+def test_anchors_with_spaces_or_separators_are_chrome(anchors):
+    law = "某市物业管理条例\n第一条 为了规范物业管理活动，制定本条例。\n第二条 本条例适用于本市行政区域。\n第三条 市住房城乡建设部门负责全市物业管理活动的监督管理。\n"
+    assert repair_text(anchors + "\n" + law).text == law
+
+
+@pytest.mark.parametrize("stamp", ["發佈時間:2005-10-20 18:17:45", "录入时间：2011-05-24 14:15:01"])
+def test_a_stamp_glued_between_the_title_and_a_line_of_links_is_cut_out(stamp):
+    title, rest = DOCUMENT.split("\n", 1)
+    page = f"{title}{stamp}网站首页 | 设为首页 | 收藏本站\n{rest}"
+    result = repair_text(page)
+    assert result.text == DOCUMENT
+    assert any(note.action is Action.DROP_CHROME and stamp[:4] in note.before for note in result.notes)

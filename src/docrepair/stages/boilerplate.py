@@ -55,7 +55,7 @@ RULES: tuple[ChromeRule, ...] = (
     _rule("view_counter", r"(?:浏览次数|浏览量|阅读次数|阅读量|点击数|点击量|点击次数|瀏覽次數|閱讀次數|访问量)\s*[:：]?"),
     _rule("byline_bar", r"^(?:作者|来源|來源|发布时间|發布時間|发布者|编辑|时间)\s*[:：][^|｜]{0,40}[|｜].*(?:作者|来源|發布|发布|时间|浏览|字号|字體|字体)"),
     _rule("teaser", r"下面是小编|小编为大家|小编整理|供大家参考|供大家參考|欢迎阅读|欢迎大家阅读|希望对大家有所帮助|希望对您有所帮助"),
-    _rule("related_reading", r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|上一篇|下一篇)\s*[:：]?"),
+    _rule("related_reading", r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|相關文章|相關推薦|推薦閱讀|延伸閱讀|熱門文章|上一篇|下一篇)\s*[:：]?"),
     _rule("page_label", r"^(?:本文标题|本文链接|链接地址|原文地址|原文链接|文章来源|本文地址|本文網址|本文网址|分享链接)\s*[:：]"),
     _rule("url_line", r"^\s*(?:https?://|www\.)\S+\s*$"),
     # A © is a footer's only where it stands as a sign before a year, a name in Han or a domain;
@@ -67,20 +67,94 @@ RULES: tuple[ChromeRule, ...] = (
     ),
     _rule("licence", r"(?:ICP备|ICP證|ICP证|ICP備|公网安备|公網安備|网站标识码|網站標識碼)"),
     _rule("footer_navigation", r"^(?:[^|｜]{1,12}[|｜]){3,}[^|｜]{0,12}$"),
-    _rule("share_bar", r"(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|【打印】|【关闭】|【關閉】|收藏本页|字号\s*[:：]?\s*[大中小]|字體\s*[:：]?\s*[大中小]|加入收藏|返回顶部|返回頂部)"),
+    _rule("share_bar", r"(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|【打印】|【关闭】|【關閉】|收藏本页|字号\s*[:：]?\s*[大中小]|字號\s*[:：]?\s*[大中小]|字體\s*[:：]?\s*[大中小]|加入收藏|返回顶部|返回頂部)"),
     # Law mirrors and template sites (label lines the segment stage has split apart, widgets).
     _rule("meta_label", r"^(?:作者|来源|來源|时间|時間|浏览|瀏覽|点击|點擊|录入|錄入|编辑|編輯|人气|人氣)\s*[:：][^。；;，,]{0,24}$"),
     _rule("time_stamp", r"^(?:更新时间|更新時間|归档时间|歸檔時間|录入时间|錄入時間|添加时间|添加時間|入库时间|发布时间|發布時間)\s*[:：]\s*[\d\-/.年月日:\s]*$"),
     _rule("download", r"^(?:下载地址|下載地址|下载链接|下載鏈接|附件下载|附件下載|点击下载|點擊下載)\s*[:：]?|点击此处下载|點擊此處下載"),
     _rule("reading_widget", r"视力保护色|視力保護色|(?:字号|字號|字体|字體)\s*[:：]\s*【"),
     _rule("site_links", r"设为首页|設為首頁|收藏本站|热门站点|熱門站點|网站导航|網站導航"),
-    _rule("template_teaser", r"^(?:简介|簡介|导读|導讀)\s*[:：]|为你整理了|為你整理了|^第[一二三四五六七八九十]+篇\s*[:：]?\s*$"),
-    _rule("article_anchors", r"^(?:第[一二三四五六七八九十百零〇\d]+[条條]\s*){3,}$"),
+    _rule("template_teaser", r"^(?:简介|簡介|导读|導讀)\s*[:：]|为你整理了|為你整理了|^(?:第[一二三四五六七八九十]+篇|篇[一二三四五六七八九十]+)\s*[:：]?\s*$"),
+    _rule("article_anchors", r"^(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[条條][\s|｜、,，]*){3,}$"),
     _rule("responsible_editor", r"^[\[【(（]?(?:责任编辑|責任編輯|编辑|審核|审核|校对)\s*[:：]"),
     _rule("site_headline", r"^【[^】]{1,8}】.{4,}$"),
     # Weak: the language of a site's notices, chrome only inside a tail run opened by a strong rule.
     _rule("site_notice", r"本站|本网|本網|网站|網站|转载|轉載|侵犯您|侵犯了您|权益|權益|联系我们|聯繫我們|投稿|来自互联网|來自互聯網|著作权归|著作權歸", strong=False),
 )
+
+#: Label words of page widgets and metadata bars (浏览/来源/下载/打印/分享/字号 …), both scripts.
+#: Not 日期: 发布日期/成文日期 are the document's own metadata, which stays (seed 003 keeps its
+#: 发布日期 line under the title; a page's 发布时间 with a time of day is the site's bar).
+_LABEL_WORDS = (
+    "作者|来源|來源|时间|時間|浏览|瀏覽|阅读|閱讀|点击|點擊|人气|人氣|录入|錄入|归档|歸檔|更新|发布|發布|發佈|"
+    "编辑|編輯|下载|下載|打印|分享|字号|字號|字体|字體|收藏|评论|評論|次数|次數|责编|責編"
+)
+_LABEL = re.compile(rf"(?:{_LABEL_WORDS})\s*[:：]")
+#: Widget words that stand without a colon: buttons and links of the page frame.
+_WIDGET = re.compile(r"下载|下載|WORD版|PDF版|打印|分享|返回|收藏|首页|首頁|关闭|關閉|顶部|頂部|评论|評論")
+
+_TIME_STAMP = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}[:：]\d{2})?")
+_SEPARATORS = re.compile(r"[|｜【】»>›↑]")
+_SENTENCE_MARKS = re.compile(r"[。；;，,！？!?]")
+#: Words of a document's own title, issuer and clauses: a line with them is the document's.
+_DOCUMENT_WORDS = re.compile(r"关于|關於|通知|决定|決定|办法|辦法|规定|規定|条例|條例|意见|意見|人民政府|办公厅|辦公廳|委员会|委員會|[年月]\d|\d+日$")
+_DOCUMENT_MARKER = re.compile(r"^\s*(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[章节節条條]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])")
+
+
+def _has_only_labels(line: str, labels: int) -> bool:
+    """Nothing but labels and their short values (阅读：, 字号: T | T, 浏览：12 来源：本站): at most
+    three words of up to 12 characters per label (大 中 小), no sentence mark."""
+    values = _SEPARATORS.sub(" ", _LABEL.sub(" ", line)).split()
+    return len(values) <= 3 * labels and all(len(value) <= 12 for value in values) and not _SENTENCE_MARKS.search(line)
+
+
+@dataclass(frozen=True)
+class ChromeScore:
+    """The score of one line and the features it is the sum of (name -> weight × count)."""
+
+    score: float
+    features: dict[str, float]
+
+
+def score_chrome_line(line: str) -> ChromeScore:
+    """How much a line looks like a page's chrome, by the features a reviewer would name: label
+    words with a colon (浏览: 来源: 字号:) and widget words (下载, 打印, 返回顶部), a time stamp, link
+    separators, little Han text, against sentence marks, length and the words of a document's own
+    title, issuer and clauses. Position is not a weight: only lines of the head and tail runs are
+    scored at all (find_chrome_edits). Weights are round numbers a reader can check by hand:
+    a label counts 2 (up to three), a line of labels alone 2 more, a widget word 2, a stamp 1 (2 with its time of day), separators ½ each up
+    to 1½; a sentence mark −3 each, a document word −2, a clause marker −4, every 20 characters
+    beyond 30 −1."""
+    stripped = line.strip()
+    features: dict[str, float] = {}
+    labels = len(_LABEL.findall(stripped))
+    if labels:
+        features["labels"] = 2.0 * min(labels, 3)
+        if _has_only_labels(stripped, labels):
+            features["labels_only"] = 2.0
+    if _WIDGET.search(stripped):
+        features["widget_word"] = 2.0
+    stamp = _TIME_STAMP.search(stripped)
+    if stamp:
+        features["time_stamp"] = 2.0 if re.search(r"[:：]\d{2}", stamp.group(0)) else 1.0
+    separators = len(_SEPARATORS.findall(stripped))
+    if separators:
+        features["separators"] = min(0.5 * separators, 1.5)
+    han = len(re.findall(r"[\u4e00-\u9fff]", stripped))
+    if stripped and han / len(stripped.replace(" ", "")) < 0.5:
+        features["little_han"] = 1.0
+    marks = len(_SENTENCE_MARKS.findall(stripped))
+    if marks:
+        features["sentence_marks"] = -3.0 * marks
+    words = len(_DOCUMENT_WORDS.findall(stripped))
+    if words:
+        features["document_words"] = -2.0 * words
+    if _DOCUMENT_MARKER.match(stripped):
+        features["clause_marker"] = -4.0
+    if len(stripped) > 30:
+        features["length"] = -float((len(stripped) - 30 + 19) // 20)
+    return ChromeScore(sum(features.values()), features)
+
 
 #: The site headline (【栏目】标题) counts only in the head run: in the body 【】 quotes a name.
 _HEAD_ONLY = frozenset({"site_headline"})
@@ -94,9 +168,9 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
     rules = RULES + config.extra_rules
     if not units:
         return []
-    head_end = _head_end(units, rules, config.known_lines)
-    tail_start = _tail_start(units, head_end, rules, config.known_lines)
-    related = _related_list_start(units, head_end, rules, config.known_lines)
+    head_end = _head_end(units, rules, config)
+    tail_start = _tail_start(units, head_end, rules, config)
+    related = _related_list_start(units, head_end, rules, config)
     if related is not None:
         tail_start = min(tail_start, related)
     # Chrome a template prints between the document's title (and number) and its text.
@@ -104,7 +178,7 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
     while after_title < tail_start and units[after_title].role in (Role.TITLE, Role.DOC_NUMBER):
         after_title += 1
     title_zone_end = after_title
-    while title_zone_end < tail_start and _strong_rule(units[title_zone_end].text, rules, False, config.known_lines):
+    while title_zone_end < tail_start and _strong_rule(units[title_zone_end].text, rules, False, config):
         title_zone_end += 1
     edits = []
     for index in [*range(head_end), *range(after_title, title_zone_end), *range(tail_start, len(units))]:
@@ -112,7 +186,7 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
         if is_metadata_row(unit.text):
             continue  # find_metadata reads it
         in_head = index < head_end
-        rule = _strong_rule(unit.text, rules, in_head, config.known_lines)
+        rule = _strong_rule(unit.text, rules, in_head, config)
         if rule is None and index >= tail_start:
             rule = _weak_rule(unit.text, rules)
             if rule is None and related is not None and index > related and _is_link_title(unit.text):
@@ -126,6 +200,10 @@ def find_chrome_edits(text: str, units: Sequence[Unit], config: BoilerplateConfi
             seen = dict(config.known_line_counts).get(chrome_key(unit.text))
             reason = f"site chrome in the {region} of the page: a line " + (f"seen in {seen} documents of this archive" if seen else "known as chrome")
             evidence["documents"] = seen
+        if rule is _SCORED_LINE:
+            scored = score_chrome_line(unit.text)
+            reason = f"site chrome in the {region} of the page: its features score {scored.score:g} (threshold {config.min_chrome_score:g})"
+            evidence.update(score=scored.score, features=scored.features, threshold=config.min_chrome_score)
         start, end = _line_extent(text, unit)
         edits.append(
             Edit(start, end, "", Action.DROP_CHROME, reason, evidence)
@@ -189,12 +267,16 @@ def _leaves_body(units: Sequence[Unit], edits: Sequence[Edit]) -> bool:
     return False
 
 
-def _strong_rule(line: str, rules: Iterable[ChromeRule], in_head: bool, known: frozenset[str]) -> ChromeRule | None:
-    if known and chrome_key(line) in known:
+def _strong_rule(line: str, rules: Iterable[ChromeRule], in_head: bool, config: BoilerplateConfig) -> ChromeRule | None:
+    """The rule that names a line chrome on its own: a known line, a strong rule, or else a
+    score of the line's features at or above the config's threshold."""
+    if config.known_lines and chrome_key(line) in config.known_lines:
         return _KNOWN_LINE
     for rule in rules:
         if rule.strong and (in_head or rule.name not in _HEAD_ONLY) and rule.pattern.search(line):
             return rule
+    if score_chrome_line(line).score >= config.min_chrome_score:
+        return _SCORED_LINE
     return None
 
 
@@ -202,12 +284,13 @@ def _weak_rule(line: str, rules: Iterable[ChromeRule]) -> ChromeRule | None:
     return next((rule for rule in rules if not rule.strong and rule.pattern.search(line)), None)
 
 
-def _head_end(units: Sequence[Unit], rules: Iterable[ChromeRule] = RULES, known: frozenset[str] = frozenset()) -> int:
+def _head_end(units: Sequence[Unit], rules: Iterable[ChromeRule] = RULES, config: BoilerplateConfig | None = None) -> int:
     """Index of the first unit of the document itself: its title right before its number or
     addressees, or else its first number, addressees or clause. A line a strong rule names is no
     start (a line of anchors `第一条 第二条 …` opens with a marker)."""
+    config = config or BoilerplateConfig()
     for index, unit in enumerate(units):
-        if unit.role in _DOCUMENT_START and not _strong_rule(unit.text, rules, True, known):
+        if unit.role in _DOCUMENT_START and not _strong_rule(unit.text, rules, True, config):
             # A title (or a title broken over lines) right before belongs to the document.
             start = index
             while start > 0 and units[start - 1].role is Role.TITLE:
@@ -216,14 +299,14 @@ def _head_end(units: Sequence[Unit], rules: Iterable[ChromeRule] = RULES, known:
     return 0
 
 
-def _tail_start(units: Sequence[Unit], head_end: int, rules, known: frozenset[str]) -> int:
+def _tail_start(units: Sequence[Unit], head_end: int, rules, config: BoilerplateConfig) -> int:
     """Index where the tail run begins: the longest run of lines at the end that all look like
     chrome (strong or weak rules), starting at its first strongly identified line. A signature,
     a date or any plain body line ends the run."""
     start = len(units)
-    while start > head_end and (_strong_rule(units[start - 1].text, rules, False, known) or _weak_rule(units[start - 1].text, rules)):
+    while start > head_end and (_strong_rule(units[start - 1].text, rules, False, config) or _weak_rule(units[start - 1].text, rules)):
         start -= 1
-    while start < len(units) and not _strong_rule(units[start].text, rules, False, known):
+    while start < len(units) and not _strong_rule(units[start].text, rules, False, config):
         start += 1
     return start
 
@@ -232,7 +315,9 @@ def _tail_start(units: Sequence[Unit], head_end: int, rules, known: frozenset[st
 _KNOWN_LINE = ChromeRule("known_chrome_line", re.compile(""))
 #: A related-reading list: the titles under its header are links, even where a line was cut.
 _RELATED_LINK = ChromeRule("related_link", re.compile(""))
-_RELATED_HEADER = re.compile(r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|相關文章)")
+#: A line no rule names whose features score it as chrome (score_chrome_line).
+_SCORED_LINE = ChromeRule("chrome_score", re.compile(""))
+_RELATED_HEADER = re.compile(r"^(?:推荐访问|推荐阅读|相关阅读|相关推荐|相关文章|延伸阅读|猜你喜欢|热门文章|热门推荐|相關閱讀|相關文章|相關推薦|推薦閱讀|延伸閱讀|熱門文章)")
 
 
 def _is_link_title(line: str) -> bool:
@@ -241,7 +326,7 @@ def _is_link_title(line: str) -> bool:
     return 0 < len(stripped) <= 40 and not re.search(r"[。；;，,：:！？!?]", stripped)
 
 
-def _related_list_start(units: Sequence[Unit], floor: int, rules, known: frozenset[str]) -> int | None:
+def _related_list_start(units: Sequence[Unit], floor: int, rules, config: BoilerplateConfig) -> int | None:
     """Index where a tail with a related-reading list begins: the list's header, whose every
     following line is chrome or a link title, and the chrome lines right before it."""
     start = None
@@ -250,11 +335,11 @@ def _related_list_start(units: Sequence[Unit], floor: int, rules, known: frozens
         line = units[index - 1].text
         if _RELATED_HEADER.match(line.strip()):
             start = index - 1
-        elif not (_strong_rule(line, rules, False, known) or _weak_rule(line, rules) or _is_link_title(line)):
+        elif not (_strong_rule(line, rules, False, config) or _weak_rule(line, rules) or _is_link_title(line)):
             break
         index -= 1
     # Chrome lines right before the header (a download line, 返回顶部) belong to the same tail.
-    while start is not None and start > floor and _strong_rule(units[start - 1].text, rules, False, known):
+    while start is not None and start > floor and _strong_rule(units[start - 1].text, rules, False, config):
         start -= 1
     return start
 

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from ..clauses import ClausePosition, find_clause_positions, find_out_of_order, first_children
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
+from ..official import is_red_header
 from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Proposal, Role, Unit
 from ..sketch import band_params, candidate_pairs, minhash_signatures
@@ -119,7 +120,96 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
     places = _find_places(positions)
     twins = find_twins(units, config, keys, positions, places)
     dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}
-    return _drop_edits(text, units, dropped)
+    return _drop_edits(text, units, dropped) + find_title_copies(text, units, keys, set(dropped))
+
+
+# -- copies of the title that differ from it -------------------------------------------------------
+
+#: A document number appended to a copy of the title: （国办发〔2019〕12号）, (渝府办发[2017]132號).
+_APPENDED_NUMBER = re.compile(r"\s*[（(]?\s*[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]\s*[）)]?\s*$")
+#: An issuing body (what a signature or issuer line holds) glued before a copy of the title.
+_ISSUER = re.compile(r"[\u4e00-\u9fff、]{2,40}(?:人民政府办公厅|人民政府办公室|人民政府|人民政府辦公廳|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])")
+#: A cut copy must keep this share of the title's characters (and at least 8): half a title
+#: is what a copy whose second line was lost shows; less could be any phrase of the title.
+_MIN_CUT_TITLE_SHARE = 0.5
+_MIN_CUT_TITLE_CHARS = 8
+_COPY_KINDS = {
+    "number_appended": "with its document number appended",
+    "issuer_glued": "with an issuer glued before it",
+    "cut": "cut short (its last line missing)",
+    "red_header": "the red header again",
+}
+
+
+def find_title_copies(text: str, units: Sequence[Unit], keys: Sequence[str], taken: set[int]) -> list[Edit]:
+    """Copies of the title that exact and near matching cannot pair with it: the title with its
+    document number appended, with an issuer line glued before it, or cut short; and the red
+    header (…办公厅文件) again. The title is the first title line; each copy is dropped with a
+    note naming it as the kept twin. Units already dropped (`taken`) are left to their notes."""
+    title = _find_title(units, keys)
+    red_header = next((index for index, unit in enumerate(units) if is_red_header(unit.text)), None)
+    copies: dict[int, tuple[int, str]] = {}
+    for index, unit in enumerate(units):
+        if index in taken or unit.number is not None or unit.role not in (Role.TITLE, Role.PARAGRAPH):
+            continue
+        if red_header is not None and index > red_header and unit.text.strip() == units[red_header].text.strip():
+            copies[index] = (red_header, "red_header")
+        elif title is not None and index != title:
+            kind = _title_copy_kind(unit.text, keys[index], units[title].text, keys[title])
+            if kind:
+                copies[index] = (title, kind)
+    edits = []
+    for index, (kept_index, kind) in sorted(copies.items()):
+        unit, kept = units[index], units[kept_index]
+        start, end = _line_extent(text, unit)
+        evidence = {
+            "match": "title_copy",
+            "copy": kind,
+            "kept_span": kept.span.as_list(),
+            "kept_input_span": None if kept.input_span is None else kept.input_span.as_list(),
+            "kept_text": _preview(kept.text),
+        }
+        reason = f"a copy of the title, {_COPY_KINDS[kind]}; the title is kept once: {_preview(kept.text)}"
+        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, reason, evidence))
+    return edits
+
+
+def _find_title(units: Sequence[Unit], keys: Sequence[str]) -> int | None:
+    """The first title line that is no variant of another: without a document number appended
+    and without an issuer glued before another title line."""
+    titles = [index for index, unit in enumerate(units) if unit.role is Role.TITLE and not _APPENDED_NUMBER.search(unit.text)]
+    for index in titles:
+        if not any(
+            _title_copy_kind(units[index].text, keys[index], units[other].text, keys[other]) == "issuer_glued" for other in titles if other != index
+        ):
+            return index
+    return None
+
+
+def _title_copy_kind(line: str, key: str, title: str, title_key: str) -> str | None:
+    """How `line` is a copy of the title, or None. Keys are comparison keys (script, width and
+    punctuation folded)."""
+    if not key or not title_key or any(mark in line for mark in "。；;！？"):
+        return None
+    number = _APPENDED_NUMBER.search(line)
+    core = comparison_keys([line[: number.start()]])[0] if number else key
+    if number and core == title_key:
+        return "number_appended"
+    if core.endswith(title_key) and core != title_key:
+        # What stands before the title's words must be an issuer (or issuers joined by 、).
+        head = line.strip()[: len(line.strip()) - len(title.strip()) - (len(line) - number.start() if number else 0)]
+        if _ISSUER.fullmatch(head.strip()):
+            return "number_appended" if number else "issuer_glued"
+    # A signature (the issuer alone) begins many titles: a cut copy reaches past the issuer.
+    if (
+        key != title_key
+        and not _ISSUER.fullmatch(line.strip())
+        and title_key.startswith(key)
+        and len(key) >= max(_MIN_CUT_TITLE_CHARS, _MIN_CUT_TITLE_SHARE * len(title_key))
+    ):
+        return "cut"
+    return None
+
 
 
 @dataclass(frozen=True)

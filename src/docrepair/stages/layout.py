@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..config import LayoutConfig, RepairConfig, SegmentConfig
 from ..model import Action, Edit, Flag, Proposal, Role, Unit
+from ..official import is_red_header
 from ..stage import DocumentView, Stage
 
 NAME = "layout"
@@ -109,6 +110,7 @@ def _is_title_half(text: str, first: Unit, second: Unit, config: LayoutConfig) -
         and bool(_TITLE_CHARS.fullmatch(first.text))
         and not any(mark in first.text for mark in _SENTENCE_MARKS)
         and not _NOT_A_TITLE_HALF.match(first.text)
+        and not is_red_header(first.text)  # 某某市人民政府办公厅文件 stands above the title
         and gap.strip() == ""
         and gap.count("\n") <= config.max_blank_lines + 1
     )

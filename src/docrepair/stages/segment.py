@@ -130,7 +130,8 @@ _MARKER_START = re.compile(rf"第|[{_CN_NUMERAL}]{{1,6}}、|[（(](?:[{_CN_NUMER
 #: Labels of a scraped metadata table or page header: 发布日期:2017-08-28.
 _METADATA_LABEL = re.compile(
     r"(?:发布日期|發布日期|成文日期|发文日期|發文日期|索引号|索引號|发布机构|發布機構|发文机关|發文機關|"
-    r"主题分类|主題分類|公文种类|公文種類|文号|文號|有效性|来源|來源|发布时间|發布時間|更新时间|更新時間)[:：]"
+    r"主题分类|主題分類|公文种类|公文種類|文号|文號|有效性|来源|來源|发布时间|發布時間|發佈時間|更新时间|更新時間|"
+    r"更新日期|录入时间|錄入時間|归档时间|歸檔時間)[:：]"
 )
 _DATE_VALUE = re.compile(r"[ \u3000]*\d{4}(?:[-/.年]\d{1,2}){2}日?(?:[ \u3000]*\d{1,2}:\d{2}(?::\d{2})?)?")
 #: The bracketed year and serial of a document number: 〔2017〕132号, [2018]7號.
@@ -260,7 +261,9 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
     # 2. Head of a page glued together: metadata labels, document numbers, titles, addressees.
     is_table_row = "|" in line  # a scraped metadata table keeps its rows whole
     for found in _METADATA_LABEL.finditer(line):
-        if is_table_row or found.start() == 0 or depth[found.start()] > 0:
+        # A label opening a cell of a metadata table (| 发布日期: |) stays in its row; a stamp
+        # glued after a title is cut out even where a line of |-separated links follows it.
+        if found.start() == 0 or depth[found.start()] > 0 or _opens_table_cell(line, found.start()):
             continue
         splits.append((found.start(), f"metadata label: {found.group(0)}"))
         value = _DATE_VALUE.match(line, found.end())
@@ -290,6 +293,11 @@ def _splits_in_line(line: str, config: SegmentConfig) -> list[tuple[int, str]]:
             if found.end() < len(line):
                 splits.append((found.end(), "end of the responsible bodies"))
     return sorted(set(splits))
+
+
+def _opens_table_cell(line: str, position: int) -> bool:
+    """The label at `position` opens a cell of a table row: a separator (| or ｜) right before it."""
+    return line[:position].rstrip(" \u3000").endswith(("|", "｜"))
 
 
 def _issuer_start(line: str, serial_start: int) -> int:

@@ -1,0 +1,19 @@
+"""Elements of the official document format (GB/T 9704) that more than one stage reads.
+
+Stages never import each other; a pattern both layout (which must not join it into a title) and
+dedup (which keeps it once) need lives here.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The red header (发文机关标志) above an official document: 某某市人民政府办公厅文件. A title broken
+#: before 文件 (…规范性文件 / 的决定) holds 关于, which this leaves out.
+RED_HEADER = re.compile(
+    r"(?!.*[关關]于)[\u4e00-\u9fff]{2,30}(?:人民政府|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])文件"
+)
+
+
+def is_red_header(line: str) -> bool:
+    return bool(RED_HEADER.fullmatch(line.strip()))
