@@ -20,6 +20,8 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
+from docrepair.model import merge_ranges
+
 from .cases import Case, build_cases
 from .corpus import load_references
 from .damage import CHROME_KINDS, damage_with_chrome
@@ -53,16 +55,6 @@ class ChromeRecall:
         }
 
 
-def _merged(spans) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _covered(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """Every non-space character of text[start:end] lies inside one of the merged spans."""
     starts = [span[0] for span in spans]
@@ -82,8 +74,8 @@ def measure_case(case: Case, recall: ChromeRecall) -> None:
     result = repair_text(inserted.text)
     if result.input_text != inserted.text:
         raise ValueError(f"{case.name}: the decoded input differs from the damaged text; spans would not hold")
-    deleted = _merged((note.input_span.start, note.input_span.end) for note in result.notes if note.action.rule.value == "edit" and not note.after.strip())
-    chrome = _merged(inserted.spans)
+    deleted = merge_ranges((note.input_span.start, note.input_span.end) for note in result.notes if note.action.rule.value == "edit" and not note.after.strip())
+    chrome = merge_ranges(inserted.spans)
     recall.cases += 1
     if any(kind in CHROME_KINDS for kind in case.kinds):
         recall.chrome_cases += 1

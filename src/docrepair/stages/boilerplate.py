@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 
 from ..config import BoilerplateConfig, ChromeRule, RepairConfig
 from ..keys import chrome_key
-from ..model import Action, Edit, Proposal, Role, Unit
+from ..model import Action, Edit, Proposal, Role, Unit, merge_ranges
 from ..stage import DocumentView, Stage
 
 NAME = "boilerplate"
@@ -246,19 +246,9 @@ def read_page_fields(chrome_lines: Sequence[str], title: str | None) -> dict[str
     return dict(sorted(fields.items()))
 
 
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _leaves_body(units: Sequence[Unit], edits: Sequence[Edit]) -> bool:
     """Some line with Han or Latin letters outside the removed spans."""
-    removed = _merged((edit.start, edit.end) for edit in edits)
+    removed = merge_ranges((edit.start, edit.end) for edit in edits)
     for unit in units:
         if any(start <= unit.span.start < end for start, end in removed):
             continue
