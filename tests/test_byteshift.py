@@ -247,3 +247,13 @@ def test_the_note_says_when_the_count_of_lost_characters_is_only_a_lower_bound()
     text = CONTEXT + dropped("三、落实企业责任", 6) + "\n"
     (edit,) = find_edits(text)
     assert edit.evidence["lost_count_known"] is True and "lower bound" not in edit.reason
+
+
+def test_a_run_already_marked_missing_is_not_marked_again():
+    # Byte soup (found by hypothesis): the second repair used to write more □ over the □ of the
+    # first; a □ has no bytes to read, so a repaired text repairs to itself.
+    from docrepair import repair_bytes, repair_text
+
+    for raw in (b"\xba\xa3\xbf\xda\xba\xa3\xb9\xd8??\xe8\xaf\xa4jP", b"\xba\xa3\xbf\xda\xba\xa3\xb9\xd8\xa1rA"):
+        once = repair_bytes(raw).text
+        assert repair_text(once).text == once

@@ -952,6 +952,10 @@ def _repair_run(text: str, start: int, end: int, reader: _Reader, config: ShiftC
     if not signalled and out_of_step == 0 and not restored:
         return None
     if recovered == 0 and not restored:
+        if MISSING in run:
+            # Marked already (by an earlier repair): a □ has no bytes to read, and marking the
+            # run again would only grow the marks on every run (not idempotent).
+            return None
         return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
                     f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}"
                     + (f"; {uncounted}" if uncounted else ""), evidence)
