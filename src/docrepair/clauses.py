@@ -137,17 +137,15 @@ def find_clause_positions(units: Sequence[Unit]) -> list[ClausePosition]:
 
 def _restarting_series(marked: list[tuple[str, int] | None], parents: list[int | None]) -> set[str]:
     """Series whose numbering starts again under each parent: more of their parents begin
-    them at 1 than further on (and, unless all do, more than one number stands under two parents). A clean
-    document shows either every parent beginning at 1 (restarting) or one beginning at 1 and the
-    rest further on (continuing); a tie (two parents) only comes with damage, or with a
-    continuing series whose numbers never meet."""
-    firsts: dict[str, dict[int | None, int]] = {}
+    them at 1 than further on (and, unless all do, more than one number stands under two
+    parents). A clean document shows either every parent beginning at 1 (restarting) or one
+    beginning at 1 and the rest further on (continuing); a tie (two parents) only comes with
+    damage, or with a continuing series whose numbers never meet."""
+    firsts: dict[str, dict[int | None, int]] = {}  # series -> parent -> the first number under it
+    parents_of: dict[str, dict[int, set[int | None]]] = {}  # series -> number -> its parents
     for index, found in enumerate(marked):
         if found is not None:
             firsts.setdefault(found[0], {}).setdefault(parents[index], found[1])
-    parents_of: dict[str, dict[int, set[int | None]]] = {}
-    for index, found in enumerate(marked):
-        if found is not None:
             parents_of.setdefault(found[0], {}).setdefault(found[1], set()).add(parents[index])
     restarting = set()
     for series, by_parent in firsts.items():

@@ -1,7 +1,8 @@
 """Elements of the official document format (GB/T 9704) that more than one stage reads.
 
-Stages never import each other; a pattern both layout (which must not join it into a title) and
-dedup (which keeps it once) need lives here.
+Stages never import each other; a pattern two stages need (the red header: layout must not join
+it into a title, dedup keeps it once; the document number: segment reads its line, dedup finds it
+appended to a copy of the title) lives here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import re
 RED_HEADER = re.compile(
     r"(?!.*[关關]于)[\u4e00-\u9fff]{2,30}(?:人民政府|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])文件"
 )
+
+
+#: A document number (发文字号): issuer abbreviation, year in brackets, serial: 渝府办发〔2017〕132号.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]")
 
 
 def is_red_header(line: str) -> bool:

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from ..clauses import ClausePosition, find_clause_positions, find_out_of_order, first_children
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
-from ..official import is_red_header
+from ..official import DOC_NUMBER, is_red_header
 from ..ledger import longest_increasing_subsequence
 from ..model import Action, Edit, Proposal, Role, Unit
 from ..sketch import band_params, candidate_pairs, minhash_signatures
@@ -126,7 +126,7 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
 # -- copies of the title that differ from it -------------------------------------------------------
 
 #: A document number appended to a copy of the title: （国办发〔2019〕12号）, (渝府办发[2017]132號).
-_APPENDED_NUMBER = re.compile(r"\s*[（(]?\s*[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]\s*[）)]?\s*$")
+_APPENDED_NUMBER = re.compile(rf"\s*[（(]?\s*(?:{DOC_NUMBER.pattern})\s*[）)]?\s*$")
 #: An issuing body (what a signature or issuer line holds) glued before a copy of the title.
 _ISSUER = re.compile(r"[\u4e00-\u9fff、]{2,40}(?:人民政府办公厅|人民政府办公室|人民政府|人民政府辦公廳|办公厅|辦公廳|办公室|辦公室|委员会|委員會|[局厅廳部院署])")
 #: A cut copy must keep this share of the title's characters (and at least 8): half a title
@@ -368,11 +368,11 @@ def find_twins(
 def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
     """Numbered units out of place: whose parent is of another series than the one under which
     most of their series' numbers stand (an item before the first section, when items live
-    under sections; copies do not count twice; of equal counts the earlier of two equal lists,
-    else a parent beats none), whose
-    number does not ascend where it stands (1． after 2． under one section), or that open a
-    restarting series' run under a parent with a number past 1. Two sets: the misplaced (by
-    parent) and the out of order (by number, judged without the misplaced)."""
+    under sections; copies do not count twice; of equal counts the natural parent, then the
+    earlier of two equal lists, then a parent over none), whose number does not ascend where it
+    stands (1． after 2． under one section), or that open a restarting series' run under a
+    parent with a number past 1. Two sets: the misplaced (by parent) and the out of order (by
+    number, judged without the misplaced)."""
     numbers_under: dict[str, dict[str | None, set[int]]] = {}
     first_under: dict[tuple[str, str | None], int] = {}
     for index, position in enumerate(positions):

@@ -138,14 +138,14 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], con
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
     if len(numbered) < 2 or not shows_damage(units, copies):
         return plan
-    if series_ascend(find_clause_positions(units)) and not _numbered_copies_dropped(units, numbered, copies):
-        return plan  # the numbering is contradicted nowhere, not even by a copy dedup removed
-    last = numbered[-1]
-    tail = next((index for index in range(last + 1, len(units)) if units[index].role in _CLOSING), len(units))
-    body = [index for index in numbered if index <= last]
     # Series and depth from the clause structure, not the marker's GB/T level: in a law, 一、 is
     # an item under 第N条 (no heading above it), and 第一章 and 一、 are different series.
     positions = find_clause_positions(units)
+    if series_ascend(positions) and not _numbered_copies_dropped(units, numbered, copies):
+        return plan  # the numbering is contradicted nowhere, not even by a copy dedup removed
+    last = numbered[-1]
+    tail = _closing_start(units, last)
+    body = [index for index in numbered if index <= last]
     depth = {index: positions[index].rank for index in body}
     by_series: dict[str, list[int]] = {}
     for index in body:
@@ -188,9 +188,20 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], con
         reason = f"{series_name(unit)} {unit.marker} stays after what it followed in the input; no clause followed it there, so its place is not certain"
         plan.doubts.append(Flag(unit.span.start, unit.span.end, Action.FLAG, reason, {"series": series_of(unit), "number": unit.number}))
     if not text.endswith("\n") and tail == len(units):
-        plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
+        plan.edits.append(_final_line_break(text))
     plan.placements = _placements(text, units, plan, order, hosts, first, tail)
     return plan
+
+
+def _closing_start(units: Sequence[Unit], last_clause: int) -> int:
+    """Where the closing of the document begins: its first signature or date after the last
+    numbered clause (they stay at the end, whatever moves), else the end of the units."""
+    return next((index for index in range(last_clause + 1, len(units)) if units[index].role in _CLOSING), len(units))
+
+
+def _final_line_break(text: str) -> Edit:
+    """A line break after the text's last line, so that line can move like any other."""
+    return Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"})
 
 
 def shows_damage(units: Sequence[Unit], copies: Sequence[Standing]) -> bool:
@@ -557,7 +568,7 @@ def find_sibling_order(text: str, units: Sequence[Unit], damaged: bool) -> Order
     if not runs:
         return plan
     if not text.endswith("\n") and any(ends[run[-1]] == len(units) for run in runs):
-        plan.edits.append(Edit(len(text), len(text), "\n", Action.SPLIT_LINE, "a line break ends the text so its last clause can move", {"rule": "end of text"}))
+        plan.edits.append(_final_line_break(text))
     length = len(text) + sum(len(edit.after) for edit in plan.edits)
     run_at = {run[0]: run for run in runs}
     # Pieces of units in their new order, [first, end, reason, evidence]; runs nest (sections
@@ -618,7 +629,7 @@ def _block_ends(units: Sequence[Unit], positions: Sequence[ClausePosition]) -> d
     numbered = [index for index, position in enumerate(positions) if position.series is not None]
     if not numbered:
         return {}
-    tail = next((index for index in range(numbered[-1] + 1, len(units)) if units[index].role in _CLOSING), len(units))
+    tail = _closing_start(units, numbered[-1])
     ends: dict[int, int] = {}
     stack: list[int] = []
     for index in numbered:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..config import RepairConfig, SegmentConfig
 from ..model import Action, Edit, Proposal, Role, Span, Unit
+from ..official import DOC_NUMBER
 from ..stage import DocumentView, Stage
 
 NAME = "segment"
@@ -136,8 +137,6 @@ _METADATA_LABEL = re.compile(
 _DATE_VALUE = re.compile(r"[ \u3000]*\d{4}(?:[-/.年]\d{1,2}){2}日?(?:[ \u3000]*\d{1,2}:\d{2}(?::\d{2})?)?")
 #: The bracketed year and serial of a document number: 〔2017〕132号, [2018]7號.
 _DOC_SERIAL = re.compile(r"[〔\[［【]\d{4}[〕\]］】]第?\d{1,5}[号號]")
-#: A whole document number line: issuer abbreviation, year in brackets, serial.
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}[号號]")
 #: Longest issuer abbreviation before the bracketed year (冀政办发, 渝府办发, 国办函: 2 to 6).
 _MAX_ISSUER_CHARS = 8
 #: Words an official title ends with (the document type).
@@ -418,7 +417,7 @@ def _classify(line: str, span: Span, config: SegmentConfig, seen_body: bool) -> 
         return Unit(marker.role, span, None, line, marker.text, marker.number, marker.level)
     if _ATTRIBUTION.match(line):
         return Unit(Role.ATTRIBUTION, span, None, line)
-    if _DOC_NUMBER.fullmatch(line):
+    if DOC_NUMBER.fullmatch(line):
         return Unit(Role.DOC_NUMBER, span, None, line)
     if _METADATA_LABEL.match(line) or ("|" in line and _METADATA_LABEL.search(line)) or _is_label_line(line):
         return Unit(Role.METADATA, span, None, line)
