@@ -17,7 +17,8 @@ numbering around it), an unnumbered paragraph repeated under the same clause, or
 copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
 number, addressee line or metadata line. The same wording under another clause (parallel
 sub-items of two articles), a table of contents entry and a responsibility note after another
-item stay. A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
+item stay; but a note pasted with a stray copy of an item, whose copy in place has another note,
+goes when it is an exact copy of a note that stays after another item (_stray_notes). A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
 unit goes.
 """
 
@@ -111,6 +112,9 @@ class Twin:
     ratio: float
     containment: float
     cut: bool = False  # a clause cut mid-sentence whose words begin the kept one: dropped however short
+    # For a responsibility note: the unit (a copy of a clause standing in place) whose own note
+    # makes this one, after an out-of-place copy of the same clause, a stray copy of a list.
+    note_of: int | None = None
 
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
@@ -120,6 +124,7 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
     places = _find_places(positions)
     twins = find_twins(units, config, keys, positions, places)
     dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}
+    dropped.update(_stray_notes(units, twins, dropped, keys, places))
     return _drop_edits(text, units, dropped) + find_title_copies(text, units, keys, set(dropped))
 
 
@@ -269,7 +274,16 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
             evidence["block_units"] = block
         if twin.cut:
             evidence["cut"] = True
-        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, _reason(twin, kept, block), evidence))
+        reason = _reason(twin, kept, block)
+        if twin.note_of is not None:
+            clause = units[twin.note_of]
+            clause_span = clause.input_span or clause.span
+            evidence["clause_in_place_input_span"] = clause_span.as_list()
+            reason += (
+                f"; it stood after an out-of-place copy of {clause.marker.strip()}, whose copy in place"
+                f" (input {clause_span.start}-{clause_span.end}) is followed by its own note"
+            )
+        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, reason, evidence))
     return edits
 
 
@@ -561,6 +575,57 @@ def _select_drops(
             ):
                 dropped[index] = (twins[index], None)
     return dropped
+
+
+def _stray_notes(
+    units: Sequence[Unit], twins: dict[int, Twin], dropped: dict[int, tuple[Twin, list[int] | None]], keys: list[str], places: _Places
+) -> dict[int, tuple[Twin, None]]:
+    """Responsibility notes pasted with a stray copy of a clause. When the copies of one clause
+    are followed by different notes (a scrambled 任务分工 document: item 2 in place with its list,
+    a copy of item 2 among other items' lists with another), the copy that stands in place says
+    which list is the clause's. The note after an out-of-place copy goes only when it is an
+    exact copy of a note that stays after another clause: nothing of its text is lost, and it
+    does not become a second list of the clause, or of the clause before it. A note with no
+    copy elsewhere stays (a reviewer sees it)."""
+    out_of_place = places.misplaced | places.out_of_order | places.outside_run
+    copies_of: dict[int, list[int]] = {}
+    for index, (twin, _) in dropped.items():
+        if units[index].number is not None:
+            copies_of.setdefault(twin.kept, [twin.kept]).append(index)
+
+    first_numbered = next((index for index, unit in enumerate(units) if unit.number is not None), len(units))
+
+    def note_after(index: int) -> int | None:
+        after = index + 1
+        # The page head pasted again after a clause (title, document number, opening paragraph)
+        # stands between the clause and its note; it goes, and the note is the clause's.
+        while after in dropped and dropped[after][0].kept < first_numbered:
+            after += 1
+        if after < len(units) and units[after].role is Role.ATTRIBUTION and after not in dropped and keys[after]:
+            return after
+        return None
+
+    strays: dict[int, int] = {}  # stray note -> the in-place copy whose note is the clause's
+    for members in copies_of.values():
+        in_place = [m for m in sorted(members) if m not in out_of_place and note_after(m) is not None]
+        if not in_place:
+            continue
+        first = min(in_place, key=lambda m: (m not in places.openers, m))
+        own_key = keys[note_after(first)]
+        for member in sorted(members):
+            note = note_after(member)
+            if member in out_of_place and note is not None and keys[note] != own_key:
+                strays.setdefault(note, first)
+    found: dict[int, tuple[Twin, None]] = {}
+    by_key: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if units[index].role is Role.ATTRIBUTION and index not in dropped and index not in strays:
+            by_key.setdefault(key, []).append(index)
+    for note, first in sorted(strays.items()):
+        kept = by_key.get(keys[note])
+        if kept:
+            found[note] = (Twin(note, kept[0], "exact", 100.0, 1.0, note_of=first), None)
+    return found
 
 
 def _is_bare_marker(unit: Unit) -> bool:
