@@ -256,9 +256,9 @@ def test_a_list_pasted_with_a_stray_copy_of_an_item_goes_and_the_item_keeps_its_
     assert lines[lines.index("4．加强部门执法协作，对重大案件线索开展联合执法。必要时共同研究案情，形成工作合力。") + 1] == "（市财政局、市农委按职责分工负责）"
     assert lines.count("（市委宣传部负责）") == 1 and lines[-1] == "（市委宣传部负责）"
     stray = [n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.before.strip() == "（市委宣传部负责）"]
-    assert len(stray) == 1 and "out-of-place copy of 4．" in stray[0].reason
+    assert len(stray) == 1 and "a copy of 4．" in stray[0].reason and stray[0].evidence["clause_note_basis"] == "stands after no other clause"
     in_place = text.index("4．加强部门执法协作")
-    assert stray[0].evidence["clause_in_place_input_span"][0] == in_place
+    assert stray[0].evidence["clause_copy_input_span"][0] == in_place
     assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
 
 
@@ -309,3 +309,23 @@ def test_items_pasted_across_two_sections_are_not_read_as_a_restarting_series():
     truth = head + f"{item_one}\n二、路而各可\n（一）主第想接制分据。\n{item_two}\n"
     damaged = HEAD + f"{item_one}\n" + head[len(HEAD) :] + f"{item_one}\n{item_two}\n二、路而各可\n（一）主第想接制分据。\n{item_two}\n{item_one}\n"
     assert repair_text(damaged).text == truth
+
+
+def test_the_list_found_nowhere_else_is_the_item_s_own():
+    """Item 3 in place is followed by a copy of item 5's list; a stray copy of item 3 further on
+    by a list that stands after no other item. That one is item 3's: the copy of item 5's goes."""
+    text = _TASKS + (
+        "一、加强统筹协调\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n（市发展改革委负责）\n"
+        "2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n（市商务委、市工商局按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市人力社保局负责）\n"
+        "4．加强部门执法协作，对重大案件线索开展联合执法。\n（市财政局、市农委按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局、市经济信息委按职责分工负责）\n"
+        "5．落实属地管理责任，健全考核评价机制，加强督促检查。\n（市人力社保局负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert lines[lines.index("3．推进执法信息共享，建立全市统一的信息共享平台。") + 1] == "（市公安局、市经济信息委按职责分工负责）"
+    assert lines.count("（市人力社保局负责）") == 1 and lines[-1] == "（市人力社保局负责）"
+    assert [line[:2] for line in lines] == ["一、"] + ["1．", "（市", "2．", "（市", "3．", "（市", "4．", "（市", "5．", "（市"]
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []

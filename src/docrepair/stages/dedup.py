@@ -17,9 +17,9 @@ numbering around it), an unnumbered paragraph repeated under the same clause, or
 copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
 number, addressee line or metadata line. The same wording under another clause (parallel
 sub-items of two articles), a table of contents entry and a responsibility note after another
-item stay; but a note pasted with a stray copy of an item, whose copy in place has another note,
-goes when it is an exact copy of a note that stays after another item (_stray_notes). A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
-unit goes.
+item stay; but where copies of an item are followed by different notes, a note that is an exact
+copy of one staying after another item goes with its copy (_stray_notes). A lone short repeat
+("特此通知。") is left alone, but inside a repeated block every unit goes.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class Twin:
     # For a responsibility note: the unit (a copy of a clause standing in place) whose own note
     # makes this one, after an out-of-place copy of the same clause, a stray copy of a list.
     note_of: int | None = None
+    note_basis: str = ""  # why that copy's note is the clause's
 
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
@@ -278,10 +279,11 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
         if twin.note_of is not None:
             clause = units[twin.note_of]
             clause_span = clause.input_span or clause.span
-            evidence["clause_in_place_input_span"] = clause_span.as_list()
+            evidence["clause_copy_input_span"] = clause_span.as_list()
+            evidence["clause_note_basis"] = twin.note_basis
             reason += (
-                f"; it stood after an out-of-place copy of {clause.marker.strip()}, whose copy in place"
-                f" (input {clause_span.start}-{clause_span.end}) is followed by its own note"
+                f"; it stood after a copy of {clause.marker.strip()} whose other copy (input"
+                f" {clause_span.start}-{clause_span.end}) has the clause's own note: that note {twin.note_basis}"
             )
         edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, reason, evidence))
     return edits
@@ -580,19 +582,19 @@ def _select_drops(
 def _stray_notes(
     units: Sequence[Unit], twins: dict[int, Twin], dropped: dict[int, tuple[Twin, list[int] | None]], keys: list[str], places: _Places
 ) -> dict[int, tuple[Twin, None]]:
-    """Responsibility notes pasted with a stray copy of a clause. When the copies of one clause
-    are followed by different notes (a scrambled 任务分工 document: item 2 in place with its list,
-    a copy of item 2 among other items' lists with another), the copy that stands in place says
-    which list is the clause's. The note after an out-of-place copy goes only when it is an
-    exact copy of a note that stays after another clause: nothing of its text is lost, and it
-    does not become a second list of the clause, or of the clause before it. A note with no
-    copy elsewhere stays (a reviewer sees it)."""
+    """Responsibility notes pasted with copies of a clause. When the copies of one clause are
+    followed by different notes (a scrambled 任务分工 document: item 2 in place with its list, a
+    copy of item 2 among other items' lists with another), one of them is the clause's: the
+    only one that stands after no other clause (a list found nowhere else has no other owner),
+    else the one after the copy that stands in place. A note after another copy of the clause
+    goes only when it is an exact copy of a note that stays after another clause: nothing of
+    its text is lost, and it does not become a second list of the clause, or of the clause
+    before it. A note with no copy elsewhere stays (a reviewer sees it)."""
     out_of_place = places.misplaced | places.out_of_order | places.outside_run
     copies_of: dict[int, list[int]] = {}
     for index, (twin, _) in dropped.items():
         if units[index].number is not None:
             copies_of.setdefault(twin.kept, [twin.kept]).append(index)
-
     first_numbered = next((index for index, unit in enumerate(units) if unit.number is not None), len(units))
 
     def note_after(index: int) -> int | None:
@@ -605,26 +607,32 @@ def _stray_notes(
             return after
         return None
 
-    strays: dict[int, int] = {}  # stray note -> the in-place copy whose note is the clause's
-    for members in copies_of.values():
-        in_place = [m for m in sorted(members) if m not in out_of_place and note_after(m) is not None]
-        if not in_place:
-            continue
-        first = min(in_place, key=lambda m: (m not in places.openers, m))
-        own_key = keys[note_after(first)]
-        for member in sorted(members):
-            note = note_after(member)
-            if member in out_of_place and note is not None and keys[note] != own_key:
-                strays.setdefault(note, first)
-    found: dict[int, tuple[Twin, None]] = {}
-    by_key: dict[str, list[int]] = {}
+    standing: dict[str, list[int]] = {}  # note key -> the notes that stay with that text
     for index, key in enumerate(keys):
-        if units[index].role is Role.ATTRIBUTION and index not in dropped and index not in strays:
-            by_key.setdefault(key, []).append(index)
-    for note, first in sorted(strays.items()):
-        kept = by_key.get(keys[note])
+        if units[index].role is Role.ATTRIBUTION and index not in dropped and key:
+            standing.setdefault(key, []).append(index)
+    strays: dict[int, tuple[int, str]] = {}  # stray note -> (the copy whose note is the clause's, why)
+    for members in copies_of.values():
+        notes = {member: note for member in sorted(members) if (note := note_after(member)) is not None}
+        if len({keys[note] for note in notes.values()}) < 2:
+            continue
+        after_copies = set(notes.values())
+        alone = [m for m, note in notes.items() if all(other in after_copies for other in standing[keys[note]])]
+        if len({keys[notes[m]] for m in alone}) == 1:
+            owner, why = alone[0], "stands after no other clause"
+        else:
+            in_place = [m for m in notes if m not in out_of_place]
+            if not in_place:
+                continue
+            owner, why = min(in_place, key=lambda m: (m not in places.openers, m)), "follows its copy in place"
+        for member, note in notes.items():
+            if keys[note] != keys[notes[owner]] and (member in out_of_place or why != "follows its copy in place"):
+                strays.setdefault(note, (owner, why))
+    found: dict[int, tuple[Twin, None]] = {}
+    for note, (owner, why) in sorted(strays.items()):
+        kept = [other for other in standing[keys[note]] if other not in strays]
         if kept:
-            found[note] = (Twin(note, kept[0], "exact", 100.0, 1.0, note_of=first), None)
+            found[note] = (Twin(note, kept[0], "exact", 100.0, 1.0, note_of=owner, note_basis=why), None)
     return found
 
 
