@@ -358,6 +358,7 @@ def find_twins(
                 keeper_of[index] = index  # a twin of a twin, too far from the kept copy: its own text
                 continue
             twins[index] = Twin(index, keeper, "exact" if exact else "near", score, 1.0 if exact else 0.0)
+    _keep_blocks_whole(twins, keeper_of, keys)
 
     # 3. Partial copies: every indexed sentence of a kept unit occurs in one longer kept unit.
     keepers = sorted(set(keeper_of.values()))
@@ -379,6 +380,35 @@ def find_twins(
         if kept != twin.kept:
             twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment, twin.cut)
     return twins
+
+
+def _keep_blocks_whole(twins: dict[int, Twin], keeper_of: dict[int, int], keys: list[str]) -> None:
+    """An exact copy kept for where it stands (its series' usual parent) although it lies in a
+    pasted block: when the unit before it is itself a dropped copy of the unit before the
+    earlier copy, the whole block was pasted again and the earlier copy, among the units kept
+    with it, is the one in place (a decree's 一、二、三、 before its appendix, the body pasted
+    again after the appendix's last article, where 一、 reads as that article's items). In
+    input order, so a block's copies follow its first."""
+    members_of: dict[int, list[int]] = {}
+    for member, keeper in keeper_of.items():
+        members_of.setdefault(keeper, []).append(member)
+    for index in sorted(twins):
+        twin = twins.get(index)
+        if twin is None or twin.kind != "exact" or twin.kept < index or index == 0:
+            continue
+        kept, before = twin.kept, index - 1
+        if before in twins or (kept - 1) not in twins or twins[kept - 1].kept != before or keys[kept] != keys[index]:
+            continue
+        members = members_of.pop(kept)
+        members_of[index] = members
+        for member in members:
+            keeper_of[member] = index
+            if member == kept:
+                twins[member] = Twin(member, index, "exact", 100.0, 1.0)
+            elif member != index:
+                other = twins[member]  # scored against a copy with the same key: the same scores
+                twins[member] = Twin(member, index, other.kind, other.ratio, other.containment, other.cut)
+        del twins[index]
 
 
 def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
