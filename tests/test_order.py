@@ -256,7 +256,7 @@ def test_a_list_pasted_with_a_stray_copy_of_an_item_goes_and_the_item_keeps_its_
     assert lines[lines.index("4．加强部门执法协作，对重大案件线索开展联合执法。必要时共同研究案情，形成工作合力。") + 1] == "（市财政局、市农委按职责分工负责）"
     assert lines.count("（市委宣传部负责）") == 1 and lines[-1] == "（市委宣传部负责）"
     stray = [n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.before.strip() == "（市委宣传部负责）"]
-    assert len(stray) == 1 and "a copy of 4．" in stray[0].reason and stray[0].evidence["clause_note_basis"] == "stands after no other clause"
+    assert len(stray) == 1 and "a copy of 4．" in stray[0].reason and stray[0].evidence["clause_note_basis"] == "only_here"
     in_place = text.index("4．加强部门执法协作")
     assert stray[0].evidence["clause_copy_input_span"][0] == in_place
     assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
@@ -329,3 +329,30 @@ def test_the_list_found_nowhere_else_is_the_item_s_own():
     assert lines.count("（市人力社保局负责）") == 1 and lines[-1] == "（市人力社保局负责）"
     assert [line[:2] for line in lines] == ["一、"] + ["1．", "（市", "2．", "（市", "3．", "（市", "4．", "（市", "5．", "（市"]
     assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_a_list_pasted_under_a_heading_of_items_goes_when_it_stays_after_its_item():
+    """Sections head items here, and the items carry the lists. In a document whose items were
+    pasted about, a section standing with a copy of an item's list lost nothing by its going;
+    a list found nowhere else would stay."""
+    text = _TASKS + (
+        "一、加强统筹协调\n（一）健全工作机制。\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n（市发展改革委负责）\n"
+        "（二）强化监督检查。\n（市商务委、市工商局按职责分工负责）\n"
+        "2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n（市商务委、市工商局按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局负责）\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n"
+        "（三）加强宣传引导。\n（市委宣传部、市文化委按职责分工负责）\n"
+        "4．加大新闻宣传力度，营造全社会共同参与的良好氛围。\n（市委宣传部负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert lines[lines.index("（二）强化监督检查。") + 1].startswith("2．")
+    assert lines.count("（市商务委、市工商局按职责分工负责）") == 1
+    assert lines[lines.index("（三）加强宣传引导。") + 1] == "（市委宣传部、市文化委按职责分工负责）"
+    dropped = [n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.evidence.get("clause_note_basis") == "heading"]
+    assert [n.before.strip() for n in dropped] == ["（市商务委、市工商局按职责分工负责）"]
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+    # Without the pasted copy of item 1 nothing shows damage: the same text passes untouched.
+    clean = text.replace("（市公安局负责）\n1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n", "（市公安局负责）\n")
+    assert clean != text and repair_text(clean).text == clean
