@@ -31,6 +31,7 @@ from typing import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..attributions import BASIS_WORDS, HEADING_BASIS, find_stray_notes
 from ..clauses import ClausePosition, find_clause_positions, find_out_of_order, first_children
 from ..config import DedupConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
@@ -281,12 +282,12 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
             clause_span = clause.input_span or clause.span
             evidence["clause_copy_input_span"] = clause_span.as_list()
             evidence["clause_note_basis"] = twin.note_basis
-            if twin.note_basis == _HEADING_BASIS:
-                reason += f"; it stood after a copy of {clause.marker.strip()}, which (input {clause_span.start}-{clause_span.end}) {_BASIS_WORDS[twin.note_basis]}"
+            if twin.note_basis == HEADING_BASIS:
+                reason += f"; it stood after a copy of {clause.marker.strip()}, which (input {clause_span.start}-{clause_span.end}) {BASIS_WORDS[twin.note_basis]}"
             else:
                 reason += (
                     f"; it stood after a copy of {clause.marker.strip()}; the note after its copy at input"
-                    f" {clause_span.start}-{clause_span.end} {_BASIS_WORDS[twin.note_basis]}"
+                    f" {clause_span.start}-{clause_span.end} {BASIS_WORDS[twin.note_basis]}"
                 )
         edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, reason, evidence))
     return edits
@@ -612,15 +613,6 @@ def _select_drops(
     return dropped
 
 
-#: Why a clause's own note is the one it is (see _stray_notes); the words end a drop's reason.
-_ONLY_HERE_BASIS, _IN_PLACE_BASIS, _HEADING_BASIS = "only_here", "in_place", "heading"
-_BASIS_WORDS = {
-    _ONLY_HERE_BASIS: "stands after no other clause, so it is the clause's",
-    _IN_PLACE_BASIS: "follows the clause's copy in place, so it is the clause's",
-    _HEADING_BASIS: "is a heading whose clauses carry their own notes",
-}
-
-
 def _stray_notes(
     units: Sequence[Unit],
     dropped: dict[int, tuple[Twin, list[int] | None]],
@@ -628,79 +620,14 @@ def _stray_notes(
     positions: Sequence[ClausePosition],
     places: _Places,
 ) -> dict[int, tuple[Twin, None]]:
-    """Responsibility notes pasted with copies of a clause. When the copies of one clause are
-    followed by different notes (a scrambled 任务分工 document: item 2 in place with its list, a
-    copy of item 2 among other items' lists with another), one of them is the clause's: the
-    only one that stands after no other clause (a list found nowhere else has no other owner),
-    else the one after the copy that stands in place; a heading over clauses of its own has
-    none (they carry theirs). A note after another copy of the clause goes only when it is an exact copy of a note that stays after another clause: nothing of
-    its text is lost, and it does not become a second list of the clause, or of the clause
-    before it. A note with no copy elsewhere stays (a reviewer sees it)."""
+    """Responsibility notes pasted with copies of clauses (docrepair.attributions), as drops
+    that name the note that stays and the clause copy whose note is the clause's."""
+    copy_of = {index: twin.kept for index, (twin, _) in dropped.items()}
     out_of_place = places.misplaced | places.out_of_order | places.outside_run
-    copies_of: dict[int, list[int]] = {}
-    for index, (twin, _) in dropped.items():
-        if units[index].number is not None:
-            copies_of.setdefault(twin.kept, [twin.kept]).append(index)
-    first_numbered = next((index for index, unit in enumerate(units) if unit.number is not None), len(units))
-    headings = {position.parent for position in positions if position.series is not None and position.parent is not None}
-
-    def note_after(index: int) -> int | None:
-        after = index + 1
-        # The page head pasted again after a clause (title, document number, opening paragraph)
-        # stands between the clause and its note; it goes, and the note is the clause's.
-        while after in dropped and dropped[after][0].kept < first_numbered:
-            after += 1
-        if after < len(units) and units[after].role is Role.ATTRIBUTION and after not in dropped and keys[after]:
-            return after
-        return None
-
-    standing: dict[str, list[int]] = {}  # note key -> the notes that stay with that text
-    for index, key in enumerate(keys):
-        if units[index].role is Role.ATTRIBUTION and index not in dropped and key:
-            standing.setdefault(key, []).append(index)
-    strays: dict[int, tuple[int, str]] = {}  # stray note -> (the copy whose note is the clause's, why)
-    for members in copies_of.values():
-        notes = {member: note for member in sorted(members) if (note := note_after(member)) is not None}
-        keeper = members[0]
-        if notes and keeper not in notes and keeper in headings:
-            # A heading over clauses of its own (（二）加强部门间执法协作。 above items 3-4): its
-            # clauses carry the notes; a note after a copy of it came with the paste.
-            for note in notes.values():
-                strays.setdefault(note, (keeper, _HEADING_BASIS))
-            continue
-        if len({keys[note] for note in notes.values()}) < 2:
-            continue
-        after_copies = set(notes.values())
-        alone = [m for m, note in notes.items() if all(other in after_copies for other in standing[keys[note]])]
-        if len({keys[notes[m]] for m in alone}) == 1:
-            owner, why = alone[0], _ONLY_HERE_BASIS
-        else:
-            in_place = [m for m in notes if m not in out_of_place]
-            if not in_place:
-                continue
-            owner, why = min(in_place, key=lambda m: (m not in places.openers, m)), _IN_PLACE_BASIS
-        for member, note in notes.items():
-            if keys[note] != keys[notes[owner]] and (member in out_of_place or why != _IN_PLACE_BASIS):
-                strays.setdefault(note, (owner, why))
-    if copies_of:
-        # In a document whose clauses were pasted about, a heading (of a series whose clauses
-        # mostly head clauses of their own) standing with a note that stays after another
-        # clause too: the note came with the paste.
-        parents_by_series: dict[str, list[bool]] = {}
-        for index, position in enumerate(positions):
-            if position.series is not None and index not in dropped:
-                parents_by_series.setdefault(position.series, []).append(index in headings)
-        heading_series = {series for series, parent in parents_by_series.items() if sum(parent) * 2 > len(parent)}
-        for heading, position in enumerate(positions):
-            note = None if heading in dropped or position.series not in heading_series else note_after(heading)
-            if note is not None and len(standing[keys[note]]) > 1:
-                strays.setdefault(note, (heading, _HEADING_BASIS))
-    found: dict[int, tuple[Twin, None]] = {}
-    for note, (owner, why) in sorted(strays.items()):
-        kept = [other for other in standing[keys[note]] if other not in strays]
-        if kept:
-            found[note] = (Twin(note, kept[0], "exact", 100.0, 1.0, note_of=owner, note_basis=why), None)
-    return found
+    return {
+        stray.note: (Twin(stray.note, stray.kept, "exact", 100.0, 1.0, note_of=stray.owner, note_basis=stray.basis), None)
+        for stray in find_stray_notes(units, copy_of, keys, positions, out_of_place, places.openers)
+    }
 
 
 def _is_bare_marker(unit: Unit) -> bool:
