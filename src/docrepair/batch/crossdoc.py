@@ -186,6 +186,8 @@ def _folded(text: str) -> np.ndarray:
     """The fold table applied to each code point; beyond the BMP (rare Han extensions)
     characters stay as they are."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not codes.size or codes.max() < 0x10000:
+        return _fold_table()[codes]
     return np.where(codes < 0x10000, _fold_table()[np.minimum(codes, 0xFFFF)], codes)
 
 
@@ -201,30 +203,33 @@ def sign_text(text: str, config: CrossDocConfig = CrossDocConfig()) -> Signature
 
 
 def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) -> SignatureBlock:
-    """The signatures of many texts in one pass of numpy: per text the work is a few slices, and
-    the per-call cost of numpy is paid once per block instead of once per document."""
+    """The signatures of many texts in one pass of numpy: no Python work per sentence, and the
+    per-call cost of numpy is paid once per block instead of once per document."""
     count = len(texts)
     folded = _folded("".join(texts))
     sizes = np.array([len(text) for text in texts], dtype=np.int64)
     kept = folded != _DROP
     folded, sizes = folded[kept], _run_sizes(kept, sizes)
-    joined = folded.tobytes().decode("utf-32-le", "surrogatepass")
-    heads: list[str] = []
-    head_counts = np.zeros(count, dtype=np.int64)
-    lengths = np.zeros(count, dtype=np.int64)
-    start = 0
-    for number, size in enumerate(sizes.tolist()):
-        distinct = dict.fromkeys(joined[start : start + size].split(chr(_BREAK)))  # first occurrences
-        distinct.pop("", None)
-        # Sorted and distinct: mirrors scramble clauses, and a copy must still match its source
-        # in any order.
-        openings = {key[: config.head_chars] for key in distinct}
-        heads += openings
-        head_counts[number] = len(openings)
-        lengths[number] = sum(map(len, distinct))
-        start += size
-    owners = np.repeat(np.arange(count), head_counts)
-    head_hashes, head_counts = _bottom_heads(_head_hashes(heads, config.head_chars), owners, count, config.max_heads)
+    # Sentences: runs of key characters between breaks, never across two texts.
+    ends = np.cumsum(sizes)
+    in_key = folded != _BREAK
+    first = np.r_[True, ~in_key[:-1]]
+    last = np.r_[~in_key[1:], True]
+    first[ends[sizes > 0] - sizes[sizes > 0]] = True
+    last[ends[sizes > 0] - 1] = True
+    starts = np.flatnonzero(in_key & first)
+    stops = np.flatnonzero(in_key & last) + 1
+    owner = np.searchsorted(ends, starts, side="right")
+    sums = _weighted_sums(folded)
+    sentences = _span_hashes(sums, starts, stops)
+    # Each distinct sentence once: mirrors repeat runs of clauses.
+    order = np.lexsort((sentences, owner))
+    distinct = order[np.r_[True, (np.diff(owner[order]) != 0) | (np.diff(sentences[order]) != 0)]] if order.size else order
+    lengths = np.bincount(owner[distinct], weights=(stops - starts)[distinct], minlength=count).astype(np.int64)
+    # Openings, sorted and distinct: mirrors scramble clauses, and a copy must still match its
+    # source in any order.
+    openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
+    head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
     return SignatureBlock(_minhash_texts(folded, sizes, config), head_counts, head_hashes, lengths)
 
 
@@ -236,17 +241,49 @@ def _run_sizes(kept: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return sizes - np.bincount(dropped, minlength=sizes.size)
 
 
+#: The base of the polynomial hash of a span of code points, and its inverse modulo 2**64
+#: (it is odd, so it has one): the FNV-1a 64-bit prime.
+_SPAN_BASE = 0x100000001B3
+_SPAN_BASE_INVERSE = pow(_SPAN_BASE, -1, 2**64)
+
+
+@lru_cache(maxsize=4)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_SPAN_BASE**j and its inverse for j < size (uint64, wrapping)."""
+    with np.errstate(over="ignore"):
+        up = np.cumprod(np.full(size, _SPAN_BASE, dtype=np.uint64)) * np.uint64(_SPAN_BASE_INVERSE)
+        down = np.cumprod(np.full(size, _SPAN_BASE_INVERSE, dtype=np.uint64)) * np.uint64(_SPAN_BASE)
+    return up, down
+
+
+def _weighted_sums(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix sums of code * base**position, and the inverse powers: any span's hash is then
+    two lookups (_span_hashes), however many spans there are."""
+    size = 1 << max(16, int(codes.size).bit_length())  # powers of two: few tables over a run
+    up, down = _powers(size)
+    with np.errstate(over="ignore"):
+        return np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(codes.astype(np.uint64) * up[: codes.size], dtype=np.uint64))), down
+
+
+def _span_hashes(sums: tuple[np.ndarray, np.ndarray], starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The polynomial hash (sum of code * base**offset, modulo 2**64) of each span [start, stop):
+    the same for the same characters wherever they stand."""
+    prefix, down = sums
+    with np.errstate(over="ignore"):
+        return (prefix[stops] - prefix[starts]) * down[starts]
+
+
+def _fold64(hashes: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return fmix32((hashes ^ (hashes >> np.uint64(32))).astype(np.uint32))
+
+
 def _head_hashes(heads: Sequence[str], chars: int = 8) -> np.ndarray:
-    """A 32-bit hash of each sentence opening (at most `chars` characters, NUL-padded: folded
-    keys never hold NUL)."""
-    if not heads:
-        return np.zeros(0, dtype=np.uint32)
-    sizes = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
-    codes = np.frombuffer("".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    padded = np.zeros((len(heads), chars), dtype=np.uint32)
-    row = np.repeat(np.arange(len(heads)), sizes)
-    padded[row, np.arange(codes.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)] = codes
-    return fmix32(ngram_hashes(padded.ravel(), chars)[::chars])
+    """The 32-bit hash sign_texts gives each sentence opening (at most `chars` characters)."""
+    sizes = np.fromiter((min(len(head), chars) for head in heads), dtype=np.int64, count=len(heads))
+    codes = np.frombuffer("".join(head[:chars] for head in heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    stops = np.cumsum(sizes)
+    return _fold64(_span_hashes(_weighted_sums(codes), stops - sizes, stops))
 
 
 def _bottom_heads(hashes: np.ndarray, owners: np.ndarray, count: int, max_heads: int) -> tuple[np.ndarray, np.ndarray]:
@@ -279,18 +316,21 @@ def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig
     inside[tails] = False
     for text in np.flatnonzero(capped < sizes).tolist():
         inside[starts[text] + capped[text] : ends[text]] = False
-    owner = np.repeat(np.arange(count, dtype=np.int32), sizes)[: hashes.size]
-    mixed, owner = fmix32(hashes[inside]), owner[inside]
+    mixed = fmix32(hashes)
+    chosen = inside
+    if config.sample_bits:
+        # Sampled first, so only the sampled shingles are assigned to their texts.
+        chosen = inside & ((mixed >> np.uint32(32 - config.sample_bits)) == 0)
+        owner = np.searchsorted(ends, np.flatnonzero(chosen), side="right")
+        for text in np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist():
+            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+    positions = np.flatnonzero(chosen)
+    mixed, owner = mixed[positions], np.searchsorted(ends, positions, side="right")
     short = np.flatnonzero((capped > 0) & (capped < size))
     if short.size:  # a key shorter than a shingle is one shingle (sketch.shingle_hashes)
         extra = np.concatenate([fmix32(shingle_hashes(codes[starts[i] : starts[i] + capped[i]].tobytes().decode("utf-32-le", "surrogatepass"), size)) for i in short.tolist()])
         order = np.argsort(np.concatenate((owner, short)), kind="stable")
         mixed, owner = np.concatenate((mixed, extra))[order], np.concatenate((owner, short))[order]
-    if config.sample_bits:
-        sampled = (mixed >> np.uint32(32 - config.sample_bits)) == 0
-        too_few = np.bincount(owner[sampled], minlength=count) < config.min_sampled_shingles
-        keep = sampled | too_few[owner]
-        mixed, owner = mixed[keep], owner[keep]
     return minhash_by_owner(mixed, owner, count, config.num_perm, config.seed)
 
 
