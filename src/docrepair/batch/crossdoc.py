@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..sketch import fmix32, minhash_by_owner, ngram_hashes, shingle_hashes
-from .clustering import KeeperRule, assign_keepers
+from .clustering import KeeperRule, assign_keepers, concatenated_ranges
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,8 @@ class SignatureBlock:
 
     def take(self, rows: np.ndarray) -> "SignatureBlock":
         """The signatures of `rows`, in that order."""
-        offsets = self.head_offsets()
         counts = self.head_counts[rows]
-        starts = np.repeat(offsets[rows] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-        heads = self.heads[starts + np.arange(int(counts.sum()))]
+        heads = self.heads[concatenated_ranges(self.head_offsets()[rows], counts)]
         return SignatureBlock(self.minhash[rows], counts, heads, self.lengths[rows])
 
 
