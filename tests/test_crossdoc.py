@@ -294,3 +294,30 @@ def test_a_resumed_dedup_run_leaves_the_same_files_in_place(archive, tmp_path):
         assert len(kept) == 3 and len(aside) == 6 and not set(kept) & set(aside)
     records = [json.loads(line) for line in (out / "duplicates.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(r["id"] for r in records) == aside
+
+
+def test_the_benchmark_archive_has_popular_notices_and_each_document_is_reproducible():
+    from benchmarks.batch_bench import load_source, plan_archive
+
+    archive = plan_archive(100_000)
+    copies = np.bincount(archive.bases)
+    assert copies.max() >= 100 and np.median(copies) <= 9
+    assert archive.texts(40, 43) == plan_archive(100_000).texts(40, 43)
+    if not load_source().from_corpus:
+        pytest.skip("../shared/corpus is absent: the archive is drawn from the seed cuts")
+    sentences = set(load_source().sentences)
+    lines = archive.texts(0, 1)[0].splitlines()
+    assert sum(any(s in line for s in sentences) for line in lines) >= len(lines) // 2
+
+
+def test_clusters_of_the_benchmark_archive_match_its_truth():
+    from benchmarks.batch_bench import pairwise_scores, plan_archive
+
+    archive = plan_archive(3000, seed=11)
+    index = CrossDocIndex()
+    index.add_block([f"doc{n:07d}" for n in range(len(archive))], sign_texts(archive.texts(0, len(archive))))
+    clusters = index.clusters()
+    label = {int(member[3:]): number for number, c in enumerate(clusters) for member in c.members}
+    precision, recall = pairwise_scores(label, archive.bases.tolist())
+    assert precision >= 0.99 and recall >= 0.99
+    assert all(c.kept in c.members and all(score >= 60 for score in c.scores.values()) for c in clusters)
