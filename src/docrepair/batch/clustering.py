@@ -5,10 +5,11 @@ Candidates come from MinHash LSH banding, as in datasketch's MinHashLSH, text-de
 two documents whose signatures agree on a whole band share a bucket. What is done with a bucket
 differs. Union-find over verified pairs (those projects' way) joins A and C when A~B and B~C, so a
 cluster of copies can drift, through one copy at a time, to documents its kept copy shares half a
-page with. Here documents are decided one by one from the most complete down (length, then index):
-each is verified against the kept documents already seen in its buckets, those sharing most
-buckets with it first (then the most complete), and joins the first that it matches, or becomes a
-kept document itself. A bucket remembers the kept documents of its members, not its members, so a
+page with. Here documents are decided one by one from the most complete down (length, then index),
+and each joins a kept document it matches itself, or becomes a kept document. It first tries its
+leader (of the most complete members of its buckets, the one it shares most buckets with: for a copy
+that is nearly always its kept copy, and all those pairs are verified in one numpy pass), then the
+kept documents already seen in its buckets, those sharing most buckets first. A bucket remembers the kept documents of its members, not its members, so a
 popular notice's 500 copies cost 500 verifications against one kept copy, not 125,000 pairs; a
 copy whose bands miss its kept copy still finds it through another copy's bucket (found through
 the chain, verified directly); and a bucket of formulaic text, whose members have many different
