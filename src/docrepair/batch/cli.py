@@ -197,7 +197,8 @@ def _remember(index, relpaths: dict[str, str]):
 
 
 def _finish_cross_doc(root: Path, mode: str, index, relpaths: dict[str, str], task, quiet: bool) -> None:
-    from .crossdoc import merge_clusters, set_aside_duplicates, write_clusters
+    from .crossdoc import set_aside_duplicates, write_clusters
+    from .merge import merge_clusters
 
     clusters = index.clusters()
     write_clusters(root / "clusters.jsonl", clusters, task.sign)

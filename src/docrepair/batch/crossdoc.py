@@ -1,10 +1,12 @@
 """Cross-document near-duplicates: the copies of one document that many mirror sites published.
 
 Each document is *signed* where it is repaired (in the worker): a MinHash signature of the
-character shingles of its script-folded key (datasketch's affine32 scheme, fixed seed) and a
-short *digest* (the first characters of each distinct sentence). Only signatures cross process
-boundaries and stay in memory; LSH banding proposes pairs, the signatures' agreement and then
-rapidfuzz on the digests confirm them, union-find joins them. Clusters, their members and their
+character shingles of its script-folded key (datasketch's affine32 scheme, fixed seed), the
+hashes of its sentences' openings (the smallest `max_heads` of them) and how much distinct text
+it has. Only signatures cross process boundaries, and the index keeps them as a few numpy arrays
+(~500 bytes a document), not as objects. Clustering (batch/clustering.py) proposes candidates by
+LSH banding and verifies each document against the kept document of a cluster itself, so copies
+never chain into a cluster whose kept copy they do not match. Clusters, their members and their
 kept member are ordered by document id, never by hash or arrival order, so the clusters do not
 depend on --jobs or the engine.
 """
@@ -21,9 +23,9 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
 
-from ..sketch import BandParams, _fmix32, band_params, permutations, shingle_hashes
+from ..sketch import fmix32, minhash_by_owner, ngram_hashes, shingle_hashes
+from .clustering import KeeperRule, assign_keepers, concatenated_ranges
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class CrossDocConfig:
     #: enough that a copy with a few changed characters keeps most of them.
     shingle_chars: int = 5
     #: Permutations and seed as in the in-document stage (DedupConfig); 64 permutations are
-    #: enough at document level, where verification follows (LSH only proposes pairs).
+    #: enough at document level, where verification follows (LSH only proposes candidates).
     num_perm: int = 64
     seed: int = 1
     #: A shingle is signed when the top `sample_bits` bits of its mixed hash are zero: the
@@ -44,32 +46,87 @@ class CrossDocConfig:
     min_sampled_shingles: int = 32
     #: Key characters signed at most: bounds the cost of one huge page.
     max_key_chars: int = 50_000
-    #: Estimated Jaccard at which LSH proposes a pair and the signatures must agree.
-    jaccard_threshold: float = 0.5
-    #: rapidfuzz token_set_ratio (0..100) of the digests that confirms a pair. On the benchmark's
-    #: archive copies of one document score 80 and more (0.5th percentile), different documents
-    #: under 58 (the highest of all LSH candidates).
-    min_ratio: float = 70.0
-    #: Key characters of each distinct sentence in the digest, and the digest's cap
-    #: (memory: about 2 bytes per character per document).
-    digest_chars_per_sentence: int = 8
-    max_digest_chars: int = 900
+    #: Estimated Jaccard at which LSH proposes a candidate (21 bands of 3 rows), and the least
+    #: share of MinHash values a document and the kept copy it joins must agree on. On the
+    #: benchmark's archive a copy agrees with its kept copy on 27 of 64 values and more (0.1th
+    #: percentile), different documents in one bucket on at most 13; at 0.5 (14 bands of 4
+    #: rows) LSH missed one copy in four that agreed on half the values.
+    jaccard_threshold: float = 0.3
+    #: The least share of a document's sentences (their openings) that the kept copy it joins
+    #: must hold. On the benchmark's archive a copy holds 0.73 and more of its sentences in its
+    #: kept copy (0.1th percentile), a different document in one bucket at most 0.28.
+    min_containment: float = 0.6
+    #: Key characters of a sentence that stand for it (its opening), and how many sentence
+    #: hashes a signature keeps at most (the smallest: a bottom-k sample, so two signatures
+    #: compare on the same sentences).
+    head_chars: int = 8
+    max_heads: int = 128
+    #: Kept copies a document is verified against at most (the most complete first): a bucket
+    #: of thousands of members costs each of them this many checks, never one per member.
+    max_candidates: int = 8
 
 
 @dataclass(frozen=True)
 class Signature:
+    """One document's signature."""
+
     minhash: np.ndarray  # (num_perm,) uint32
-    digest: str  # the first characters of each distinct sentence key, sorted, space-separated
+    heads: np.ndarray  # sorted distinct uint32 hashes of its sentences' openings (the smallest max_heads)
     length: int  # key characters of the distinct sentences: how complete a copy is
 
     def to_dict(self) -> dict:
-        raw = self.minhash.astype("<u4").tobytes()
-        return {"minhash": base64.b64encode(raw).decode("ascii"), "digest": self.digest, "length": self.length}
+        return {"minhash": _base64(self.minhash), "heads": _base64(self.heads), "length": self.length}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Signature":
-        values = np.frombuffer(base64.b64decode(data["minhash"]), dtype="<u4").astype(np.uint32)
-        return cls(values, data["digest"], int(data["length"]))
+    def from_dict(cls, data: dict, config: "CrossDocConfig" = CrossDocConfig()) -> "Signature":
+        minhash = np.frombuffer(base64.b64decode(data["minhash"]), dtype="<u4").astype(np.uint32)
+        if "heads" in data:
+            heads = np.frombuffer(base64.b64decode(data["heads"]), dtype="<u4").astype(np.uint32)
+        else:  # a marker written before heads: its digest is the openings, space-separated
+            openings = [head[: config.head_chars] for head in data["digest"].split()]
+            owners = np.zeros(len(openings), dtype=np.int64)
+            heads = _bottom_heads(_head_hashes(openings, config.head_chars), owners, 1, config.max_heads)[0]
+        return cls(minhash, heads, int(data["length"]))
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """The signatures of `count` documents as arrays: what workers send and the index keeps."""
+
+    minhash: np.ndarray  # (count, num_perm) uint32
+    head_counts: np.ndarray  # (count,) int64: each document's run in `heads`
+    heads: np.ndarray  # uint32, the documents' sorted head hashes one after another
+    lengths: np.ndarray  # (count,) int64
+
+    @property
+    def count(self) -> int:
+        return int(self.lengths.size)
+
+    def head_offsets(self) -> np.ndarray:
+        return np.concatenate(([0], np.cumsum(self.head_counts)))
+
+    def signature(self, index: int) -> Signature:
+        offsets = self.head_offsets()
+        return Signature(self.minhash[index], self.heads[offsets[index] : offsets[index + 1]], int(self.lengths[index]))
+
+    @classmethod
+    def of(cls, signatures: Sequence[Signature], num_perm: int) -> "SignatureBlock":
+        minhash = np.stack([s.minhash for s in signatures]) if signatures else np.zeros((0, num_perm), dtype=np.uint32)
+        heads = np.concatenate([s.heads for s in signatures]) if signatures else np.zeros(0, dtype=np.uint32)
+        counts = np.array([s.heads.size for s in signatures], dtype=np.int64)
+        return cls(minhash, counts, heads.astype(np.uint32), np.array([s.length for s in signatures], dtype=np.int64))
+
+    @classmethod
+    def joined(cls, blocks: Sequence["SignatureBlock"], num_perm: int) -> "SignatureBlock":
+        if not blocks:
+            return cls.of([], num_perm)
+        return cls(*(np.concatenate([getattr(b, name) for b in blocks]) for name in ("minhash", "head_counts", "heads", "lengths")))
+
+    def take(self, rows: np.ndarray) -> "SignatureBlock":
+        """The signatures of `rows`, in that order."""
+        counts = self.head_counts[rows]
+        heads = self.heads[concatenated_ranges(self.head_offsets()[rows], counts)]
+        return SignatureBlock(self.minhash[rows], counts, heads, self.lengths[rows])
 
 
 @dataclass(frozen=True)
@@ -77,12 +134,16 @@ class Cluster:
     id: str
     members: list[str]  # sorted ids
     kept: str  # most complete member, ties to the smallest id
-    scores: dict[str, float]  # "a|b" -> rapidfuzz score of each confirmed pair that joined the cluster
+    scores: dict[str, float]  # "kept|member" -> per cent of the member's sentences the kept copy holds
+
+
+def _base64(values: np.ndarray) -> str:
+    return base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")
 
 
 # -- signing (runs in the workers) ---------------------------------------------------------------
 
-#: Sentence ends and line breaks: a digest is made of sentences, which survive lines glued or
+#: Sentence ends and line breaks: a signature is made of sentences, which survive lines glued or
 #: broken by a scrape.
 _SENTENCE_BREAKS = "。！？；!?;\n\r"
 _WORD = re.compile(r"\w")
@@ -119,152 +180,230 @@ def _fold_table() -> np.ndarray:
     return table
 
 
+def _folded(text: str) -> np.ndarray:
+    """The fold table applied to each code point; beyond the BMP (rare Han extensions)
+    characters stay as they are."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not codes.size or codes.max() < 0x10000:
+        return _fold_table()[codes]
+    return np.where(codes < 0x10000, _fold_table()[np.minimum(codes, 0xFFFF)], codes)
+
+
 def sentence_keys(text: str) -> list[str]:
     """The script-, width- and punctuation-folded key of each sentence, in order."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    # Beyond the BMP (rare Han extensions) characters stay as they are.
-    folded = np.where(codes < 0x10000, _fold_table()[np.minimum(codes, 0xFFFF)], codes)
+    folded = _folded(text)
     joined = folded[folded != _DROP].tobytes().decode("utf-32-le", "surrogatepass")
     return [key for key in joined.split(chr(_BREAK)) if key]
 
 
 def sign_text(text: str, config: CrossDocConfig = CrossDocConfig()) -> Signature:
-    keys = sentence_keys(text)
-    distinct = list(dict.fromkeys(keys))  # first occurrences, in order
-    # Sorted: mirrors scramble clauses, and a copy must still match its source in any order.
-    heads = sorted({key[: config.digest_chars_per_sentence] for key in distinct})
-    digest = " ".join(heads)[: config.max_digest_chars]
-    # Shingles over the whole key, repeats included: a repeat adds no new shingle to the set.
-    key = "".join(keys)[: config.max_key_chars]
-    return Signature(_minhash(key, config), digest, sum(map(len, distinct)))
+    return sign_texts([text], config).signature(0)
 
 
-def _minhash(key: str, config: CrossDocConfig) -> np.ndarray:
-    """datasketch's MinHash(num_perm, seed, scheme="affine32") of the sampled shingle set."""
-    a, b = permutations(config.num_perm, config.seed)
-    # Repeated shingles are left in: they cannot change a minimum, and removing them cost more.
-    mixed = _fmix32(shingle_hashes(key, config.shingle_chars))
-    if not mixed.size:
-        return np.full(config.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-    sampled = mixed[(mixed >> np.uint32(32 - config.sample_bits)) == 0] if config.sample_bits else mixed
-    if sampled.size >= config.min_sampled_shingles:
-        mixed = sampled
+def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) -> SignatureBlock:
+    """The signatures of many texts in one pass of numpy: no Python work per sentence, and the
+    per-call cost of numpy is paid once per block instead of once per document."""
+    count = len(texts)
+    folded = _folded("".join(texts))
+    sizes = np.array([len(text) for text in texts], dtype=np.int64)
+    kept = folded != _DROP
+    folded, sizes = folded[kept], _run_sizes(kept, sizes)
+    # Sentences: runs of key characters between breaks, never across two texts.
+    ends = np.cumsum(sizes)
+    in_key = folded != _BREAK
+    first = np.r_[True, ~in_key[:-1]]
+    last = np.r_[~in_key[1:], True]
+    first[ends[sizes > 0] - sizes[sizes > 0]] = True
+    last[ends[sizes > 0] - 1] = True
+    starts = np.flatnonzero(in_key & first)
+    stops = np.flatnonzero(in_key & last) + 1
+    owner = np.searchsorted(ends, starts, side="right")
+    sums = _weighted_sums(folded)
+    sentences = _span_hashes(sums, starts, stops)
+    # Each distinct sentence once: mirrors repeat runs of clauses.
+    order = np.lexsort((sentences, owner))
+    distinct = order[np.r_[True, (np.diff(owner[order]) != 0) | (np.diff(sentences[order]) != 0)]] if order.size else order
+    lengths = np.bincount(owner[distinct], weights=(stops - starts)[distinct], minlength=count).astype(np.int64)
+    # Openings, sorted and distinct: mirrors scramble clauses, and a copy must still match its
+    # source in any order.
+    openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
+    head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
+    return SignatureBlock(_minhash_texts(folded, sizes, config), head_counts, head_hashes, lengths)
+
+
+def _run_sizes(kept: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """How many of each run of `sizes` elements `kept` keeps (counted by the dropped ones,
+    which are few)."""
+    ends = np.cumsum(sizes)
+    dropped = np.searchsorted(ends, np.flatnonzero(~kept), side="right")
+    return sizes - np.bincount(dropped, minlength=sizes.size)
+
+
+#: The base of the polynomial hash of a span of code points, and its inverse modulo 2**64
+#: (it is odd, so it has one): the FNV-1a 64-bit prime.
+_SPAN_BASE = 0x100000001B3
+_SPAN_BASE_INVERSE = pow(_SPAN_BASE, -1, 2**64)
+
+
+@lru_cache(maxsize=4)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_SPAN_BASE**j and its inverse for j < size (uint64, wrapping)."""
     with np.errstate(over="ignore"):
-        return (a[:, None] * mixed[None, :] + b[:, None]).min(axis=1)
+        up = np.cumprod(np.full(size, _SPAN_BASE, dtype=np.uint64)) * np.uint64(_SPAN_BASE_INVERSE)
+        down = np.cumprod(np.full(size, _SPAN_BASE_INVERSE, dtype=np.uint64)) * np.uint64(_SPAN_BASE)
+    return up, down
+
+
+def _weighted_sums(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix sums of code * base**position, and the inverse powers: any span's hash is then
+    two lookups (_span_hashes), however many spans there are."""
+    size = 1 << max(16, int(codes.size).bit_length())  # powers of two: few tables over a run
+    up, down = _powers(size)
+    with np.errstate(over="ignore"):
+        return np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(codes.astype(np.uint64) * up[: codes.size], dtype=np.uint64))), down
+
+
+def _span_hashes(sums: tuple[np.ndarray, np.ndarray], starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The polynomial hash (sum of code * base**offset, modulo 2**64) of each span [start, stop):
+    the same for the same characters wherever they stand."""
+    prefix, down = sums
+    with np.errstate(over="ignore"):
+        return (prefix[stops] - prefix[starts]) * down[starts]
+
+
+def _fold64(hashes: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return fmix32((hashes ^ (hashes >> np.uint64(32))).astype(np.uint32))
+
+
+def _head_hashes(heads: Sequence[str], chars: int = 8) -> np.ndarray:
+    """The 32-bit hash sign_texts gives each sentence opening (at most `chars` characters)."""
+    sizes = np.fromiter((min(len(head), chars) for head in heads), dtype=np.int64, count=len(heads))
+    codes = np.frombuffer("".join(head[:chars] for head in heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    stops = np.cumsum(sizes)
+    return _fold64(_span_hashes(_weighted_sums(codes), stops - sizes, stops))
+
+
+def _bottom_heads(hashes: np.ndarray, owners: np.ndarray, count: int, max_heads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per owner, its distinct hashes sorted and only the `max_heads` smallest: the hashes one
+    owner after another, and how many each owner has."""
+    pairs = np.unique((owners.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    owner = (pairs >> np.uint64(32)).astype(np.int64)
+    first = np.searchsorted(owner, owner, side="left")
+    keep = np.arange(pairs.size) - first < max_heads
+    return (pairs[keep] & np.uint64(0xFFFFFFFF)).astype(np.uint32), np.bincount(owner[keep], minlength=count).astype(np.int64)
+
+
+def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig) -> np.ndarray:
+    """datasketch's MinHash(num_perm, seed, scheme="affine32") of each text's sampled shingle
+    set: the shingles of its key (its sentences joined, repeats included: a repeat adds no new
+    shingle to the set) up to `max_key_chars`."""
+    count = sizes.size
+    keys = folded != _BREAK
+    codes, sizes = folded[keys], _run_sizes(keys, sizes)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    capped = np.minimum(sizes, config.max_key_chars)
+    size = config.shingle_chars
+    hashes = ngram_hashes(codes, size) if codes.size >= size else np.zeros(0, dtype=np.uint32)
+    # A shingle counts when it lies wholly inside its own text's capped key: those starting in
+    # the last size - 1 characters of a key, or past its cap, do not.
+    inside = np.ones(hashes.size, dtype=bool)
+    tails = (starts + capped)[:, None] - np.arange(1, size)[None, :]
+    tails = tails[(tails >= starts[:, None]) & (tails < hashes.size)]
+    inside[tails] = False
+    for text in np.flatnonzero(capped < sizes).tolist():
+        inside[starts[text] + capped[text] : ends[text]] = False
+    mixed = fmix32(hashes)
+    chosen = inside
+    if config.sample_bits:
+        # Sampled first, so only the sampled shingles are assigned to their texts.
+        chosen = inside & ((mixed >> np.uint32(32 - config.sample_bits)) == 0)
+        owner = np.searchsorted(ends, np.flatnonzero(chosen), side="right")
+        for text in np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist():
+            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+    positions = np.flatnonzero(chosen)
+    mixed, owner = mixed[positions], np.searchsorted(ends, positions, side="right")
+    short = np.flatnonzero((capped > 0) & (capped < size))
+    if short.size:  # a key shorter than a shingle is one shingle (sketch.shingle_hashes)
+        extra = np.concatenate([fmix32(shingle_hashes(codes[starts[i] : starts[i] + capped[i]].tobytes().decode("utf-32-le", "surrogatepass"), size)) for i in short.tolist()])
+        order = np.argsort(np.concatenate((owner, short)), kind="stable")
+        mixed, owner = np.concatenate((mixed, extra))[order], np.concatenate((owner, short))[order]
+    return minhash_by_owner(mixed, owner, count, config.num_perm, config.seed)
 
 
 # -- clustering (runs where the results are gathered) -------------------------------------------
 
 
 class CrossDocIndex:
-    """One signature per document, gathered as a batch runs; clustered at the end."""
+    """One signature per document, gathered as a batch runs (into blocks of arrays); clustered
+    at the end. A document added twice keeps its last signature."""
+
+    _BLOCK = 4096  # single signatures gathered before they become one block of arrays
 
     def __init__(self, config: CrossDocConfig = CrossDocConfig()) -> None:
         self.config = config
-        self._signatures: dict[str, Signature] = {}
+        self._ids: list[str] = []
+        self._blocks: list[SignatureBlock] = []
+        self._pending: list[Signature] = []
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(set(self._ids))
 
     def add(self, document_id: str, signature: Signature) -> None:
-        self._signatures[document_id] = signature
+        self._ids.append(document_id)
+        self._pending.append(signature)
+        if len(self._pending) >= self._BLOCK:
+            self._flush()
+
+    def add_block(self, document_ids: Sequence[str], block: SignatureBlock) -> None:
+        self._flush()
+        self._ids += document_ids
+        self._blocks.append(block)
 
     def add_text(self, document_id: str, text: str) -> None:
         self.add(document_id, sign_text(text, self.config))
 
+    def _flush(self) -> None:
+        if self._pending:
+            self._blocks.append(SignatureBlock.of(self._pending, self.config.num_perm))
+            self._pending = []
+
+    def _gathered(self) -> tuple[list[str], SignatureBlock]:
+        """The ids sorted (stable order: by id, never by arrival) with the last signature of each."""
+        self._flush()
+        last = {document_id: row for row, document_id in enumerate(self._ids)}
+        ids = sorted(last)
+        block = SignatureBlock.joined(self._blocks, self.config.num_perm)
+        return ids, block.take(np.array([last[i] for i in ids], dtype=np.int64))
+
     def clusters(self) -> list[Cluster]:
-        ids = sorted(self._signatures)  # stable order: by id, never by arrival
+        ids, block = self._gathered()
         if len(ids) < 2:
             return []
-        signatures = [self._signatures[i] for i in ids]
-        groups, scores = self._link(np.stack([s.minhash for s in signatures]), [s.digest for s in signatures])
-        group_of = {member: number for number, members in enumerate(groups) for member in members}
-        by_group: dict[int, dict[str, float]] = {}
-        for (a, b), score in sorted(scores.items()):
-            by_group.setdefault(group_of[a], {})[f"{ids[a]}|{ids[b]}"] = score
-        return [_cluster(number, members, ids, signatures, by_group.get(number, {})) for number, members in enumerate(groups)]
-
-    def _link(self, matrix: np.ndarray, digests: list[str]) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
-        """Groups of documents joined by confirmed pairs, and the score of each pair that joined
-        two groups. Candidates come sorted, so which pairs are scored (and recorded) does not
-        depend on arrival order; a pair already joined through others is not scored again."""
         config = self.config
-        first, second = band_pairs(matrix, band_params(config.jaccard_threshold, config.num_perm))
-        links = UnionFind(matrix.shape[0])
-        scores: dict[tuple[int, int], float] = {}
-        if first.size:
-            # The signatures' agreement estimates Jaccard for free: only pairs that pass it
-            # reach rapidfuzz.
-            agree = np.count_nonzero(matrix[first] == matrix[second], axis=1) >= config.jaccard_threshold * config.num_perm
-            for i, j in zip(first[agree].tolist(), second[agree].tolist()):
-                if links.find(i) == links.find(j):
-                    continue
-                # token_set_ratio: order-free, and a copy that lost its second half (a subset
-                # of the sentences) still scores 100 against the whole.
-                score = fuzz.token_set_ratio(digests[i], digests[j], score_cutoff=config.min_ratio)
-                if score:
-                    scores[(i, j)] = round(score, 2)
-                    links.union(i, j)
-        return links.groups(), scores
+        rule = KeeperRule(config.jaccard_threshold, config.min_containment, config.max_candidates, config.max_heads)
+        keepers, containment = assign_keepers(block.minhash, block.heads, block.head_offsets(), block.lengths, rule)
+        return _clusters(ids, keepers, containment)
 
 
-def band_pairs(signatures: np.ndarray, params: BandParams, max_bucket: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs sketch.candidate_pairs gives (i < j, sorted, a bucket over `max_bucket` pairs
-    only neighbours), as two index arrays built with numpy: at archive scale its Python set of
-    tuples was half the clustering time. A test checks that the two agree."""
-    count = signatures.shape[0]
-    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for band in range(params.bands):
-        block = np.ascontiguousarray(signatures[:, band * params.rows : (band + 1) * params.rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * params.rows))).ravel()
-        order = np.argsort(keys, kind="stable")  # stable: a bucket's members stay in index order
-        sorted_keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, count])
-        for size in np.unique(sizes[sizes > 1]).tolist():
-            bucket_starts = starts[sizes == size]
-            if size > max_bucket:  # neighbours only: one text repeated 100k times stays linear
-                left = (bucket_starts[:, None] + np.arange(size - 1)[None, :]).ravel()
-                right = left + 1
-            else:
-                upper, lower = np.triu_indices(size, 1)
-                left = (bucket_starts[:, None] + upper[None, :]).ravel()
-                right = (bucket_starts[:, None] + lower[None, :]).ravel()
-            codes.append(order[left].astype(np.int64) * count + order[right])
-    unique = np.unique(np.concatenate(codes))
-    return unique // count, unique % count
-
-
-def _cluster(number: int, members: list[int], ids: list[str], signatures: list[Signature], scores: dict[str, float]) -> Cluster:
-    kept = min(members, key=lambda m: (-signatures[m].length, ids[m]))
-    return Cluster(f"c{number + 1:05d}", [ids[m] for m in members], ids[kept], scores)
-
-
-class UnionFind:
-    """The root of a group is always its smallest index, so groups do not depend on the order
-    of the unions."""
-
-    def __init__(self, count: int) -> None:
-        self.parent = list(range(count))
-
-    def find(self, index: int) -> int:
-        parent = self.parent
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    def union(self, i: int, j: int) -> None:
-        root_i, root_j = self.find(i), self.find(j)
-        if root_i != root_j:
-            self.parent[max(root_i, root_j)] = min(root_i, root_j)
-
-    def groups(self) -> list[list[int]]:
-        """Groups of two or more, each sorted, ordered by their smallest index."""
-        groups: dict[int, list[int]] = {}
-        for index in range(len(self.parent)):
-            groups.setdefault(self.find(index), []).append(index)
-        return sorted((members for members in groups.values() if len(members) > 1), key=lambda m: m[0])
+def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> list[Cluster]:
+    """Each kept document with the members that joined it, ordered by their smallest id."""
+    members = np.flatnonzero(keepers != np.arange(keepers.size))
+    if not members.size:
+        return []
+    groups = np.concatenate((members, np.unique(keepers[members])))
+    order = np.lexsort((groups, keepers[groups]))  # by kept document, then member
+    groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, keepers[groups][1:] != keepers[groups][:-1]])
+    found = [groups[start:end].tolist() for start, end in zip(starts.tolist(), np.r_[starts[1:], groups.size].tolist())]
+    found.sort(key=lambda group: group[0])
+    clusters = []
+    for number, group in enumerate(found):
+        kept = int(keepers[group[0]])
+        scores = {f"{ids[kept]}|{ids[m]}": round(float(containment[m]) * 100, 2) for m in group if m != kept}
+        clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], ids[kept], scores))
+    return clusters
 
 
 # -- what each mode writes ------------------------------------------------------------------------
@@ -313,30 +452,6 @@ def set_aside_duplicates(root: Path, clusters: Sequence[Cluster], relpaths: dict
     return moved
 
 
-# -- merge: one best document per cluster, clause by clause ------------------------------------
-
-
-@dataclass(frozen=True)
-class MergedClause:
-    """Where one line of a merged document came from."""
-
-    unit: int
-    role: str
-    marker: str
-    number: int | None
-    text: str  # the line's first characters
-    source: str | None  # the copy whose text the line is (None: text the repair inserted)
-    source_span: list[int] | None  # [start, end) in that copy's clean text
-    also_in: list[str]  # other copies that held this clause (their copies were dropped)
-    sentences_from: list[str]  # copies that added sentences to it (merge notes)
-
-    def to_dict(self) -> dict:
-        record = asdict(self)
-        record["from"] = record.pop("source")
-        record["from_span"] = record.pop("source_span")
-        return record
-
-
 def _restore(root: Path, relpath: str | None) -> None:
     if relpath is None:
         return
@@ -346,82 +461,3 @@ def _restore(root: Path, relpath: str | None) -> None:
         aside.replace(root / relpath)
 
 
-def merge_clusters(root: Path, clusters: Sequence[Cluster], relpaths: dict[str, str], config) -> int:
-    """Rebuild each cluster's best document from all its copies' clean texts in OUTDIR.
-
-    The copies, the kept (most complete) one first and the rest by id, go through the repair
-    once more as one text. Its stages then do the clause-by-clause work: dedup keeps each
-    clause's most complete copy (the longest key, so a garbled copy, whose □ are not part of
-    its key, gives way to a whole one; ties to the kept copy), merge adds sentences only some
-    copies hold, and order puts a clause that one copy lost back in its numbered place.
-    merged/<cluster>.txt is the document, merged/<cluster>.jsonl names for every line the copy
-    it came from, and merged/<cluster>.notes.jsonl holds the repair's notes."""
-    written = 0
-    for cluster in clusters:
-        members = [cluster.kept] + [m for m in cluster.members if m != cluster.kept]
-        copies = [(m, (root / relpaths[m]).read_text(encoding="utf-8")) for m in members if m in relpaths and (root / relpaths[m]).exists()]
-        if len(copies) >= 2:
-            _write_merged(root / "merged", cluster.id, copies, config)
-            written += 1
-    return written
-
-
-def merge_copies(copies: Sequence[tuple[str, str]], config):
-    """The repair of the copies joined, and the clause-by-clause provenance of its output."""
-    from .. import repair_text
-
-    texts = [text.rstrip("\n") for _, text in copies]
-    starts = [sum(len(t) + 1 for t in texts[:index]) for index in range(len(texts))]
-    result = repair_text("\n".join(texts) + "\n", config)
-    return result, _provenance(result, [member for member, _ in copies], starts)
-
-
-def _provenance(result, members: list[str], starts: list[int]) -> list[MergedClause]:
-    import bisect
-
-    def copy_at(offset: int) -> int:
-        return bisect.bisect_right(starts, offset) - 1
-
-    units = result.units
-    unit_starts = [u.input_span.start if u.input_span is not None else -1 for u in units]
-    also: dict[int, set[str]] = {}
-    added: dict[int, set[str]] = {}
-    for note in result.notes:
-        evidence = note.evidence or {}
-        if note.action.value == "drop_duplicate" and evidence.get("kept_input_span") and note.input_span is not None:
-            owner = _unit_holding(units, evidence["kept_input_span"][0])
-            if owner is not None:
-                also.setdefault(owner, set()).add(members[copy_at(note.input_span.start)])
-        elif note.action.value == "merge" and evidence.get("from_input_span") and note.output_span is not None:
-            owner = next((i for i, u in enumerate(units) if u.span.start <= note.output_span.start <= u.span.end), None)
-            if owner is not None:
-                added.setdefault(owner, set()).add(members[copy_at(evidence["from_input_span"][0])])
-    clauses = []
-    for index, unit in enumerate(units):
-        source, span = None, None
-        if unit_starts[index] >= 0:
-            copy = copy_at(unit_starts[index])
-            source = members[copy]
-            span = [unit.input_span.start - starts[copy], unit.input_span.end - starts[copy]]
-        others = sorted(also.get(index, set()) - {source})
-        clauses.append(MergedClause(index, unit.role.value, unit.marker, unit.number, unit.text[:40], source, span, others, sorted(added.get(index, set()))))
-    return clauses
-
-
-def _unit_holding(units, input_offset: int) -> int | None:
-    for index, unit in enumerate(units):
-        if unit.input_span is not None and unit.input_span.start <= input_offset < max(unit.input_span.end, unit.input_span.start + 1):
-            return index
-    return None
-
-
-def _write_merged(folder: Path, cluster_id: str, copies: Sequence[tuple[str, str]], config) -> None:
-    from ..files import write_atomic
-    from ..render.notes import notes_to_jsonl
-
-    result, clauses = merge_copies(copies, config)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"{cluster_id}.txt", result.text.encode("utf-8"))
-    manifest = "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in clauses)
-    write_atomic(folder / f"{cluster_id}.jsonl", manifest.encode("utf-8"))
-    write_atomic(folder / f"{cluster_id}.notes.jsonl", notes_to_jsonl(result.notes).encode("utf-8"))
