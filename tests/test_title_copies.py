@@ -307,3 +307,16 @@ def test_a_short_last_line_of_a_letter_spaced_title_pasted_with_the_body_goes():
     result = repair_text(page)
     assert result.text == SPACED_DOCUMENT
     assert [note.evidence["copy"] for note in _title_copy_notes(result)] == ["last_line"]
+
+
+TRIAL = "处方药与非处方药分类管理办法（试行）"
+TRIAL_DOCUMENT = f"{TRIAL}\n第一条 为保障人民用药安全有效、使用方便，制定本办法。\n第二条 根据药品品种、规格、适应症、剂量及给药途径不同，对药品分别按处方药与非处方药进行管理。\n第三条 本办法自2000年1月1日起施行。\n"
+
+
+@pytest.mark.parametrize(("copy", "kind"), [(f"{TRIAL}（国药管安〔1999〕7号）", "number_appended"), ("处方药与非处方药分类管理", "cut")])
+def test_a_title_that_ends_with_its_trial_status_is_a_title_and_its_copies_go(copy, kind):
+    page = TRIAL_DOCUMENT.replace("第三条", f"{copy}\n第三条")
+    result = repair_text(page)
+    assert result.text == TRIAL_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == [kind]
+    assert repair_text(TRIAL_DOCUMENT).text == TRIAL_DOCUMENT and not repair_text(TRIAL_DOCUMENT).notes

@@ -144,7 +144,8 @@ _DOC_TYPES = (
     "通知|通报|通報|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|函|通告|公告|规划|規劃|"
     "细则|細則|条例|條例|纲要|綱要|计划|計劃|措施|指导意见|公报|公報|命令|令|决议|決議|议案|議案|纪要|紀要"
 )
-_TITLE_END = re.compile(rf"(?:{_DOC_TYPES})$")
+#: A title may end with its trial status after the type: 处方药与非处方药分类管理办法（试行）.
+_TITLE_END = re.compile(rf"(?:{_DOC_TYPES})(?:[（(](?:试行|試行|暂行|暫行)[）)])?$")
 #: Longest document-type word, the window in which _TITLE_END is looked for before a position.
 _LONGEST_DOC_TYPE = max(len(word) for word in _DOC_TYPES.split("|"))
 #: Multi-character document types, to find where a title glued to an issuer code ends.
