@@ -232,3 +232,30 @@ def test_a_bare_article_line_read_twice_alone_is_no_copy():
     law = TAIWAN_LAW[:6] + ["第 2 條", "本細則所稱動物用藥品，依本法定義。"] + TAIWAN_LAW[6:]
     result = repair_text("\n".join(law) + "\n")
     assert not [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+
+
+def test_a_decree_pasted_after_its_appendix_keeps_its_items_before_the_appendix():
+    """A decision's items 一、二、三、 stand above any article; pasted again after the appended
+    interpretation's last article they read as that article's items, the parent 一、 usually has
+    in a law. The block they came with was pasted whole, so the first copies are the ones in
+    place (they were kept after the appendix, before)."""
+    body = [
+        "为了依法惩处非法行医犯罪，保障公民身体健康和生命安全，决定对《解释》作如下修改：",
+        "一、删除《解释》第一条第二项。",
+        "二、在《解释》第三条后增加一条，作为修改后《解释》第四条。",
+        "三、在《解释》第五条中增加一款，作为第一款。",
+        "根据本决定，对《解释》作相应修改并调整条文顺序后，重新公布。",
+        "附：",
+        "关于审理非法行医刑事案件具体应用法律若干问题的解释",
+        "第一条 具有下列情形之一的，应认定为刑法第三百三十六条第一款规定的未取得医生执业资格的人非法行医。",
+        "第二条 具有下列情形之一的，应认定为刑法第三百三十六条第一款规定的情节严重。",
+        "第三条 具有下列情形之一的，应认定为刑法第三百三十六条第一款规定的严重损害就诊人身体健康。",
+    ]
+    title = "最高人民法院关于修改《关于审理非法行医刑事案件具体应用法律若干问题的解释》的决定"
+    text = "\n".join([title] + body + body) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == [title] + body
+    moved = [n for n in result.notes if n.action is not Action.DROP_DUPLICATE]
+    assert moved == []
+    drops = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert len(drops) == len(body) and all(n.input_span.start > len(title) + sum(len(b) + 1 for b in body) for n in drops)

@@ -225,3 +225,134 @@ def test_a_clause_never_gets_a_second_list_of_responsible_bodies_from_a_copy():
     at = lines.index("1．建立健全协作机制，加强信息共享。")
     assert lines[at + 1 : at + 3] == ["（市商务委负责）", "2．完善日常监督检查制度，落实监管责任。"]
     assert lines.count("（市公安局、市检察院负责）") == 1
+
+
+_TASKS = (
+    "关于做好打击侵权假冒工作任务分工的通知\n各区县人民政府，市政府有关部门：\n"
+    "为做好打击侵权假冒工作，经市政府同意，现将任务分工通知如下。\n"
+)
+
+
+def test_a_list_pasted_with_a_stray_copy_of_an_item_goes_and_the_item_keeps_its_own():
+    """A scrambled 任务分工 document: item 4 stands in place with the page head pasted between it
+    and its list, and again, longer, under the next section followed by item 6's list. Item 4
+    keeps the list of its copy in place; the list after the stray copy is a copy of item 6's
+    and goes (it was shown under item 4, item 6's list under item 3, before)."""
+    text = _TASKS + (
+        "一、加强统筹协调\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n（市发展改革委负责）\n"
+        "2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n（市商务委、市工商局按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局负责）\n"
+        "4．加强部门执法协作，对重大案件线索开展联合执法。\n" + _TASKS + "（市财政局、市农委按职责分工负责）\n"
+        "二、强化工作保障\n"
+        "5．落实属地管理责任，健全考核评价机制，加强督促检查。\n（市人力社保局负责）\n"
+        "4．加强部门执法协作，对重大案件线索开展联合执法。必要时共同研究案情，形成工作合力。\n（市委宣传部负责）\n"
+        "6．加大新闻宣传力度，营造全社会共同参与的良好氛围。\n（市委宣传部负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert [line[:2] for line in lines] == ["一、", "1．", "（市", "2．", "（市", "3．", "（市", "4．", "（市", "二、", "5．", "（市", "6．", "（市"]
+    assert lines[lines.index("3．推进执法信息共享，建立全市统一的信息共享平台。") + 1] == "（市公安局负责）"
+    assert lines[lines.index("4．加强部门执法协作，对重大案件线索开展联合执法。必要时共同研究案情，形成工作合力。") + 1] == "（市财政局、市农委按职责分工负责）"
+    assert lines.count("（市委宣传部负责）") == 1 and lines[-1] == "（市委宣传部负责）"
+    stray = [n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.before.strip() == "（市委宣传部负责）"]
+    assert len(stray) == 1 and "a copy of 4．" in stray[0].reason and stray[0].evidence["clause_note_basis"] == "only_here"
+    in_place = text.index("4．加强部门执法协作")
+    assert stray[0].evidence["clause_copy_input_span"][0] == in_place
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_items_whose_lists_are_the_same_stay_each_with_its_list():
+    """Two items with the same list, a stray copy of item 1 with that list too: every list
+    that follows its own item stays; only the copy's goes."""
+    same = "（市农委、市商务委、市公安局按职责分工负责）"
+    text = _TASKS + (
+        "一、加强统筹协调\n"
+        f"1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n{same}\n"
+        f"2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n{same}\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局负责）\n"
+    )
+    assert repair_text(text).text == text
+    damaged = text + f"1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n{same}\n"
+    lines = _lines(repair_text(damaged))[3:]
+    assert lines.count(same) == 2
+    assert lines[2] == same and lines[4] == same and lines[5].startswith("3．")
+
+
+def test_a_note_after_a_stray_copy_of_a_chapter_heading_stays_with_its_section():
+    """Notes follow sections （N） in this document, never a chapter heading: a copy of 二、
+    pasted between （五） and its note leaves the note with （五）, not under 二、."""
+    text = HEAD + (
+        "一、支持企业稳定发展\n（一）加大稳岗支持力度，对不裁员或少裁员的企业返还失业保险费。\n（人力资源社会保障部、财政部负责）\n"
+        "（二）发挥政府性融资担保机构作用，支持小微企业发展。\n（财政部、人民银行负责）\n"
+        "二、鼓励支持就业创业\n（三）加大创业担保贷款贴息及奖补政策支持力度。\n（财政部、人民银行负责）\n"
+        "（四）扩大就业见习补贴范围，实施三年百万青年见习计划。\n二、鼓励支持就业创业\n（人力资源社会保障部等有关部门和单位负责）\n"
+        "三、积极实施培训\n（五）支持困难企业开展职工在岗培训。\n（人力资源社会保障部负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert lines.count("二、鼓励支持就业创业") == 1
+    at = lines.index("（四）扩大就业见习补贴范围，实施三年百万青年见习计划。")
+    assert lines[at + 1 : at + 3] == ["（人力资源社会保障部等有关部门和单位负责）", "三、积极实施培训"]
+    assert lines[lines.index("二、鼓励支持就业创业") + 1].startswith("（三）")
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_items_pasted_across_two_sections_are_not_read_as_a_restarting_series():
+    """Item 1 pasted above the first chapter, item 2 into the first section and item 1 after
+    the second: the series continues (1 under the first （一）, 2 under the second). The copy
+    above every heading is no section's run, so it does not vote for a series that restarts
+    under each section (found by hypothesis in test_properties)."""
+    item_one = "1．所做系从平人数所些果加无级分而里些们发上十点得次子五所，本当十决合分。"
+    item_two = "2．时而次性各提几实应出理起者表民将都有九长府变、表高有期同系们明部义西已么提着此文头。"
+    head = HEAD + "一、水他工次反那\n（一）资心别先并也意。\n"
+    truth = head + f"{item_one}\n二、路而各可\n（一）主第想接制分据。\n{item_two}\n"
+    damaged = HEAD + f"{item_one}\n" + head[len(HEAD) :] + f"{item_one}\n{item_two}\n二、路而各可\n（一）主第想接制分据。\n{item_two}\n{item_one}\n"
+    assert repair_text(damaged).text == truth
+
+
+def test_the_list_found_nowhere_else_is_the_item_s_own():
+    """Item 3 in place is followed by a copy of item 5's list; a stray copy of item 3 further on
+    by a list that stands after no other item. That one is item 3's: the copy of item 5's goes."""
+    text = _TASKS + (
+        "一、加强统筹协调\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n（市发展改革委负责）\n"
+        "2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n（市商务委、市工商局按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市人力社保局负责）\n"
+        "4．加强部门执法协作，对重大案件线索开展联合执法。\n（市财政局、市农委按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局、市经济信息委按职责分工负责）\n"
+        "5．落实属地管理责任，健全考核评价机制，加强督促检查。\n（市人力社保局负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert lines[lines.index("3．推进执法信息共享，建立全市统一的信息共享平台。") + 1] == "（市公安局、市经济信息委按职责分工负责）"
+    assert lines.count("（市人力社保局负责）") == 1 and lines[-1] == "（市人力社保局负责）"
+    assert [line[:2] for line in lines] == ["一、"] + ["1．", "（市", "2．", "（市", "3．", "（市", "4．", "（市", "5．", "（市"]
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+
+
+def test_a_list_pasted_under_a_heading_of_items_goes_when_it_stays_after_its_item():
+    """Sections head items here, and the items carry the lists. In a document whose items were
+    pasted about, a section standing with a copy of an item's list lost nothing by its going;
+    a list found nowhere else would stay."""
+    text = _TASKS + (
+        "一、加强统筹协调\n（一）健全工作机制。\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n（市发展改革委负责）\n"
+        "（二）强化监督检查。\n（市商务委、市工商局按职责分工负责）\n"
+        "2．强化日常监督检查，开展专项整治行动，严厉打击违法行为。\n（市商务委、市工商局按职责分工负责）\n"
+        "3．推进执法信息共享，建立全市统一的信息共享平台。\n（市公安局负责）\n"
+        "1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n"
+        "（三）加强宣传引导。\n（市委宣传部、市文化委按职责分工负责）\n"
+        "4．加大新闻宣传力度，营造全社会共同参与的良好氛围。\n（市委宣传部负责）\n"
+    )
+    result = repair_text(text)
+    lines = _lines(result)[3:]
+    assert lines[lines.index("（二）强化监督检查。") + 1].startswith("2．")
+    assert lines.count("（市商务委、市工商局按职责分工负责）") == 1
+    assert lines[lines.index("（三）加强宣传引导。") + 1] == "（市委宣传部、市文化委按职责分工负责）"
+    dropped = [n for n in result.notes if n.action is Action.DROP_DUPLICATE and n.evidence.get("clause_note_basis") == "heading"]
+    assert [n.before.strip() for n in dropped] == ["（市商务委、市工商局按职责分工负责）"]
+    assert replay(text, result.notes) == result.text and find_lost_offsets(text, result.notes) == []
+    # Without the pasted copy of item 1 nothing shows damage: the same text passes untouched.
+    clean = text.replace("（市公安局负责）\n1．完善工作协调机制，建立联席会议制度，定期研究解决重大问题。\n", "（市公安局负责）\n")
+    assert clean != text and repair_text(clean).text == clean

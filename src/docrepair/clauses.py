@@ -149,6 +149,10 @@ def _restarting_series(marked: list[tuple[str, int] | None], parents: list[int |
             parents_of.setdefault(found[0], {}).setdefault(found[1], set()).add(parents[index])
     restarting = set()
     for series, by_parent in firsts.items():
+        if len(by_parent) > 2 and None in by_parent:
+            # Clauses above every parent of their series (item 1 pasted above the first
+            # heading) are no parent's run: they vote neither way.
+            by_parent = {parent: number for parent, number in by_parent.items() if parent is not None}
         ones = sum(1 for number in by_parent.values() if number == 1)
         # Where some parent begins past 1 (damage, or a continuing series), a restarting series
         # still repeats more than its first number under other parents (1, 2 under each

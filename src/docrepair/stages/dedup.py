@@ -17,8 +17,9 @@ numbering around it), an unnumbered paragraph repeated under the same clause, or
 copy of a paragraph that stands whole elsewhere, or (c) as an exact copy of a title, document
 number, addressee line or metadata line. The same wording under another clause (parallel
 sub-items of two articles), a table of contents entry and a responsibility note after another
-item stay. A lone short repeat ("特此通知。") is left alone, but inside a repeated block every
-unit goes.
+item stay; but where copies of an item are followed by different notes, a note that is an exact
+copy of one staying after another item goes with its copy (_stray_notes). A lone short repeat
+("特此通知。") is left alone, but inside a repeated block every unit goes.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ class Twin:
     ratio: float
     containment: float
     cut: bool = False  # a clause cut mid-sentence whose words begin the kept one: dropped however short
+    # For a responsibility note: the unit (a copy of a clause standing in place) whose own note
+    # makes this one, after an out-of-place copy of the same clause, a stray copy of a list.
+    note_of: int | None = None
+    note_basis: str = ""  # why that copy's note is the clause's
 
 
 def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
@@ -120,6 +125,7 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
     places = _find_places(positions)
     twins = find_twins(units, config, keys, positions, places)
     dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}
+    dropped.update(_stray_notes(units, dropped, keys, positions, places))
     return _drop_edits(text, units, dropped) + find_title_copies(text, units, keys, dropped)
 
 
@@ -376,7 +382,20 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
             evidence["block_units"] = block
         if twin.cut:
             evidence["cut"] = True
-        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, _reason(twin, kept, block), evidence))
+        reason = _reason(twin, kept, block)
+        if twin.note_of is not None:
+            clause = units[twin.note_of]
+            clause_span = clause.input_span or clause.span
+            evidence["clause_copy_input_span"] = clause_span.as_list()
+            evidence["clause_note_basis"] = twin.note_basis
+            if twin.note_basis == _HEADING_BASIS:
+                reason += f"; it stood after a copy of {clause.marker.strip()}, which (input {clause_span.start}-{clause_span.end}) {_BASIS_WORDS[twin.note_basis]}"
+            else:
+                reason += (
+                    f"; it stood after a copy of {clause.marker.strip()}; the note after its copy at input"
+                    f" {clause_span.start}-{clause_span.end} {_BASIS_WORDS[twin.note_basis]}"
+                )
+        edits.append(Edit(start, end, "", Action.DROP_DUPLICATE, reason, evidence))
     return edits
 
 
@@ -449,6 +468,7 @@ def find_twins(
                 keeper_of[index] = index  # a twin of a twin, too far from the kept copy: its own text
                 continue
             twins[index] = Twin(index, keeper, "exact" if exact else "near", score, 1.0 if exact else 0.0)
+    _keep_blocks_whole(twins, keeper_of, keys)
 
     # 3. Partial copies: every indexed sentence of a kept unit occurs in one longer kept unit.
     keepers = sorted(set(keeper_of.values()))
@@ -470,6 +490,35 @@ def find_twins(
         if kept != twin.kept:
             twins[index] = Twin(index, kept, twin.kind, twin.ratio, twin.containment, twin.cut)
     return twins
+
+
+def _keep_blocks_whole(twins: dict[int, Twin], keeper_of: dict[int, int], keys: list[str]) -> None:
+    """An exact copy kept for where it stands (its series' usual parent) although it lies in a
+    pasted block: when the unit before it is itself a dropped copy of the unit before the
+    earlier copy, the whole block was pasted again and the earlier copy, among the units kept
+    with it, is the one in place (a decree's 一、二、三、 before its appendix, the body pasted
+    again after the appendix's last article, where 一、 reads as that article's items). In
+    input order, so a block's copies follow its first."""
+    members_of: dict[int, list[int]] = {}
+    for member, keeper in keeper_of.items():
+        members_of.setdefault(keeper, []).append(member)
+    for index in sorted(twins):
+        twin = twins.get(index)
+        if twin is None or twin.kind != "exact" or twin.kept < index or index == 0:
+            continue
+        kept, before = twin.kept, index - 1
+        if before in twins or (kept - 1) not in twins or twins[kept - 1].kept != before or keys[kept] != keys[index]:
+            continue
+        members = members_of.pop(kept)
+        members_of[index] = members
+        for member in members:
+            keeper_of[member] = index
+            if member == kept:
+                twins[member] = Twin(member, index, "exact", 100.0, 1.0)
+            elif member != index:
+                other = twins[member]  # scored against a copy with the same key: the same scores
+                twins[member] = Twin(member, index, other.kind, other.ratio, other.containment, other.cut)
+        del twins[index]
 
 
 def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
@@ -668,6 +717,97 @@ def _select_drops(
             ):
                 dropped[index] = (twins[index], None)
     return dropped
+
+
+#: Why a clause's own note is the one it is (see _stray_notes); the words end a drop's reason.
+_ONLY_HERE_BASIS, _IN_PLACE_BASIS, _HEADING_BASIS = "only_here", "in_place", "heading"
+_BASIS_WORDS = {
+    _ONLY_HERE_BASIS: "stands after no other clause, so it is the clause's",
+    _IN_PLACE_BASIS: "follows the clause's copy in place, so it is the clause's",
+    _HEADING_BASIS: "is a heading whose clauses carry their own notes",
+}
+
+
+def _stray_notes(
+    units: Sequence[Unit],
+    dropped: dict[int, tuple[Twin, list[int] | None]],
+    keys: list[str],
+    positions: Sequence[ClausePosition],
+    places: _Places,
+) -> dict[int, tuple[Twin, None]]:
+    """Responsibility notes pasted with copies of a clause. When the copies of one clause are
+    followed by different notes (a scrambled 任务分工 document: item 2 in place with its list, a
+    copy of item 2 among other items' lists with another), one of them is the clause's: the
+    only one that stands after no other clause (a list found nowhere else has no other owner),
+    else the one after the copy that stands in place; a heading over clauses of its own has
+    none (they carry theirs). A note after another copy of the clause goes only when it is an exact copy of a note that stays after another clause: nothing of
+    its text is lost, and it does not become a second list of the clause, or of the clause
+    before it. A note with no copy elsewhere stays (a reviewer sees it)."""
+    out_of_place = places.misplaced | places.out_of_order | places.outside_run
+    copies_of: dict[int, list[int]] = {}
+    for index, (twin, _) in dropped.items():
+        if units[index].number is not None:
+            copies_of.setdefault(twin.kept, [twin.kept]).append(index)
+    first_numbered = next((index for index, unit in enumerate(units) if unit.number is not None), len(units))
+    headings = {position.parent for position in positions if position.series is not None and position.parent is not None}
+
+    def note_after(index: int) -> int | None:
+        after = index + 1
+        # The page head pasted again after a clause (title, document number, opening paragraph)
+        # stands between the clause and its note; it goes, and the note is the clause's.
+        while after in dropped and dropped[after][0].kept < first_numbered:
+            after += 1
+        if after < len(units) and units[after].role is Role.ATTRIBUTION and after not in dropped and keys[after]:
+            return after
+        return None
+
+    standing: dict[str, list[int]] = {}  # note key -> the notes that stay with that text
+    for index, key in enumerate(keys):
+        if units[index].role is Role.ATTRIBUTION and index not in dropped and key:
+            standing.setdefault(key, []).append(index)
+    strays: dict[int, tuple[int, str]] = {}  # stray note -> (the copy whose note is the clause's, why)
+    for members in copies_of.values():
+        notes = {member: note for member in sorted(members) if (note := note_after(member)) is not None}
+        keeper = members[0]
+        if notes and keeper not in notes and keeper in headings:
+            # A heading over clauses of its own (（二）加强部门间执法协作。 above items 3-4): its
+            # clauses carry the notes; a note after a copy of it came with the paste.
+            for note in notes.values():
+                strays.setdefault(note, (keeper, _HEADING_BASIS))
+            continue
+        if len({keys[note] for note in notes.values()}) < 2:
+            continue
+        after_copies = set(notes.values())
+        alone = [m for m, note in notes.items() if all(other in after_copies for other in standing[keys[note]])]
+        if len({keys[notes[m]] for m in alone}) == 1:
+            owner, why = alone[0], _ONLY_HERE_BASIS
+        else:
+            in_place = [m for m in notes if m not in out_of_place]
+            if not in_place:
+                continue
+            owner, why = min(in_place, key=lambda m: (m not in places.openers, m)), _IN_PLACE_BASIS
+        for member, note in notes.items():
+            if keys[note] != keys[notes[owner]] and (member in out_of_place or why != _IN_PLACE_BASIS):
+                strays.setdefault(note, (owner, why))
+    if copies_of:
+        # In a document whose clauses were pasted about, a heading (of a series whose clauses
+        # mostly head clauses of their own) standing with a note that stays after another
+        # clause too: the note came with the paste.
+        parents_by_series: dict[str, list[bool]] = {}
+        for index, position in enumerate(positions):
+            if position.series is not None and index not in dropped:
+                parents_by_series.setdefault(position.series, []).append(index in headings)
+        heading_series = {series for series, parent in parents_by_series.items() if sum(parent) * 2 > len(parent)}
+        for heading, position in enumerate(positions):
+            note = None if heading in dropped or position.series not in heading_series else note_after(heading)
+            if note is not None and len(standing[keys[note]]) > 1:
+                strays.setdefault(note, (heading, _HEADING_BASIS))
+    found: dict[int, tuple[Twin, None]] = {}
+    for note, (owner, why) in sorted(strays.items()):
+        kept = [other for other in standing[keys[note]] if other not in strays]
+        if kept:
+            found[note] = (Twin(note, kept[0], "exact", 100.0, 1.0, note_of=owner, note_basis=why), None)
+    return found
 
 
 def _is_bare_marker(unit: Unit) -> bool:

@@ -231,9 +231,14 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
     alone: the responsibility note after a stray copy of item 7 is item 7's, but 第五十六条 after a
     stray copy of 第八条 still follows 第五十五条, and a note never becomes a clause's second list;
     nothing is taken through a copy cut mid-sentence (第五十三条 违反本条), whose text never reached
-    what follows."""
+    what follows. A copy of the page head (title, addressees, opening paragraph pasted again
+    between a clause and its note) is looked through: the note is the clause's before it."""
     index_of = {(unit.input_span.start, unit.input_span.end): index for index, unit in enumerate(units) if unit.input_span is not None}
     stream = [None if entry.span is None else index_of.get((entry.span.start, entry.span.end)) for entry in copies]
+    # The series whose clauses carry responsibility notes where they stand (items, in a 任务分工
+    # document): a note after a stray copy of a chapter heading, whose series never has one, is
+    # the clause's before that copy.
+    note_series = {series_of(unit) for unit, after in zip(units, units[1:]) if unit.number is not None and after.role is Role.ATTRIBUTION}
     hosts: dict[int, int] = {}
     for position, index in enumerate(stream):
         if index is None or not copies[position].is_own or index in placed or not first <= index < tail:
@@ -251,6 +256,7 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
                 or copies[back].cut
                 or ((is_numbered or own_only) and not copies[back].is_own)
                 or (copies[back].lone and not through_lone)
+                or (copies[back].lone and units[previous].number is not None and series_of(units[previous]) not in note_series)
             ):
                 continue
             if through_lone and not copies[back].is_own and _has_own_note(units, previous):
@@ -264,6 +270,8 @@ def _find_hosts(units: Sequence[Unit], copies: Sequence[Standing], placed: set[i
                 hosts[index] = hosts[previous]
             elif first <= previous < tail:
                 continue  # a unit whose kept copy stands later: look further back
+            elif not copies[back].is_own and previous < first:
+                continue  # the page head pasted again between a clause and its note
             break
     for index in range(first, tail):
         if index not in placed and index not in hosts:
