@@ -9,6 +9,13 @@ space, so a tool is judged on content, not on the script it writes in.
 - duplicated: share of truth sentences that occur more often in the output than in the truth;
 - order: share of concordant pairs among truth sentences found once in the output
   (Kendall's tau rescaled to 0-1, counted by merge sort in O(n log n)).
+
+Sentences end at a line break too, so a title the truth keeps on two or three typeset lines would
+count as lost (and its joined line as junk) in every output that joins it. Before any output is
+scored, a line that is exactly such a title joined (2-4 consecutive truth lines of title
+characters, without sentence marks or clause markers, the last ending in a document type) is split back at the truth's line
+breaks, for every tool alike: joining is no change, and nothing else is (a title line lost, glued
+to other text or broken where the truth does not break it still counts).
 """
 
 from __future__ import annotations
@@ -25,6 +32,21 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
 _SPACE = re.compile(r"\s+")
 #: Sentences shorter than this (folded) are not scored: 特此通知, a date, a lone marker.
 _MIN_SENTENCE = 6
+#: What an official title ends with, its document type (folded to simplified script), written
+#: here apart from docrepair's segmenter so that the scorer does not share its blind spots.
+_TITLE_END = re.compile(
+    r"(?:通知|通报|通告|公告|公报|意见|报告|请示|批复|决定|决议|命令|令|函|办法|规定|条例|细则|规则|规程|"
+    r"章程|准则|解释|方案|规划|计划|纲要|要点|措施|纪要)(?:\(试行\)|\(暂行\))?$"
+)
+#: What a title's lines are made of (folded): Han characters, digits and the marks titles use;
+#: no sentence mark (、 is part of a title: 山西、安徽省).
+_TITLE_LINE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9、《》〈〉“”\"()·—\-]+")
+#: Clause markers opening a line (headings joined are two headings glued, not a title).
+_CLAUSE_START = re.compile(r"^(?:第[零〇一二两三四五六七八九十百千\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
+#: A line that heads an attachment (附件1) above its title, never half of it.
+_ATTACHMENT_LABEL = re.compile(r"附[件表录]\d*")
+#: A title is typeset on at most this many lines (gov.cn: two or three).
+_MAX_TITLE_LINES = 4
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +84,7 @@ class Score:
 
 def score(output: str, truth: str) -> Score:
     truth_sentences = sentences(truth)
-    output_sentences = sentences(output)
+    output_sentences = sentences(split_joined_titles(output, truth))
     truth_set = set(truth_sentences)
     # A sentence with □ where bytes were lost is the truth's sentence, not junk: it stands for
     # the truth sentence it matches with □ as a wildcard (the lost character is in a note).
@@ -75,6 +97,62 @@ def score(output: str, truth: str) -> Score:
     # More copies than the truth has: a sentence the document itself repeats is no duplicate.
     duplicated = sum(1 for s in truth_set if output_counts.get(s, 0) > truth_counts[s]) / max(1, len(truth_set))
     return Score(fuzz.ratio(fold(output), fold(truth)), recall, precision, duplicated, order_concordance(truth_sentences, output_sentences))
+
+
+def split_joined_titles(output: str, truth: str) -> str:
+    """The output with every line that is a title of the truth joined from its typeset lines
+    broken again where the truth breaks it (see the module docstring)."""
+    broken = _broken_titles(truth)
+    if not broken:
+        return output
+    lines = output.splitlines(keepends=True)
+    folded = [fold(line) for line in lines]
+    # As many joined lines are split as the truth's broken copies the output lacks, and no more
+    # than the output has beyond the truth's own whole lines, the last first: a truth may print
+    # the title whole on one line too (a law quoted whole above its text, then broken over two
+    # lines as the appendix's title), and a copy joined once more is still a copy.
+    truth_lines = _folded_lines(truth)
+    missing = {
+        joined: min(_count_runs(truth_lines, pieces) - _count_runs(folded, pieces), folded.count(joined) - truth_lines.count(joined))
+        for joined, pieces in broken.items()
+    }
+    for index in reversed(range(len(lines))):
+        if missing.get(folded[index], 0) > 0:
+            missing[folded[index]] -= 1
+            lines[index] = "\n".join(broken[folded[index]]) + lines[index][len(lines[index].rstrip("\r\n")) :]
+    return "".join(lines)
+
+
+def _folded_lines(text: str) -> list[str]:
+    return [fold(line) for line in unicodedata.normalize("NFKC", text).splitlines() if line.strip()]
+
+
+def _count_runs(lines: list[str], pieces: list[str]) -> int:
+    """How often `pieces` stand as consecutive lines (blank lines skipped)."""
+    lines = [line for line in lines if line]
+    return sum(1 for start in range(len(lines) - len(pieces) + 1) if lines[start : start + len(pieces)] == pieces)
+
+
+def _broken_titles(truth: str) -> dict[str, list[str]]:
+    """Titles the truth breaks over lines: the folded joined title -> its lines (folded). Runs of
+    2-4 consecutive non-blank lines of title characters, none opening with a clause marker or a
+    bracket, whose last line ends in a document type and no other in a document type or 文件 (a
+    whole title or a red header above the title is no half of it, nor is an attachment label)."""
+    lines = _folded_lines(truth)
+    plain = [bool(_TITLE_LINE.fullmatch(line)) and not _CLAUSE_START.match(line) and not line.startswith("(") for line in lines]
+    half = [
+        is_plain and not _TITLE_END.search(line) and not line.endswith("文件") and not _ATTACHMENT_LABEL.fullmatch(line)
+        for is_plain, line in zip(plain, lines)
+    ]
+    broken: dict[str, list[str]] = {}
+    for end, line in enumerate(lines):
+        if not plain[end] or not _TITLE_END.search(line):
+            continue
+        start = end
+        while start > 0 and end - start + 1 < _MAX_TITLE_LINES and half[start - 1]:
+            start -= 1
+            broken.setdefault("".join(lines[start : end + 1]), lines[start : end + 1])
+    return broken
 
 
 def _is_truth_with_losses(sentence: str, folded_truth: str) -> bool:

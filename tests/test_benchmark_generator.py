@@ -180,3 +180,59 @@ def test_chrome_recall_counts_pieces_removed_and_body_lines_removed(monkeypatch)
 
     monkeypatch.setattr(docrepair, "repair_text", drops_nothing)
     assert chrome_recall.measure(cases).removed < measured.removed
+
+
+NOTICE = """国务院办公厅关于山西、安徽省
+四起特大煤矿瓦斯爆炸事故
+调查处理情况的通报
+国办发〔2004〕7号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+经调查认定，山西、安徽省发生的4起特大煤矿瓦斯爆炸事故均为责任事故。
+第一章 总则
+第一条 为了规范管理，制定本办法。
+国务院办公厅
+二〇〇四年一月十五日
+"""
+
+
+def _sentence_scores(output: str, truth: str) -> tuple[float, ...]:
+    from benchmarks.score import score
+
+    result = score(output, truth)
+    return result.recall, result.precision, result.duplicated, result.order
+
+
+def test_score_reads_a_title_joined_from_its_typeset_lines_as_no_change():
+    joined = NOTICE.replace("安徽省\n四起", "安徽省四起").replace("事故\n调查", "事故调查")
+    assert _sentence_scores(joined, NOTICE) == (1.0, 1.0, 0.0, 1.0)
+    partly = NOTICE.replace("事故\n调查", "事故调查")
+    assert _sentence_scores(partly, NOTICE) == (1.0, 1.0, 0.0, 1.0)
+    traditional = joined.replace("国务院办公厅关于", "國務院辦公廳關於")
+    assert _sentence_scores(traditional, NOTICE) == (1.0, 1.0, 0.0, 1.0)
+    # A truth that prints the title whole as well: only the broken copy joined is split again.
+    law = "关于审理非法行医刑事案件具体应用法律若干问题的解释\n为了依法惩处非法行医犯罪，作如下修改。\n附：\n关于审理非法行医刑事案件具体应用法律\n若干问题的解释\n第一条 具有下列情形之一的，应当认定。\n"
+    assert _sentence_scores(law.replace("法律\n若干", "法律若干"), law) == (1.0, 1.0, 0.0, 1.0)
+    assert _sentence_scores(law, law) == (1.0, 1.0, 0.0, 1.0)
+
+
+def test_score_still_counts_title_damage_that_is_not_a_join():
+    from benchmarks.score import score
+
+    # A joined copy of the title left in the body is still junk.
+    copied = NOTICE.replace("安徽省\n四起", "安徽省四起").replace("事故\n调查", "事故调查")
+    copied += "国务院办公厅关于山西、安徽省四起特大煤矿瓦斯爆炸事故调查处理情况的通报\n"
+    assert _sentence_scores(copied, NOTICE)[1] < 1.0
+    # A title line lost: the joined rest is no title of the truth.
+    lost = NOTICE.replace("国务院办公厅关于山西、安徽省\n四起特大煤矿瓦斯爆炸事故\n", "四起特大煤矿瓦斯爆炸事故")
+    assert score(lost, NOTICE).recall < 1.0
+    # The title glued to its document number, or to the addressees: junk and a loss.
+    glued = NOTICE.replace("\n国办发", "国办发").replace("安徽省\n四起", "安徽省四起").replace("事故\n调查", "事故调查")
+    assert score(glued, NOTICE).precision < 1.0
+    # Two headings glued and a signature glued to its date are no title.
+    headings = NOTICE.replace("总则\n第一条", "总则第一条")
+    assert score(headings, NOTICE).recall < 1.0
+    signature = NOTICE.replace("国务院办公厅\n二〇〇四", "国务院办公厅二〇〇四")
+    assert score(signature, NOTICE).precision < 1.0
+    # A title broken where the truth does not break it stays damage.
+    broken = NOTICE.replace("煤矿瓦斯", "煤矿\n瓦斯")
+    assert score(broken, NOTICE).recall < 1.0

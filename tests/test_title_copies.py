@@ -116,3 +116,207 @@ def test_a_copy_with_both_issuers_and_the_number_of_a_joint_title_goes():
     result = repair_text(page)
     assert result.text == joint
     assert [note.evidence.get("copy") for note in result.notes if note.action is Action.DROP_DUPLICATE] == ["number_appended"]
+
+
+# -- titles over three lines with 、 in their 关于 half, letter-spaced titles, copies over lines ---
+
+BULLETIN_LINES = ("国务院办公厅关于山西、安徽省", "四起特大煤矿瓦斯爆炸事故", "调查处理情况的通报")
+BULLETIN = "".join(BULLETIN_LINES)
+BULLETIN_NUMBER = "国办发〔2004〕7号"
+BULLETIN_BODY = (
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+    "经调查认定，山西、安徽省发生的4起特大煤矿瓦斯爆炸事故均为责任事故。\n"
+    "一、严格落实安全生产责任制\n"
+    "各地区要认真吸取事故教训，切实加强煤矿安全生产工作。\n"
+    "二、加强瓦斯治理\n"
+    "各煤矿企业要加强通风管理，严防瓦斯超限作业。\n"
+    "国务院办公厅\n"
+    "二〇〇四年一月十五日\n"
+)
+BULLETIN_PAGE = "\n".join(BULLETIN_LINES) + f"\n{BULLETIN_NUMBER}\n{BULLETIN_BODY}"
+BULLETIN_DOCUMENT = f"{BULLETIN}\n{BULLETIN_NUMBER}\n{BULLETIN_BODY}"
+
+
+def _bulletin_mid(copy: str) -> str:
+    return BULLETIN_PAGE.replace("二、加强瓦斯治理", f"{copy}\n二、加强瓦斯治理")
+
+
+def _title_copy_notes(result) -> list:
+    return [note for note in result.notes if note.action is Action.DROP_DUPLICATE and note.evidence.get("match") == "title_copy"]
+
+
+def test_a_title_whose_about_half_lists_places_is_joined_whole_and_nothing_else_changes():
+    result = repair_text(BULLETIN_PAGE)
+    assert result.text == BULLETIN_DOCUMENT
+    assert {note.action for note in result.notes} == {Action.JOIN_LINES}
+    assert all(note.evidence["joined"] == BULLETIN for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("copy", "kind"),
+    [
+        (f"{BULLETIN}（{BULLETIN_NUMBER}）", "number_appended"),
+        (BULLETIN[:22], "cut"),
+        (f"某某市人民政府办公厅{BULLETIN}", "issuer_glued"),
+        ("\n".join(BULLETIN_LINES[:2]), "lines"),  # its first two lines pasted again, unjoined
+    ],
+)
+def test_a_copy_of_a_title_with_places_in_its_about_half_goes(copy, kind):
+    page = _bulletin_mid(copy)
+    result = repair_text(page)
+    assert result.text == BULLETIN_DOCUMENT
+    copies = _title_copy_notes(result)
+    assert {note.evidence["copy"] for note in copies} == {kind}
+    assert all(note.evidence["kept_text"] == BULLETIN for note in copies)
+    assert replay(page, result.notes) == result.text and find_lost_offsets(page, result.notes) == []
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "北京、天津、河北",  # places listed without 关于: no half of a title
+        "国务院办公厅关于山西、安徽省，",  # another sentence mark besides 、
+    ],
+)
+def test_a_line_with_places_but_no_about_half_is_not_joined_to_the_title(above):
+    page = f"{above}\n调查处理情况的通报\n{BULLETIN_NUMBER}\n{BULLETIN_BODY}"
+    assert repair_text(page).text == page
+
+
+def test_a_bulletin_line_in_a_sentence_is_no_title():
+    page = BULLETIN_DOCUMENT.replace("各煤矿企业要加强通风管理，严防瓦斯超限作业。", "对违反规定的，予以通报。")
+    assert repair_text(page).text == page
+
+
+def test_the_last_title_line_pasted_with_the_body_after_it_goes():
+    """A body pasted again from the title's last line on (the page repeated from mid-title)."""
+    lines = BULLETIN_DOCUMENT.splitlines()
+    page = "\n".join(BULLETIN_LINES) + "\n" + "\n".join(lines[1:]) + "\n" + "\n".join([BULLETIN_LINES[2], *lines[1:]]) + "\n"
+    result = repair_text(page)
+    assert result.text == BULLETIN_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == ["last_line"]
+
+
+def test_a_line_that_ends_like_the_title_elsewhere_stays():
+    """The title's last words on a line of their own, not before a copy of what follows the title."""
+    page = BULLETIN_DOCUMENT.replace("二、加强瓦斯治理", "附件：调查处理情况的通报\n二、加强瓦斯治理")
+    assert repair_text(page).text == page
+    page = BULLETIN_DOCUMENT.replace("二、加强瓦斯治理", "调查处理情况的通报\n二、加强瓦斯治理")
+    assert repair_text(page).text == page
+
+
+SPACED_LINES = ("国务院关于棉粮、糖粮挂钩奖售粮", "几 个 问 题 的 通 知")
+SPACED_TITLE = "".join(SPACED_LINES)
+SPACED_PAGE = "\n".join(SPACED_LINES) + f"\n国发〔1981〕88号\n{BODY}"
+SPACED_DOCUMENT = f"{SPACED_TITLE}\n国发〔1981〕88号\n{BODY}"
+
+
+def test_a_letter_spaced_title_is_joined_with_its_spacing_kept_and_noted():
+    result = repair_text(SPACED_PAGE)
+    assert result.text == SPACED_DOCUMENT
+    [join] = result.notes
+    assert join.action is Action.JOIN_LINES and join.evidence["letter_spacing"] == "kept" and "letter spacing kept" in join.reason
+
+
+@pytest.mark.parametrize(
+    ("copy", "kind"),
+    [
+        ("国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知（国发〔1981〕88号）", "number_appended"),
+        ("国务院关于棉粮、糖粮挂钩奖售粮几 个", "cut"),
+        ("某某市人民政府办公厅国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知", "issuer_glued"),
+    ],
+)
+def test_an_unspaced_copy_of_a_letter_spaced_title_goes(copy, kind):
+    page = SPACED_PAGE.replace("二、加强组织领导", f"{copy}\n二、加强组织领导")
+    result = repair_text(page)
+    assert result.text == SPACED_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == [kind]
+    assert _title_copy_notes(result)[0].evidence["kept_text"] == SPACED_TITLE
+
+
+def test_an_unspaced_copy_of_a_letter_spaced_title_goes_as_an_exact_copy():
+    page = SPACED_PAGE.replace("二、加强组织领导", "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知\n二、加强组织领导")
+    result = repair_text(page)
+    assert result.text == SPACED_DOCUMENT
+    [drop] = [note for note in result.notes if note.action is Action.DROP_DUPLICATE]
+    assert drop.evidence["kept_text"] == SPACED_TITLE
+
+
+@pytest.mark.parametrize("line", ["国 务 院", "特 别 说 明", "第 一 章 总 则"])
+def test_letter_spaced_lines_that_are_no_title_stay(line):
+    page = DOCUMENT.replace("二、加强组织领导", f"{line}\n二、加强组织领导")
+    assert repair_text(page).text == page
+
+
+JOINT_LINES = ("国务院办公厅、中央军委办公厅", "关于加强对侵华日军遗弃化学武器", "调查和管理工作的通知")
+JOINT_PAGE = "\n".join(JOINT_LINES) + f"\n国办发〔1996〕25号\n{BODY}"
+JOINT_DOCUMENT = f"{JOINT_LINES[0]}\n{JOINT_LINES[1]}{JOINT_LINES[2]}\n国办发〔1996〕25号\n{BODY}"
+
+
+def test_a_cut_copy_that_reaches_past_the_issuers_line_goes():
+    """Cut after the first line break: longer than the issuers' line, a copy of the whole title."""
+    page = JOINT_PAGE.replace("二、加强组织领导", "国务院办公厅、中央军委办公厅关于加强对侵华日军遗\n二、加强组织领导")
+    result = repair_text(page)
+    assert result.text == JOINT_DOCUMENT
+    [copy] = _title_copy_notes(result)
+    assert copy.evidence["copy"] == "cut" and copy.evidence["kept_text"] == "关于加强对侵华日军遗弃化学武器调查和管理工作的通知"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "国务院办公厅、中央军委办公厅",  # the issuers alone: a signature
+        "国务院办公厅、中央军委办公厅关于加强",  # less than half of the whole title
+    ],
+)
+def test_the_issuers_line_or_a_short_cut_of_a_joint_title_stays(line):
+    page = JOINT_DOCUMENT.replace("二、加强组织领导", f"{line}\n二、加强组织领导")
+    assert repair_text(page).text == page
+
+
+FORWARD_LINES = ("国务院办公厅转发国家地震局", "关于加强防震减灾工作", "意见报告的通知")
+FORWARD = "".join(FORWARD_LINES)
+FORWARD_DOCUMENT = f"{FORWARD}\n国办发〔1996〕2号\n{BODY}"
+
+
+def test_a_title_that_begins_with_its_issuer_is_the_line_above_the_document_number():
+    """The body pasted again from the title's second line on: joined, that copy reads like the
+    title without its issuer, and the document number says which line is the title."""
+    body = FORWARD_DOCUMENT.split("\n", 1)[1]
+    page = "\n".join(FORWARD_LINES) + f"\n{body}" + "\n".join(FORWARD_LINES[1:]) + f"\n{body}"
+    result = repair_text(page)
+    assert result.text == FORWARD_DOCUMENT
+    [copy] = _title_copy_notes(result)
+    assert copy.evidence["copy"] == "last_line" and copy.evidence["kept_text"] == FORWARD
+
+
+def test_the_first_lines_of_a_title_that_begins_with_its_issuer_go_together():
+    """国务院办公厅转发国家地震局 reads as a signature on its own; with the next title line it is a
+    cut copy of the title."""
+    page = "\n".join(FORWARD_LINES) + "\n国办发〔1996〕2号\n" + BODY.replace("二、加强组织领导", "\n".join(FORWARD_LINES[:2]) + "\n二、加强组织领导")
+    result = repair_text(page)
+    assert result.text == FORWARD_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == ["lines", "lines"]
+
+
+def test_a_short_last_line_of_a_letter_spaced_title_pasted_with_the_body_goes():
+    """几 个 问 题 的 通 知 holds fewer than 8 characters: its document type and the copy of the
+    document number after it say it is the title's end."""
+    body = SPACED_PAGE.split("\n", 2)[2]
+    page = SPACED_PAGE + f"{SPACED_LINES[1]}\n{body}"
+    result = repair_text(page)
+    assert result.text == SPACED_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == ["last_line"]
+
+
+TRIAL = "处方药与非处方药分类管理办法（试行）"
+TRIAL_DOCUMENT = f"{TRIAL}\n第一条 为保障人民用药安全有效、使用方便，制定本办法。\n第二条 根据药品品种、规格、适应症、剂量及给药途径不同，对药品分别按处方药与非处方药进行管理。\n第三条 本办法自2000年1月1日起施行。\n"
+
+
+@pytest.mark.parametrize(("copy", "kind"), [(f"{TRIAL}（国药管安〔1999〕7号）", "number_appended"), ("处方药与非处方药分类管理", "cut")])
+def test_a_title_that_ends_with_its_trial_status_is_a_title_and_its_copies_go(copy, kind):
+    page = TRIAL_DOCUMENT.replace("第三条", f"{copy}\n第三条")
+    result = repair_text(page)
+    assert result.text == TRIAL_DOCUMENT
+    assert [note.evidence["copy"] for note in _title_copy_notes(result)] == [kind]
+    assert repair_text(TRIAL_DOCUMENT).text == TRIAL_DOCUMENT and not repair_text(TRIAL_DOCUMENT).notes

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from ..config import LayoutConfig, RepairConfig, SegmentConfig
 from ..model import Action, Edit, Flag, Proposal, Role, Unit
-from ..official import is_red_header
+from ..official import LETTER_SPACED, is_red_header
 from ..stage import DocumentView, Stage
 
 NAME = "layout"
@@ -36,6 +36,10 @@ STAGE = Stage(NAME, propose)
 FLAGS = Stage(NAME, propose_flags)
 
 _SENTENCE_MARKS = "。，,；;：:！？!?、"
+#: The 关于 half of a title may list places or bodies with 、 (国务院办公厅关于山西、安徽省 /
+#: 四起特大煤矿瓦斯爆炸事故 / 调查处理情况的通报, govcn_guobanfa-2004-7): its other marks still
+#: make it no half.
+_ABOUT = re.compile(r"[关關]于")
 #: Lines that head an attachment or a list and are never the first half of a title.
 _NOT_A_TITLE_HALF = re.compile(r"^(?:附件|附表|附录|附錄)\s*\d*\s*[:：]?$")
 #: A bracketed year run into its serial, the closing bracket lost: 〔201541) or [201541号.
@@ -97,8 +101,13 @@ def _title_joins(text: str, units: Sequence[Unit], config: LayoutConfig, max_tit
             first -= 1
         halves = units[first + 1 : index + 1]
         joined = "".join(unit.text for unit in halves)
+        reason, evidence = "a title broken over lines joined", {"rule": "broken title", "joined": joined}
+        if LETTER_SPACED.search(joined):
+            # Letter spacing (几 个 问 题 的 通 知) is how the page typeset the title, not damage:
+            # it stays, and the note says so.
+            reason, evidence = f"{reason} (its letter spacing kept)", {**evidence, "letter_spacing": "kept"}
         for upper, lower in zip(halves, halves[1:]):
-            edits.append(Edit(upper.span.end, lower.span.start, "", Action.JOIN_LINES, "a title broken over lines joined", {"rule": "broken title", "joined": joined}))
+            edits.append(Edit(upper.span.end, lower.span.start, "", Action.JOIN_LINES, reason, evidence))
     return edits
 
 
@@ -108,7 +117,7 @@ def _is_title_half(text: str, first: Unit, second: Unit, config: LayoutConfig) -
         first.role is Role.PARAGRAPH  # a whole title before it is another title
         and first.text[0] not in "（(【[〔"
         and bool(_TITLE_CHARS.fullmatch(first.text))
-        and not any(mark in first.text for mark in _SENTENCE_MARKS)
+        and not any(mark in first.text for mark in _SENTENCE_MARKS if mark != "、" or not _ABOUT.search(first.text))
         and not _NOT_A_TITLE_HALF.match(first.text)
         and not is_red_header(first.text)  # 某某市人民政府办公厅文件 stands above the title
         and gap.strip() == ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..config import RepairConfig, SegmentConfig
 from ..model import Action, Edit, Proposal, Role, Span, Unit
-from ..official import DOC_NUMBER
+from ..official import DOC_NUMBER, without_letter_spacing
 from ..stage import DocumentView, Stage
 
 NAME = "segment"
@@ -141,15 +141,16 @@ _DOC_SERIAL = re.compile(r"[〔\[［【]\d{4}[〕\]］】]第?\d{1,5}[号號]")
 _MAX_ISSUER_CHARS = 8
 #: Words an official title ends with (the document type).
 _DOC_TYPES = (
-    "通知|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|函|通告|公告|规划|規劃|"
+    "通知|通报|通報|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|函|通告|公告|规划|規劃|"
     "细则|細則|条例|條例|纲要|綱要|计划|計劃|措施|指导意见|公报|公報|命令|令|决议|決議|议案|議案|纪要|紀要"
 )
-_TITLE_END = re.compile(rf"(?:{_DOC_TYPES})$")
+#: A title may end with its trial status after the type: 处方药与非处方药分类管理办法（试行）.
+_TITLE_END = re.compile(rf"(?:{_DOC_TYPES})(?:[（(](?:试行|試行|暂行|暫行)[）)])?$")
 #: Longest document-type word, the window in which _TITLE_END is looked for before a position.
 _LONGEST_DOC_TYPE = max(len(word) for word in _DOC_TYPES.split("|"))
 #: Multi-character document types, to find where a title glued to an issuer code ends.
 _TITLE_WORD = re.compile(
-    r"通知|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|通告|公告|规划|規劃|细则|細則|条例|條例|纲要|綱要|计划|計劃|措施"
+    r"通知|通报|通報|意见|意見|方案|办法|辦法|规定|規定|决定|決定|要点|要點|报告|報告|批复|批覆|通告|公告|规划|規劃|细则|細則|条例|條例|纲要|綱要|计划|計劃|措施"
 )
 _ADDRESSEES_END = re.compile(r"(?:政府|部门|部門|单位|單位|委员会|委員會|机构|機構|局|厅|廳|办|辦|室|组|組|公司|院|校|会|會)[：:]")
 
@@ -423,7 +424,8 @@ def _classify(line: str, span: Span, config: SegmentConfig, seen_body: bool) -> 
         return Unit(Role.METADATA, span, None, line)
     if _DATE_LINE.match(line):
         return Unit(Role.DATE, span, None, line)
-    if len(line) <= config.max_title_chars and _TITLE_END.search(line.rstrip("”\"")) and not any(m in line for m in "。；，,"):
+    # A title typeset with letter spacing (几 个 问 题 的 通 知) ends in its document type as well.
+    if len(line) <= config.max_title_chars and _TITLE_END.search(without_letter_spacing(line).rstrip("”\"")) and not any(m in line for m in "。；，,"):
         return Unit(Role.TITLE, span, None, line)
     if len(line) <= config.max_title_chars + 60 and _ADDRESSEES_END.search(line[-8:]) and line[-1] in "：:" and "。" not in line:
         return Unit(Role.ADDRESSEES, span, None, line)
