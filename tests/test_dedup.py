@@ -259,3 +259,34 @@ def test_a_decree_pasted_after_its_appendix_keeps_its_items_before_the_appendix(
     assert moved == []
     drops = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
     assert len(drops) == len(body) and all(n.input_span.start > len(title) + sum(len(b) + 1 for b in body) for n in drops)
+
+
+def test_a_clause_copy_pasted_above_an_attached_report_s_title_is_the_one_that_goes():
+    """A notice forwards a report: the report's 一、 pasted above the report's title (and its
+    addressee 国务院：) opens the numbering there, but a clause never heads the document it is
+    in. The copy in the report's body stays (it went, before, and the stray stayed)."""
+    heading = "一、关于我国地震重点监视防御区的确定"
+    notice = [
+        "国务院办公厅转发国家地震局关于加强防震减灾工作意见报告的通知",
+        "国办发〔1996〕2号",
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+        "国家地震局《关于加强防震减灾工作意见的报告》已经国务院同意，现转发给你们，请认真贯彻执行。",
+        "国务院办公厅",
+        "一九九六年二月五日",
+    ]
+    report = [
+        "关于加强防震减灾工作意见的报告",
+        "国务院：",
+        "自80年代后期以来，我国的地震活动进入了一个新的活跃期，中强地震明显增多。",
+        heading,
+        "自70年代以来，我局每年都进行年度地震趋势会商，运用各种手段预测地震形势。",
+        "二、关于1996年度地震重点危险区的判定",
+        "年度地震趋势会商会是只根据震情因素，确定当年发震可能性较大的地区。",
+    ]
+    truth = "\n".join(notice + report) + "\n"
+    damaged = "\n".join(notice + [heading] + report) + "\n"
+    result = repair_text(damaged)
+    assert result.text == truth
+    (drop,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert drop.input_span.start == damaged.index(heading)
+    assert drop.evidence["kept_input_span"][0] == damaged.rindex(heading)

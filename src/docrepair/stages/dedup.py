@@ -123,7 +123,7 @@ def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> li
     """The removal of every copy of a more complete unit, each naming its kept twin."""
     keys = _unit_keys(units)
     positions = find_clause_positions(units)
-    places = _find_places(positions)
+    places = _find_places(positions, units)
     twins = find_twins(units, config, keys, positions, places)
     dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}
     dropped.update(_stray_notes(units, dropped, keys, positions, places))
@@ -340,12 +340,16 @@ class _Places:
     # Outside the longest ascending run of their series where they stand (the earliest such run):
     # of 1．3．2．…3． the first 3 is the stray; of items 1-4 then 2-4 pasted again, the second 2-4.
     outside_run: set[int] = field(default_factory=set)
+    # Clauses with a title among the units they own: a copy pasted above the head of an attached
+    # document (一、 before the attached report's title and 国务院：) is not where its text is.
+    before_title: set[int] = field(default_factory=set)
 
 
-def _find_places(positions: Sequence[ClausePosition]) -> _Places:
+def _find_places(positions: Sequence[ClausePosition], units: Sequence[Unit]) -> _Places:
     misplaced, out_of_order = _stray_units(positions)
     openers = {index for index in first_children(positions) if not positions[index].restarts}
-    return _Places(misplaced, out_of_order, openers, _outside_ascending_run(positions))
+    before_title = {position.owner for position, unit in zip(positions, units) if unit.role is Role.TITLE and position.owner is not None}
+    return _Places(misplaced, out_of_order, openers, _outside_ascending_run(positions), before_title)
 
 
 def _outside_ascending_run(positions: Sequence[ClausePosition]) -> set[int]:
@@ -414,7 +418,7 @@ def find_twins(
     never by hash or set order."""
     keys = keys if keys is not None else _unit_keys(units)
     positions = positions if positions is not None else find_clause_positions(units)
-    places = places or _find_places(positions)
+    places = places or _find_places(positions, units)
     # 1. Exact copies: group equal keys, in order of first appearance.
     groups: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -452,6 +456,7 @@ def find_twins(
             key=lambda index: (
                 -len(keys[index]),
                 index in places.misplaced,
+                index in places.before_title,
                 index not in places.openers,
                 index in places.outside_run,
                 index in places.out_of_order,
