@@ -290,3 +290,24 @@ def test_a_clause_copy_pasted_above_an_attached_report_s_title_is_the_one_that_g
     (drop,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
     assert drop.input_span.start == damaged.index(heading)
     assert drop.evidence["kept_input_span"][0] == damaged.rindex(heading)
+
+
+def test_a_law_pasted_again_from_its_history_line_keeps_the_history_line_above_its_articles():
+    """The body pasted again begins with the history line 1. (no title before it): after the
+    last article it reads as that article's item 1, its series' usual parent. The unit after
+    it repeats the unit after the first copy, so the block was pasted whole and the first copy
+    stays (it went, before, and the history line ended the law)."""
+    title = "學校財團法人捐助章程訂定準則"
+    body = [
+        "1.中華民國九十八年三月二十五日教育部台參字第 0980043658C 號令訂定發布全文 10 條；並自發布日施行",
+        "第 1 條",
+        "本準則依私立學校法（以下簡稱本法）第十條第三項規定訂定之。",
+        "第 2 條",
+        "學校財團法人（以下簡稱學校法人）捐助章程應載明設立目的、事務所地址及辦學理念。",
+        "第 3 條",
+        "本準則自發布日施行。",
+    ]
+    text = "\n".join([title] + body + body) + "\n"
+    result = repair_text(text)
+    assert _lines(result) == [title] + body
+    assert all(n.input_span.start >= len(title) + sum(len(b) + 1 for b in body) for n in result.notes if n.action is Action.DROP_DUPLICATE)

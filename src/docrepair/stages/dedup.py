@@ -500,20 +500,24 @@ def find_twins(
 
 def _keep_blocks_whole(twins: dict[int, Twin], keeper_of: dict[int, int], keys: list[str]) -> None:
     """An exact copy kept for where it stands (its series' usual parent) although it lies in a
-    pasted block: when the unit before it is itself a dropped copy of the unit before the
-    earlier copy, the whole block was pasted again and the earlier copy, among the units kept
-    with it, is the one in place (a decree's 一、二、三、 before its appendix, the body pasted
-    again after the appendix's last article, where 一、 reads as that article's items). In
-    input order, so a block's copies follow its first."""
+    pasted block: when the unit before (or after) it is itself a dropped copy of the unit before
+    (or after) the earlier copy, the whole block was pasted again and the earlier copy, among
+    the units kept with it, is the one in place (a decree's 一、二、三、 before its appendix, the
+    body pasted again after the appendix's last article, where 一、 reads as that article's
+    items; a law's history line 1. pasted again after its last article). In input order, so a
+    block's copies follow its first."""
     members_of: dict[int, list[int]] = {}
     for member, keeper in keeper_of.items():
         members_of.setdefault(keeper, []).append(member)
     for index in sorted(twins):
         twin = twins.get(index)
-        if twin is None or twin.kind != "exact" or twin.kept < index or index == 0:
+        if twin is None or twin.kind != "exact" or twin.kept < index:
             continue
-        kept, before = twin.kept, index - 1
-        if before in twins or (kept - 1) not in twins or twins[kept - 1].kept != before or keys[kept] != keys[index]:
+        kept = twin.kept
+        if keys[kept] != keys[index] or not any(
+            0 <= index + step and 0 <= kept + step < len(keys) and index + step not in twins and kept + step in twins and twins[kept + step].kept == index + step
+            for step in (-1, 1)
+        ):
             continue
         members = members_of.pop(kept)
         members_of[index] = members
