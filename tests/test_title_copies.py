@@ -320,3 +320,23 @@ def test_a_title_that_ends_with_its_trial_status_is_a_title_and_its_copies_go(co
     assert result.text == TRIAL_DOCUMENT
     assert [note.evidence["copy"] for note in _title_copy_notes(result)] == [kind]
     assert repair_text(TRIAL_DOCUMENT).text == TRIAL_DOCUMENT and not repair_text(TRIAL_DOCUMENT).notes
+
+
+RULES = (
+    "刑事補償事件審理規則\n"
+    "1.中華民國四十八年八月二十五日司法院院台參字第 314 號令訂定發布全文 14 條\n"
+    "第 1 條\n本規則依刑事補償法第四十條規定訂定之。\n"
+    "第 2 條\n補償請求事件，由原處分或判決之法院管轄；本規則未規定者，準用刑事訴訟法。\n"
+)
+
+
+@pytest.mark.parametrize("title", ["刑事補償事件審理規則", "文化部文化資產局處務規程", "學校財團法人捐助章程訂定準則"])
+def test_rules_procedures_and_standards_are_titles_whose_copies_go(title):
+    page = RULES.replace("刑事補償事件審理規則", title, 1)
+    pasted = page.replace("第 2 條\n", f"{title}(某府办发〔2020〕7号)\n第 2 條\n")
+    result = repair_text(pasted)
+    assert result.text == page
+    (copy,) = [n for n in result.notes if n.action is Action.DROP_DUPLICATE]
+    assert copy.evidence["kept_input_span"] == [0, len(title)]
+    # A sentence that ends in the word is no title: 本規則 in the body stays where it is.
+    assert repair_text(page).text == page
