@@ -106,26 +106,35 @@ def _candidates_for(token: Token, model: CharModel, other_script: str | None = N
 
 def _viterbi_names(sets: list[list[str]], left: str | None, right: str | None, model: CharModel):
     """Best joint choice over candidate sets; per position (char, margin, attested pairs)."""
-    def pair(a: str | None, b: str) -> float:
-        # A character the document itself uses is likelier here (its place names, 海 of 海南).
-        used = math.log1p(model.document_chars.get(b, 0))
-        return used + (model.unigram_logp(b) if a is None else model.pair_logp(a, b))
-
+    # A character the document itself uses is likelier here (its place names, 海 of 海南).
+    used = {ch: math.log1p(model.document_chars.get(ch, 0)) for candidates in sets for ch in candidates}
+    # pair(a, b) = used[b] + log P(b | a), for each candidate after each of the set before it:
+    # the forward and the backward pass read the same table.
+    pairs = [
+        [[used[b] + score for b, score in zip(sets[position + 1], row)] for row in model.pair_logp_rows(sets[position], sets[position + 1])]
+        for position in range(len(sets) - 1)
+    ]
     size = len(sets)
     forward: list[dict[str, float]] = []
     for position, candidates in enumerate(sets):
         if position == 0:
-            forward.append({ch: pair(left, ch) for ch in candidates})
+            if left is None:
+                forward.append({ch: used[ch] + model.unigram_logp(ch) for ch in candidates})
+            else:
+                forward.append({ch: used[ch] + score for ch, score in zip(candidates, model.pair_logp_rows([left], candidates)[0])})
         else:
-            previous = forward[-1]
-            forward.append({ch: max(score + pair(p, ch) for p, score in previous.items()) for ch in candidates})
+            previous = [forward[-1][ch] for ch in sets[position - 1]]
+            table = pairs[position - 1]
+            forward.append({ch: max(score + row[column] for score, row in zip(previous, table)) for column, ch in enumerate(candidates)})
     backward: list[dict[str, float]] = [dict() for _ in range(size)]
     for position in range(size - 1, -1, -1):
-        for ch in sets[position]:
-            if position == size - 1:
+        if position == size - 1:
+            for ch in sets[position]:
                 backward[position][ch] = 0.0 if right is None else model.pair_logp(ch, right)
-            else:
-                backward[position][ch] = max(pair(ch, n) + score for n, score in backward[position + 1].items())
+        else:
+            following = [backward[position + 1][ch] for ch in sets[position + 1]]
+            for ch, row in zip(sets[position], pairs[position]):
+                backward[position][ch] = max(value + score for value, score in zip(row, following))
     results = []
     chosen: list[str] = []
     for position in range(size):

@@ -4,7 +4,7 @@ they do not; each reading scored by the character model and the document (`Reade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...charlm import CharModel
 from .tables import (
@@ -47,10 +47,10 @@ _COST_OTHER_SCRIPT = -6.0
 _SCORED_AS = {"\u3007": "零"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One character of a reading: `char` when both bytes are known, else a lost character
-    with whatever of its bytes survive (`lead` or `trail`, None when unknown)."""
+    with whatever of its bytes survive (`lead` or `trail`, None when unknown). A named tuple:
+    the beam search makes one per step of every hypothesis."""
 
     char: str | None
     lead: int | None = None
