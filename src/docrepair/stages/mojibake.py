@@ -418,16 +418,25 @@ def _open_bracket(chars: list[str]) -> str | None:
     return stack[-1] if stack else None
 
 
-def _local_score(previous: str | None, ch: str, following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> float:
-    """How well `ch` fits between its neighbours (the line's end when `following` is None)."""
-    score = _char_score(previous, ch, model)
-    if following is not None:
-        score += _char_score(ch, following, model)
-    else:
-        score += math.log((line_ends.get(ch, 0) + 1.0) / (max(line_ends.values(), default=0) + 1.0))
-    if ch in _CLOSERS:
-        score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
-    return score
+def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
+    """How well each candidate fits between its neighbours (the line's end when `following` is
+    None), in the order of `chars`."""
+    table = _score_table(model)
+    most_ends = max(line_ends.values(), default=0) + 1.0
+    scores = []
+    for ch in chars:
+        score = table.get((previous, ch))
+        if score is None:
+            score = _char_score(previous, ch, model)
+        if following is not None:
+            after = table.get((ch, following))
+            score += _char_score(ch, following, model) if after is None else after
+        else:
+            score += math.log((line_ends.get(ch, 0) + 1.0) / most_ends)
+        if ch in _CLOSERS:
+            score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
+        scores.append(score)
+    return scores
 
 
 def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
@@ -478,7 +487,7 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             previous = out[index - 1] if index > 0 else None
             following = out[index + 1] if index + 1 < len(out) else None
             opened = _open_bracket(out[:index])
-            local = sorted(((_local_score(previous, c, following, opened, line_ends, model), c) for c in chars), key=lambda item: (-item[0], item[1]))
+            local = sorted(zip(_local_scores(previous, chars, following, opened, line_ends, model), chars), key=lambda item: (-item[0], item[1]))
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
             numerals = [c for _, c in local if c in _NUMERALS and _ > local[0][0] - 2 * margin_nats]
             if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
