@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from .clauses import ClausePosition, find_clause_positions
 from .model import Action, Note, Proposal, Role, Unit
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ class DocumentView:
 
     Units are derived, never refreshed by hand: they are computed on first use after each change
     to the text (`Ledger.version`) by `segment` (the pipeline passes the segment stage's
-    `segment_units`, so this core module imports no stage), each with its covering input span.
+    `segment_units`, so this core module imports no stage), each with its covering input span;
+    so are their places in the clause structure (`clause_positions`).
     """
 
     def __init__(
@@ -50,6 +52,8 @@ class DocumentView:
         self._facts: dict[str, Any] = {}
         self._units: tuple[Unit, ...] = ()
         self._units_version = -1
+        self._positions: list[ClausePosition] = []
+        self._positions_version = -1
 
     @property
     def text(self) -> str:
@@ -68,6 +72,15 @@ class DocumentView:
             self._units = tuple(dataclasses.replace(unit, input_span=span) for unit, span in zip(units, spans))
             self._units_version = self._ledger.version
         return self._units
+
+    @property
+    def clause_positions(self) -> Sequence[ClausePosition]:
+        """Every unit's place among the numbered clauses (docrepair.clauses), derived like the
+        units: once per change to the text, however many stages read it."""
+        if self._positions_version != self._ledger.version:
+            self._positions = find_clause_positions(self.units)
+            self._positions_version = self._ledger.version
+        return self._positions
 
     @property
     def notes(self) -> Sequence[Note]:
