@@ -11,7 +11,6 @@ the pipeline, all under its one name.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -69,7 +68,9 @@ class DocumentView:
         if self._units_version != self._ledger.version:
             units = self._segment(self._ledger.text)
             spans = self._ledger.input_spans([unit.span.start for unit in units], [unit.span.end for unit in units])
-            self._units = tuple(dataclasses.replace(unit, input_span=span) for unit, span in zip(units, spans))
+            # Unit(...) with every field as it was but the input span (dataclasses.replace, without
+            # its per-call look-up of the fields: one unit per line of every version of the text).
+            self._units = tuple(Unit(unit.role, unit.span, span, unit.text, unit.marker, unit.number, unit.level) for unit, span in zip(units, spans))
             self._units_version = self._ledger.version
         return self._units
 
