@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import gzip
 import math
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-
-import numpy as np
 
 #: Weight of the unigram in the pair estimate (Witten-Bell-like interpolation constant, in
 #: counts of the first character): small enough that an attested pair dominates.
@@ -103,27 +102,12 @@ class CharModel:
     def with_document(self, text: str) -> "CharModel":
         """A copy that also knows the document's own characters and adjacent pairs."""
         chars = dict(Counter(text))
-        return CharModel(self.unigrams, self.bigrams, self.total, _count_pairs(text), chars, self.cache)  # derived tables shared
-
-
-def _count_pairs(text: str) -> dict[str, int]:
-    """Adjacent pairs of characters and how often each occurs, without the pairs that hold white
-    space. Counted as integer codes (numpy), so only the distinct pairs, far fewer than the
-    positions, are made into strings; the order of the keys is the codes' (no reader of the
-    counts depends on it)."""
-    try:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    except UnicodeEncodeError:  # pragma: no cover - surrogatepass encodes every str
-        codes = np.array([ord(ch) for ch in text], dtype=np.uint64)
-    if codes.size < 2:
-        return {}
-    found, counts = np.unique((codes[:-1] << np.uint64(21)) | codes[1:], return_counts=True)
-    pairs = {}
-    for code, count in zip(found.tolist(), counts.tolist()):
-        pair = chr(code >> 21) + chr(code & 0x1FFFFF)
-        if not (pair[0].isspace() or pair[1].isspace()):
-            pairs[pair] = count
-    return pairs
+        # Counted over every pair, then the pairs with white space dropped: far fewer distinct
+        # pairs than positions.
+        pairs = dict(Counter(map(operator.add, text, text[1:])))
+        for pair in [pair for pair in pairs if pair[0].isspace() or pair[1].isspace()]:
+            del pairs[pair]
+        return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
 
 
 @lru_cache(maxsize=1)
