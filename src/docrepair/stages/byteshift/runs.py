@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ...charlm import CharModel
 from ...garble import GLUED_READING_TAIL, find_runs
 from .tables import ASCII_TRAIL_MARKS, HAN_RANGE, SENTENCE_MARKS
@@ -87,27 +89,41 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
 
 def _odd_indices(text: str, model: CharModel) -> list[int]:
     """Where the text holds an odd character (see `_ODD_CHAR_LOGP`): a rare Han character that
-    forms no attested pair with a neighbour. The rare characters are found among the text's
-    distinct characters first, so a text without one is scanned once, by `re`, not per character."""
-    rare = model.cache.setdefault("rare", {})
-    rare_chars = []
-    for ch in set(text):
-        if "\u3400" <= ch <= "\u9fff":
-            found = rare.get(ch)
-            if found is None:
-                found = rare[ch] = bool(HAN_RANGE.match(ch)) and model.unigram_logp(ch) < _ODD_CHAR_LOGP
-            if found:
-                rare_chars.append(ch)
-    if not rare_chars:
+    forms no attested pair with a neighbour. The rare characters are found by one look-up of
+    every character's code in a table of the model's (`_rare_table`), not per character."""
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    except UnicodeEncodeError:  # pragma: no cover - surrogatepass encodes every str
+        codes = np.array([ord(ch) for ch in text], dtype=np.uint32)
+    positions = np.flatnonzero((codes >= _RARE_FIRST) & (codes <= _RARE_LAST))
+    if not positions.size:
         return []
+    rare = positions[_rare_table(model)[codes[positions] - _RARE_FIRST]]
     odd = []
     last = len(text) - 1
-    for found in re.finditer(f"[{''.join(sorted(rare_chars))}]", text):
-        index = found.start()
+    for index in rare.tolist():
         ch = text[index]
         if not (index > 0 and model.is_attested(text[index - 1], ch)) and not (index < last and model.is_attested(ch, text[index + 1])):
             odd.append(index)
     return odd
+
+
+#: The code points a rare character is looked for in (CJK Extension A to the end of the
+#: unified ideographs; HAN_RANGE within them).
+_RARE_FIRST, _RARE_LAST = 0x3400, 0x9FFF
+
+
+def _rare_table(model: CharModel) -> np.ndarray:
+    """For each code point from `_RARE_FIRST` to `_RARE_LAST`: is it a Han character the model
+    finds rarer than `_ODD_CHAR_LOGP`? Built once per model (the shipped one: the same for
+    every document), kept with its derived tables."""
+    table = model.cache.get("rare_table")
+    if table is None:
+        table = model.cache["rare_table"] = np.array(
+            [bool(HAN_RANGE.match(chr(code))) and model.unigram_logp(chr(code)) < _ODD_CHAR_LOGP for code in range(_RARE_FIRST, _RARE_LAST + 1)],
+            dtype=bool,
+        )
+    return table
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
