@@ -66,7 +66,7 @@ def dropped(phrase: str, drop: int) -> str:
 def test_a_shifted_run_without_any_signal_character_is_found_by_improbability():
     from docrepair.charlm import load_charlm
     from docrepair.garble import find_runs
-    from docrepair.stages.byteshift import find_improbable_runs
+    from docrepair.stages.byteshift.runs import find_improbable_runs
 
     garbled = dropped("省商务厅要加强口岸管理", 12)
     assert garbled == "省商务厅要加靠诎豆芾?"

@@ -106,7 +106,8 @@ def test_a_garble_keeps_what_the_model_confirms_and_marks_the_rest_missing():
 
 def test_a_document_reads_its_garble_in_the_script_it_writes():
     from docrepair.charlm import load_charlm
-    from docrepair.stages.byteshift import _other_script, _Reader
+    from docrepair.stages.byteshift import _other_script
+    from docrepair.stages.byteshift.reader import Reader
 
     assert _other_script(CONTEXT * 2) == "traditional"
     assert _other_script(TRADITIONAL_CONTEXT * 2) == "simplified"
@@ -114,8 +115,8 @@ def test_a_document_reads_its_garble_in_the_script_it_writes():
     # 迅馳 is an attested pair of the model's traditional words (迅驰): in a simplified document a
     # reading of 迅窦 as 迅 and a lost 馳 (for 严格 with a byte lost) costs as an unknown would.
     model = load_charlm()
-    assert _Reader(model, "traditional").char_cost("迅", "馳") <= _Reader(model).char_cost("迅", "馳") - 6
-    assert _Reader(model, "traditional").char_cost("严", "格") == _Reader(model).char_cost("严", "格")
+    assert Reader(model, "traditional").char_cost("迅", "馳") <= Reader(model).char_cost("迅", "馳") - 6
+    assert Reader(model, "traditional").char_cost("严", "格") == Reader(model).char_cost("严", "格")
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,24 @@ class CharModel:
         unigram = math.exp(self.unigram_logp(second))
         return math.log((joint + _BACKOFF_WEIGHT * unigram) / (context + _BACKOFF_WEIGHT))
 
+    def pair_logp_rows(self, firsts, seconds) -> list[list[float]]:
+        """`pair_logp(first, second)` for every first (rows) and second (columns), the same
+        floats computed once per row and column where they can be: the naming of lost
+        characters scores every candidate after every candidate."""
+        bigrams, document_pairs = self.bigrams, self.document_pairs
+        # As pair_logp: the unigram's share and the context are the same for a whole column / row.
+        shares = [_BACKOFF_WEIGHT * math.exp(self.unigram_logp(second)) for second in seconds]
+        rows = []
+        for first in firsts:
+            context = self.unigrams.get(first, 0) + _DOCUMENT_PAIR_WEIGHT * self.document_chars.get(first, 0) + _BACKOFF_WEIGHT
+            row = []
+            for second, share in zip(seconds, shares):
+                pair = first + second
+                joint = bigrams.get(pair, 0) + _DOCUMENT_PAIR_WEIGHT * document_pairs.get(pair, 0)
+                row.append(math.log((joint + share) / context))
+            rows.append(row)
+        return rows
+
     def is_attested(self, first: str, second: str) -> bool:
         """The pair occurs inside a word of the model or in the document."""
         pair = first + second

@@ -11,10 +11,10 @@ the pipeline, all under its one name.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from .clauses import ClausePosition, find_clause_positions
 from .model import Action, Note, Proposal, Role, Unit
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ class DocumentView:
 
     Units are derived, never refreshed by hand: they are computed on first use after each change
     to the text (`Ledger.version`) by `segment` (the pipeline passes the segment stage's
-    `segment_units`, so this core module imports no stage), each with its covering input span.
+    `segment_units`, so this core module imports no stage), each with its covering input span;
+    so are their places in the clause structure (`clause_positions`).
     """
 
     def __init__(
@@ -50,6 +51,8 @@ class DocumentView:
         self._facts: dict[str, Any] = {}
         self._units: tuple[Unit, ...] = ()
         self._units_version = -1
+        self._positions: list[ClausePosition] = []
+        self._positions_version = -1
 
     @property
     def text(self) -> str:
@@ -65,9 +68,20 @@ class DocumentView:
         if self._units_version != self._ledger.version:
             units = self._segment(self._ledger.text)
             spans = self._ledger.input_spans([unit.span.start for unit in units], [unit.span.end for unit in units])
-            self._units = tuple(dataclasses.replace(unit, input_span=span) for unit, span in zip(units, spans))
+            # Unit(...) with every field as it was but the input span (dataclasses.replace, without
+            # its per-call look-up of the fields: one unit per line of every version of the text).
+            self._units = tuple(Unit(unit.role, unit.span, span, unit.text, unit.marker, unit.number, unit.level) for unit, span in zip(units, spans))
             self._units_version = self._ledger.version
         return self._units
+
+    @property
+    def clause_positions(self) -> Sequence[ClausePosition]:
+        """Every unit's place among the numbered clauses (docrepair.clauses), derived like the
+        units: once per change to the text, however many stages read it."""
+        if self._positions_version != self._ledger.version:
+            self._positions = find_clause_positions(self.units)
+            self._positions_version = self._ledger.version
+        return self._positions
 
     @property
     def notes(self) -> Sequence[Note]:

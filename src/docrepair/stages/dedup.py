@@ -47,7 +47,7 @@ NAME = "dedup"
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """One drop per copy; each drop note names its kept twin (`kept_input_span`), which is how
     the order stage learns where the copies stood."""
-    return Proposal(find_duplicates(view.text, view.units, config.dedup))
+    return Proposal(find_duplicates(view.text, view.units, config.dedup, view.clause_positions))
 
 
 STAGE = Stage(NAME, propose)
@@ -119,10 +119,11 @@ class Twin:
     note_basis: str = ""  # why that copy's note is the clause's
 
 
-def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig) -> list[Edit]:
-    """The removal of every copy of a more complete unit, each naming its kept twin."""
+def find_duplicates(text: str, units: Sequence[Unit], config: DedupConfig, positions: Sequence[ClausePosition] | None = None) -> list[Edit]:
+    """The removal of every copy of a more complete unit, each naming its kept twin. `positions`:
+    the units' clause positions when the caller has them (the document view keeps them)."""
     keys = _unit_keys(units)
-    positions = find_clause_positions(units)
+    positions = positions if positions is not None else find_clause_positions(units)
     places = _find_places(positions, units)
     twins = find_twins(units, config, keys, positions, places)
     dropped = _select_drops(units, twins, config, keys, positions, places) if twins else {}

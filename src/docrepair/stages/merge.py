@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..align import ALIGNER, align_opcodes
-from ..clauses import find_clause_positions, first_children
+from ..clauses import ClausePosition, find_clause_positions, first_children
 from ..config import MergeConfig, RepairConfig
 from ..keys import comparison_keys, split_sentences
 from ..model import Action, Edit, Proposal, Unit
@@ -26,19 +26,21 @@ NAME = "merge"
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """Insertions into the kept copy, and the drop of the other copy (a drop_duplicate note
     naming the kept one, read by the order stage like dedup's)."""
-    return Proposal(find_merges(view.text, view.units, config.merge))
+    return Proposal(find_merges(view.text, view.units, config.merge, view.clause_positions))
 
 
 STAGE = Stage(NAME, propose)
 
 
-def find_merges(text: str, units: Sequence[Unit], config: MergeConfig | None = None) -> list[Edit]:
+def find_merges(text: str, units: Sequence[Unit], config: MergeConfig | None = None, positions: Sequence[ClausePosition] | None = None) -> list[Edit]:
+    """Copies of one clause merged into one (`positions`: the units' clause positions when the
+    caller has them; the document view keeps them)."""
     config = config or MergeConfig()
     edits: list[Edit] = []
     # Copies of one clause: the same place in the clause structure (docrepair.clauses), so （一）
     # under two different articles are two clauses, never merged.
     groups: dict[tuple, list[int]] = {}
-    positions = find_clause_positions(units)
+    positions = positions if positions is not None else find_clause_positions(units)
     for index, position in enumerate(positions):
         if units[index].number is not None and not position.is_toc:
             groups.setdefault(position.key, []).append(index)

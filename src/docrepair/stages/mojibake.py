@@ -271,14 +271,42 @@ _COST_RARE_SYMBOL = -4.0
 def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
     """`_score_char`, kept per document with the model: a line's lattice scores the same few
     pairs of characters many times over."""
+    table = _score_table(model)
+    key = (previous, ch)
+    found = table.get(key)
+    if found is None:
+        # Most pairs score as a pair of their kinds (any Han character before a rare symbol):
+        # scored once per kind, the many candidates of a rejected byte cost a look-up each.
+        same = (_representative(previous, ch), ch)
+        found = table.get(same)
+        if found is None:
+            found = table[same] = _score_char(same[0], ch, model)
+        table[key] = found
+    return found
+
+
+def _score_table(model: "CharModel") -> dict:
+    """`_char_score`'s scores by (previous, character), kept with the model for its document."""
     table = model.cache.get("utf8_char_scores")
     if table is None or table[0] is not model.document_pairs:
         table = model.cache["utf8_char_scores"] = (model.document_pairs, {})
-    key = (previous, ch)
-    found = table[1].get(key)
-    if found is None:
-        found = table[1][key] = _score_char(previous, ch, model)
-    return found
+    return table[1]
+
+
+def _representative(previous: str | None, ch: str) -> str | None:
+    """A character before `ch` that `_score_char` scores `ch` after exactly as after `previous`:
+    `previous` itself where the score depends on it (a Han pair, a mark after a Han character
+    or after another mark, ASCII after a mark), else one of its kind (any digit reads as 0, any
+    Han character as 一), or None where the score does not depend on it at all."""
+    if previous is None:
+        return None
+    if ch.isascii():
+        return previous if not previous.isascii() and not _is_han(previous) else None
+    if previous.isascii():
+        return "0" if previous.isdigit() else "a" if ch in _COMMON_MARKS else None
+    if _is_han(previous):
+        return previous if _is_han(ch) or ch in _COMMON_MARKS else "一"
+    return previous if ch in _COMMON_MARKS else None
 
 
 def _score_char(previous: str | None, ch: str, model: "CharModel") -> float:
@@ -390,16 +418,25 @@ def _open_bracket(chars: list[str]) -> str | None:
     return stack[-1] if stack else None
 
 
-def _local_score(previous: str | None, ch: str, following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> float:
-    """How well `ch` fits between its neighbours (the line's end when `following` is None)."""
-    score = _char_score(previous, ch, model)
-    if following is not None:
-        score += _char_score(ch, following, model)
-    else:
-        score += math.log((line_ends.get(ch, 0) + 1.0) / (max(line_ends.values(), default=0) + 1.0))
-    if ch in _CLOSERS:
-        score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
-    return score
+def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
+    """How well each candidate fits between its neighbours (the line's end when `following` is
+    None), in the order of `chars`."""
+    table = _score_table(model)
+    most_ends = max(line_ends.values(), default=0) + 1.0
+    scores = []
+    for ch in chars:
+        score = table.get((previous, ch))
+        if score is None:
+            score = _char_score(previous, ch, model)
+        if following is not None:
+            after = table.get((ch, following))
+            score += _char_score(ch, following, model) if after is None else after
+        else:
+            score += math.log((line_ends.get(ch, 0) + 1.0) / most_ends)
+        if ch in _CLOSERS:
+            score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
+        scores.append(score)
+    return scores
 
 
 def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
@@ -423,6 +460,9 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
                 named = _cut_candidates(chars[0], model)
                 chars = (named[0],) if len(named) == 1 else (MISSING,)
             target = best.setdefault(stop, {})
+            if how != "cut" and len(states) > 1:
+                _relax(states, chars, target, (start, how, chars), model)
+                continue
             for previous, (score, _) in states.items():
                 for ch in chars:
                     total = score + (_COST_CUT if how == "cut" else _char_score(previous, ch, model))
@@ -447,7 +487,7 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             previous = out[index - 1] if index > 0 else None
             following = out[index + 1] if index + 1 < len(out) else None
             opened = _open_bracket(out[:index])
-            local = sorted(((_local_score(previous, c, following, opened, line_ends, model), c) for c in chars), key=lambda item: (-item[0], item[1]))
+            local = sorted(zip(_local_scores(previous, chars, following, opened, line_ends, model), chars), key=lambda item: (-item[0], item[1]))
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
             numerals = [c for _, c in local if c in _NUMERALS and _ > local[0][0] - 2 * margin_nats]
             if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
@@ -464,6 +504,61 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
         elif how == "cut":
             cut.append({"at": index, "char": ch, "surviving_bytes": bytes(b for b in data[start:stop]).hex(" ")})
     return score, "".join(out), chosen, cut
+
+
+#: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
+#: characters, ASCII digits, other ASCII, other characters, and the line's start (None).
+_HAN, _DIGIT, _ASCII, _OTHER, _START = range(5)
+
+
+def _kind_of_state(previous: str | None) -> int:
+    if previous is None:
+        return _START
+    if previous.isascii():
+        return _DIGIT if previous.isdigit() else _ASCII
+    return _HAN if _is_han(previous) else _OTHER
+
+
+def _is_scored_alike(kind: int, ch: str) -> bool:
+    """Does `ch` score the same after every state of this kind (see `_representative`)?"""
+    if kind == _HAN:
+        return not _is_han(ch) and ch not in _COMMON_MARKS
+    if kind == _OTHER:
+        return not ch.isascii() and ch not in _COMMON_MARKS
+    return True
+
+
+def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, model: "CharModel") -> None:
+    """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
+    double loop over states and candidates finds it (the first of equal totals). A candidate
+    scores the same after every state of a kind where `_representative` says so (a rare symbol
+    after any Han character, any Han character after any mark), so the states of each kind are
+    ranked once per edge, and only the best of a kind is scored, not every one."""
+    items = list(states.items())
+    kinds: dict[int, list[tuple[float, int]]] = {}
+    for index, (previous, entry) in enumerate(items):
+        kinds.setdefault(_kind_of_state(previous), []).append((entry[0], index))
+    for ranked in kinds.values():
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+    start, how, chars_back = back
+    for ch in chars:
+        total, index = None, -1
+        for kind, ranked in kinds.items():
+            if _is_scored_alike(kind, ch):
+                score, other = ranked[0]
+                cost = _char_score(items[other][0], ch, model)
+                found = score + cost
+                if len(ranked) > 1 and ranked[1][0] + cost == found:
+                    # Totals that round to the same float as the best: the first state of them.
+                    other = min(other for score, other in ranked if score + cost == found)
+                candidates = ((found, other),)
+            else:
+                candidates = ((score + _char_score(items[other][0], ch, model), other) for score, other in ranked)
+            for found, other in candidates:
+                if total is None or found > total or found == total and other < index:
+                    total, index = found, other
+        if ch not in target or total > target[ch][0]:
+            target[ch] = (total, (start, items[index][0], how, chars_back))
 
 
 def _is_han(ch: str) -> bool:

@@ -36,7 +36,7 @@ NAME = "order"
 
 def propose(view: DocumentView, config: RepairConfig) -> Proposal:
     """Doubts as flags, then the line break a last clause needs and the new order of blocks."""
-    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order)
+    plan = find_order(view.text, view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)), config.order, view.clause_positions)
     return Proposal(plan.edits, plan.placements, plan.doubts)
 
 
@@ -44,7 +44,7 @@ def propose_siblings(view: DocumentView, config: RepairConfig) -> Proposal:
     """Runs of sibling clauses still out of order after the document-wide order, sorted inside
     their parent (find_sibling_order)."""
     damaged = shows_damage(view.units, where_copies_stood(view.units, view.notes_of(Action.DROP_DUPLICATE)))
-    plan = find_sibling_order(view.text, view.units, damaged)
+    plan = find_sibling_order(view.text, view.units, damaged, view.clause_positions)
     return Proposal(plan.edits, plan.placements)
 
 
@@ -128,11 +128,12 @@ def _span(value: Sequence[int] | None) -> Span | None:
     return None if value is None else Span(*value)
 
 
-def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], config: OrderConfig | None = None) -> OrderPlan:
+def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], config: OrderConfig | None = None, positions: Sequence[ClausePosition] | None = None) -> OrderPlan:
     """The canonical order of the units of `text`. `copies` lists every unit the input had
     before copies were dropped, in input order, as the input span of the unit that now stands
     for it (its kept twin, or itself), whether that is the unit itself, and whether a copy was
-    dropped alone rather than with a pasted block (where_copies_stood)."""
+    dropped alone rather than with a pasted block (where_copies_stood). `positions`: the units'
+    clause positions when the caller has them (the document view keeps them)."""
     config = config or OrderConfig()
     plan = OrderPlan()
     numbered = [index for index, unit in enumerate(units) if unit.number is not None]
@@ -140,7 +141,7 @@ def find_order(text: str, units: Sequence[Unit], copies: Sequence[Standing], con
         return plan
     # Series and depth from the clause structure, not the marker's GB/T level: in a law, 一、 is
     # an item under 第N条 (no heading above it), and 第一章 and 一、 are different series.
-    positions = find_clause_positions(units)
+    positions = positions if positions is not None else find_clause_positions(units)
     if series_ascend(positions) and not _numbered_copies_dropped(units, numbered, copies):
         return plan  # the numbering is contradicted nowhere, not even by a copy dedup removed
     last = numbered[-1]
@@ -559,16 +560,16 @@ def _placements(text, units, plan: OrderPlan, order, hosts, first, tail) -> list
     return placements
 
 
-def find_sibling_order(text: str, units: Sequence[Unit], damaged: bool) -> OrderPlan:
+def find_sibling_order(text: str, units: Sequence[Unit], damaged: bool, positions: Sequence[ClausePosition] | None = None) -> OrderPlan:
     """Sibling clauses (one series under one parent) that stand out of order, each moved with its
     block (its line, the paragraphs it owns and the clauses under it) into the order of its
     number. A run is sorted only when its numbers are a complete permutation: each number of a
     range once, none missing. A clean document never numbers siblings 3, 1, 2; a typo repeats or
     skips a number (both leave the run as it is), and a second list under one article starts at 1
     again (a repeated number: left too). Without other damage in the document the move is by the
-    numbering alone, and its notes say so (`damage_seen`)."""
+    numbering alone, and its notes say so (`damage_seen`). `positions` as in `find_order`."""
     plan = OrderPlan()
-    positions = find_clause_positions(units)
+    positions = positions if positions is not None else find_clause_positions(units)
     if series_ascend(positions):
         return plan
     ends = _block_ends(units, positions)
