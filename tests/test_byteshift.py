@@ -257,3 +257,17 @@ def test_a_run_already_marked_missing_is_not_marked_again():
     for raw in (b"\xba\xa3\xbf\xda\xba\xa3\xb9\xd8??\xe8\xaf\xa4jP", b"\xba\xa3\xbf\xda\xba\xa3\xb9\xd8\xa1rA"):
         once = repair_bytes(raw).text
         assert repair_text(once).text == once
+
+
+def test_a_run_holding_the_mark_of_lost_bytes_is_not_read_again():
+    """□ is GBK A1 F5, but one this repair wrote stands for bytes that were lost, not for a pair
+    read out of step: re-read, it named characters from nothing (hypothesis found byte soup
+    whose second repair turned □漆壽 into 酢酯漆壽, and a third changed it again)."""
+    from docrepair import repair_bytes, repair_text
+
+    data = b"??\xe8\xaf\xa4jP\xba\xa3\xbf\xda\xba\xa3\xb9\xd8"
+    first = repair_bytes(data).text
+    assert MISSING in first
+    again = repair_text(first)
+    assert again.text == first and again.notes == ()
+    assert find_edits(f"□漆壽{CONTEXT}") == []

@@ -114,6 +114,11 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     for start, end in runs:
         if not _CJK_IN_RUN.search(text, start, end) and not (end == start + 1 and LONE_LETTER.match(text, start)):
             continue  # Latin letters (é, à of a French name) or box drawing alone are no GBK garble
+        if MISSING in text[start:end]:
+            # □ marks bytes a repair found lost (ours, or a site's placeholder): it is no misread
+            # pair of GBK bytes (its own A1 F5 read out of step would name characters from
+            # nothing), so a run holding one is not read again and a repair repeats nothing.
+            continue
         # A run found by improbability alone (no signal character in it) must read some Han
         # character out of step or name one: rare characters of clean text (犇、骉、鱻) are
         # improbable too, and a lost character costs less than an unknown one.
@@ -198,10 +203,6 @@ def _repair_run(text: str, start: int, end: int, reader: Reader, config: ShiftCo
     if not signalled and out_of_step == 0 and not restored:
         return None
     if recovered == 0 and not restored:
-        if MISSING in run:
-            # Marked already (by an earlier repair): a □ has no bytes to read, and marking the
-            # run again would only grow the marks on every run (not idempotent).
-            return None
         return Edit(start, end, MISSING * max(1, len(lost)), Action.MARK_MISSING,
                     f"garbled text whose bytes cannot be read back; {max(1, len(lost))} lost character(s) marked {MISSING}"
                     + (f"; {uncounted}" if uncounted else ""), evidence)
