@@ -330,8 +330,10 @@ RULES = (
 )
 
 
-@pytest.mark.parametrize("title", ["刑事補償事件審理規則", "文化部文化資產局處務規程", "學校財團法人捐助章程訂定準則"])
+@pytest.mark.parametrize("title", ["刑事補償事件審理規則", "文化部文化資產局處務規程", "學校財團法人捐助章程訂定準則", "醫療器材行政規費收費標準"])
 def test_rules_procedures_and_standards_are_titles_whose_copies_go(title):
+    """規則, 規程, 準則 and 標準 end titles as 办法 and 规定 do (Taiwan's regulations): a copy
+    with the document number appended goes; the word inside a sentence makes no title."""
     page = RULES.replace("刑事補償事件審理規則", title, 1)
     pasted = page.replace("第 2 條\n", f"{title}(某府办发〔2020〕7号)\n第 2 條\n")
     result = repair_text(pasted)
