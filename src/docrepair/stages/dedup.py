@@ -582,8 +582,10 @@ def _near_pairs(keys: list[str], reps: list[int], config: DedupConfig) -> list[t
     texts = [keys[rep] for rep in reps]
     if len(reps) <= config.exact_max_units:
         scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=config.min_ratio, dtype=np.uint8)
-        rows, columns = np.nonzero(np.triu(scores, k=1))
-        return [(reps[i], reps[j]) for i, j in zip(rows.tolist(), columns.tolist())]
+        # Each pair once (i < j), row by row: the nonzero cells, not a triangular mask of n × n.
+        rows, columns = np.nonzero(scores)
+        upper = rows < columns
+        return [(reps[i], reps[j]) for i, j in zip(rows[upper].tolist(), columns[upper].tolist())]
     signatures = minhash_signatures(texts, config.shingle_chars, config.num_perm, config.seed)
     return [
         (reps[i], reps[j])
