@@ -395,7 +395,10 @@ def _drop_edits(text: str, units: Sequence[Unit], dropped: dict[int, tuple[Twin,
             evidence["clause_copy_input_span"] = clause_span.as_list()
             evidence["clause_note_basis"] = twin.note_basis
             if twin.note_basis == HEADING_BASIS:
-                reason += f"; it stood after a copy of {clause.marker.strip()}, which (input {clause_span.start}-{clause_span.end}) {BASIS_WORDS[twin.note_basis]}"
+                reason += (
+                    f"; it stood after {clause.marker.strip()} (the one at input {clause_span.start}-{clause_span.end}"
+                    f" or a copy of it), which {BASIS_WORDS[twin.note_basis]}"
+                )
             else:
                 reason += (
                     f"; it stood after a copy of {clause.marker.strip()}; the note after its copy at input"
