@@ -25,7 +25,7 @@ copy of one staying after another item goes with its copy (_stray_notes). A lone
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -518,10 +518,7 @@ def _keep_blocks_whole(twins: dict[int, Twin], keeper_of: dict[int, int], keys: 
         if twin is None or twin.kind != "exact" or twin.kept < index:
             continue
         kept = twin.kept
-        if keys[kept] != keys[index] or not any(
-            0 <= index + step and 0 <= kept + step < len(keys) and index + step not in twins and kept + step in twins and twins[kept + step].kept == index + step
-            for step in (-1, 1)
-        ):
+        if keys[kept] != keys[index] or not (_neighbour_repeated(twins, index, kept, -1) or _neighbour_repeated(twins, index, kept, 1)):
             continue
         members = members_of.pop(kept)
         members_of[index] = members
@@ -530,9 +527,16 @@ def _keep_blocks_whole(twins: dict[int, Twin], keeper_of: dict[int, int], keys: 
             if member == kept:
                 twins[member] = Twin(member, index, "exact", 100.0, 1.0)
             elif member != index:
-                other = twins[member]  # scored against a copy with the same key: the same scores
-                twins[member] = Twin(member, index, other.kind, other.ratio, other.containment, other.cut)
+                # Scored against a copy with the same key: the same scores against this one.
+                twins[member] = replace(twins[member], kept=index)
         del twins[index]
+
+
+def _neighbour_repeated(twins: dict[int, Twin], earlier: int, later: int, step: int) -> bool:
+    """Whether the unit `step` away from the later copy is a dropped copy of the unit `step`
+    away from the earlier one, which is itself kept: both copies stand in one block."""
+    neighbour, repeated = earlier + step, later + step
+    return neighbour >= 0 and neighbour not in twins and repeated in twins and twins[repeated].kept == neighbour
 
 
 def _stray_units(positions: Sequence[ClausePosition]) -> tuple[set[int], set[int]]:
