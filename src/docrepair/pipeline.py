@@ -46,7 +46,9 @@ STAGES: tuple[Stage, ...] = (
 
 def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = None, source: str | None = None) -> RepairResult:
     ledger = Ledger(text)
-    view = DocumentView(ledger, lambda current: segment.segment_units(current, config.segment), decoded)
+    # One memo of line classes for all versions of this document's text (segment_units).
+    line_classes: dict = {}
+    view = DocumentView(ledger, lambda current: segment.segment_units(current, config.segment, line_classes), decoded)
     # Per stage name (a stage may act at two points): notes by action, and wall seconds.
     counts: dict[str, dict[str, int]] = {}
     seconds: dict[str, float] = {}

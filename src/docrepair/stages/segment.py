@@ -394,22 +394,36 @@ def _is_label_line(line: str) -> bool:
     return bool(_LABEL_LINE.match(line)) and "。" not in line
 
 
-def segment_units(text: str, config: SegmentConfig) -> list[Unit]:
-    """One unit per non-blank line, classified. `input_span` is left for the caller to fill."""
+def segment_units(text: str, config: SegmentConfig, memo: dict | None = None) -> list[Unit]:
+    """One unit per non-blank line, classified. `input_span` is left for the caller to fill.
+
+    `memo`: a dict the caller keeps for one document (with one config) between segmentations of
+    its successive versions. A line's class depends only on its text and on whether body text
+    came before it, so lines a stage left alone are not classified again."""
     units: list[Unit] = []
     position = 0
     seen_body = False
+    memo = {} if memo is None else memo
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         stripped = body.strip(_SPACE)
         if stripped:
             start = position + (len(body) - len(body.lstrip(_SPACE)))
             span = Span(start, start + len(stripped))
-            unit = _classify(stripped, span, config, seen_body)
-            seen_body = seen_body or unit.role in (Role.PARAGRAPH, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE)
+            found = memo.get((stripped, seen_body))
+            if found is None:
+                unit = _classify(stripped, span, config, seen_body)
+                memo[stripped, seen_body] = unit
+            else:
+                unit = Unit(found.role, span, None, stripped, found.marker, found.number, found.level)
+            seen_body = seen_body or unit.role in _BODY_ROLES
             units.append(unit)
         position += len(line)
     return units
+
+
+#: Roles after which a line that reads as a signature is one (a document's body came first).
+_BODY_ROLES = frozenset({Role.PARAGRAPH, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE})
 
 
 def _classify(line: str, span: Span, config: SegmentConfig, seen_body: bool) -> Unit:
