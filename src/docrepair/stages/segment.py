@@ -108,7 +108,10 @@ def match_marker(text: str, position: int = 0) -> Marker | None:
 def _line_marker(line: str) -> tuple[Marker | None, int]:
     """The marker a line opens with (after indentation) and where it starts."""
     stripped = len(line) - len(line.lstrip(_SPACE))
-    marker = match_marker(line, stripped)
+    # Most lines open with no marker's first characters: one scan of the start pattern settles
+    # them (every marker match_marker accepts begins with a _MARKER_START match, and the
+    # indentation before `stripped` satisfies its no-digit-before look-behind).
+    marker = match_marker(line, stripped) if _MARKER_START.match(line, stripped) else None
     if marker is not None and marker.role is Role.ARTICLE and _CITES_ON.match(line, stripped + len(marker.text)):
         return None, stripped  # 第十條至第十七條之規定…, 第二條第一項…所定: a sentence citing articles
     if marker is None:
@@ -217,10 +220,7 @@ def _marker_splits(line: str, config: SegmentConfig, depth: "_BracketDepths") ->
     segment_level = opening.level if opening else None
     for found in _MARKER_START.finditer(line):
         position = found.start()
-        if position <= segment_start or depth[position] > 0:
-            continue
-        marker = match_marker(line, position)
-        if marker is None:
+        if position <= segment_start:
             continue
         back = position  # the last non-space character before the marker, found without slicing
         while back > 0 and line[back - 1] in _SPACE:
@@ -228,14 +228,23 @@ def _marker_splits(line: str, config: SegmentConfig, depth: "_BracketDepths") ->
         if back == 0:
             continue
         before = line[back - 1]
-        if _is_reference(line, position, marker, before):
-            continue
-        is_after_heading = (
+        may_follow_heading = (
             segment_level is not None
-            and segment_level < marker.level
             and position - segment_start <= config.max_heading_chars
             and not any(mark in line[segment_start:position] for mark in "。！？；，,")
         )
+        # What stands before decides first: most candidates (every 第 of a sentence) follow
+        # none of the three, and then neither the bracket depth nor the marker is worth reading.
+        if before not in _SENTENCE_END and before not in _CLOSERS and not may_follow_heading:
+            continue
+        if depth[position] > 0:
+            continue
+        marker = match_marker(line, position)
+        if marker is None:
+            continue
+        if _is_reference(line, position, marker, before):
+            continue
+        is_after_heading = may_follow_heading and segment_level < marker.level
         if before in _SENTENCE_END:
             why = "clause marker after a sentence end"
         elif before in _CLOSERS and marker.role is not Role.SUB_ITEM:
