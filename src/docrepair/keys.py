@@ -14,7 +14,10 @@ from typing import Sequence
 
 #: Everything that is not a letter, digit or Han character: punctuation, symbols, spaces.
 _NOT_WORD = re.compile(r"[\W_]+")
-_NOT_WORD_OR_BREAK = re.compile(r"[^\w\n]+|_+")
+#: What a key keeps: letters, digits and Han (\w without its _), and the line breaks that separate
+#: texts. Keeping its runs (findall + join) is about 1.7x faster than deleting everything else
+#: with sub, on Chinese text whose every few characters are a punctuation mark.
+_WORD_OR_BREAK = re.compile(r"[^\W_]+|\n")
 #: Sentence ends in Chinese official text, full and half width.
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
@@ -39,10 +42,10 @@ def comparison_keys(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(t.replace("\n", " ") for t in texts)
     # Punctuation goes before NFKC as well as after: full-width marks are most of what NFKC
     # would change, and text without them passes NFKC's quick check at once (5x faster).
-    joined = _NOT_WORD_OR_BREAK.sub("", joined)
+    joined = "".join(_WORD_OR_BREAK.findall(joined))
     folded = to_simplified(unicodedata.normalize("NFKC", joined))
     # NFKC can still make marks (㈠ → (一)); one more pass over the whole string removes them.
-    keys = _NOT_WORD_OR_BREAK.sub("", folded).split("\n")
+    keys = "".join(_WORD_OR_BREAK.findall(folded)).split("\n")
     if len(keys) != len(texts):  # defensive: a converter that merged lines would misalign keys
         keys = [_NOT_WORD.sub("", to_simplified(unicodedata.normalize("NFKC", _NOT_WORD.sub("", t)))) for t in texts]
     return keys
