@@ -48,6 +48,8 @@ _RUN_TOGETHER_NUMBER = re.compile(r"([〔\[［【])((?:19[4-9]|20\d)\d)(\d{1,4})
 #: titles use (《》“”（）、·—). A line with anything else (Latin words, U+FFFD) is no half title.
 _TITLE_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9０-９《》〈〉“”‘’（）()、·—\-]+")
 _DOUBLE_QUOTES = {"“": "”", "「": "」", "『": "』"}
+#: Either half of each pair, compiled once (the flags pass reads every line three times).
+_QUOTE_MARKS = {opening: re.compile(f"[{opening}{closing}]") for opening, closing in _DOUBLE_QUOTES.items()}
 
 
 def find_layout_edits(
@@ -66,8 +68,10 @@ def find_layout_flags(units: Sequence[Unit]) -> list[Flag]:
     flags = []
     for unit in units:
         for opening, closing in _DOUBLE_QUOTES.items():
+            if opening not in unit.text and closing not in unit.text:
+                continue  # most lines quote nothing: no scan
             depth = 0
-            for found in re.finditer(f"[{opening}{closing}]", unit.text):
+            for found in _QUOTE_MARKS[opening].finditer(unit.text):
                 if found.group() == opening:
                     depth += 1
                 elif depth:
