@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docrepair import repair_text
 from docrepair.cli import main
 from docrepair.config import OutputConfig, RepairConfig
 from docrepair.model import Action
+from docrepair.stages import punct
 
 # A mirror's text: commas and brackets folded to ASCII, and one line whose full-width marks a
 # byte-level repair brought back.
@@ -62,3 +65,28 @@ def test_the_cli_takes_punct(tmp_path):
     assert full.exit_code == 0 and "（三）加强宣传，营造氛围" in full.output
     bad = runner.invoke(main, ["fix", str(source), "--punct", "wide"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+# -- the fast path: a text whose ASCII marks all stand outside Chinese text --------------------
+
+_MIXED = st.text(alphabet=st.sampled_from(list("关于通知各部门加强领导1a ，,；;：:？?！!（）()|\n")), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED, st.sampled_from(["document", "full"]))
+def test_no_ascii_mark_in_chinese_text_means_no_edit(text, mode):
+    """The pre-check that skips the count is exact: wherever it says no ASCII mark stands in
+    Chinese text, the full count and conversion find nothing to change either."""
+    if punct._no_ascii_mark_in_chinese(text):
+        original = punct._no_ascii_mark_in_chinese
+        try:
+            punct._no_ascii_mark_in_chinese = lambda _text: False  # force the full path
+            assert punct.find_punct_edits(text, mode=mode) == []
+        finally:
+            punct._no_ascii_mark_in_chinese = original
+
+
+def test_an_ascii_comma_in_chinese_text_is_not_skipped():
+    text = "加强领导，明确责任，形成合力，推动落实。各部门,按职责分工负责。\n" * 3
+    assert not punct._no_ascii_mark_in_chinese(text)
+    assert [edit.after for edit in punct.find_punct_edits(text)] == ["，"] * 3

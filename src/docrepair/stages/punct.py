@@ -28,6 +28,7 @@ _FULL_OF = {half: full for full, half in _HALF_OF.items()}
 _CLASS_OF = {"，": ",", ",": ",", "；": ";", ";": ";", "：": ":", ":": ":", "？": "?", "?": "?", "！": "!", "!": "!", "（": "(", "(": "(", "）": "(", ")": "("}
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff□]")
 _SINGLE = re.compile(r"[，,；;：:？?！!]")
+_ASCII_SINGLE = re.compile(r"[,;:?!]")
 #: A bracket pair on one line: its text is Chinese when it holds no ASCII letter or digit.
 _PAIR = re.compile(r"[（(]([^()（）\n]{1,60})[）)]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -51,6 +52,18 @@ def _in_chinese(text: str, index: int) -> bool:
     if _ASCII_WORD.match(before) or _ASCII_WORD.match(after) or before in _LABEL_SIDE or after in _LABEL_SIDE:
         return False  # a number, code, or "key: value" with a space: ASCII usage, not a folded mark
     return bool(_HAN.match(before) or _HAN.match(after))
+
+
+def _no_ascii_mark_in_chinese(text: str) -> bool:
+    """No ASCII mark stands in Chinese text (no single one, and no bracket pair with an ASCII
+    half): every counted mark is full-width, so every class's convention is full-width or
+    unclear, and with the document's convention or --punct full nothing changes. Most clean
+    documents pass here, after a scan of their few ASCII marks rather than of all their commas."""
+    if any(_in_chinese(text, found.start()) for found in _ASCII_SINGLE.finditer(text)):
+        return False
+    if "(" not in text and ")" not in text:
+        return True
+    return all(found.group()[0] == "（" and found.group()[-1] == "）" for found in _chinese_pairs(text))
 
 
 def _chinese_pairs(text: str) -> list[re.Match[str]]:
@@ -79,7 +92,7 @@ def find_punct_edits(text: str, config: PunctConfig | None = None, mode: str = "
     """One edit per mark whose width differs from the convention (the document's, or `mode`:
     "full" or "half"), in Chinese text only; none for mode "keep"."""
     config = config or PunctConfig()
-    if mode == "keep":
+    if mode == "keep" or (mode != "half" and _no_ascii_mark_in_chinese(text)):
         return []
     # The marks that stand in Chinese text, found once: they are both counted and converted.
     singles = [(found.start(), found.group()) for found in _SINGLE.finditer(text) if _in_chinese(text, found.start())]
