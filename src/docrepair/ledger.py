@@ -51,9 +51,6 @@ class Ledger:
         # use after a change, so mapping many zero-width points costs one pass, not one each.
         self._last_real: np.ndarray | None = None
         self._last_change_step = 0
-        # input_spans' tables, for the text as of step _tables_step.
-        self._tables: tuple[np.ndarray, np.ndarray, np.ndarray] = ()  # type: ignore[assignment]
-        self._tables_step = -1
 
     # -- mapping back to the input ------------------------------------------------------------
 
@@ -72,8 +69,13 @@ class Ledger:
             return []
         starts_array = np.asarray(starts, dtype=np.int64)
         ends_array = np.asarray(ends, dtype=np.int64)
-        real_before, low, high = self._span_tables()
+        real = self.origin >= 0
+        # Prefix counts of real characters tell, per range, whether it holds any. (Not kept
+        # between calls: at 24 bytes per character these tables would outweigh the text.)
+        real_before = np.concatenate(([0], np.cumsum(real)))
         has_real = real_before[ends_array] > real_before[starts_array]
+        low = np.append(np.where(real, self.origin, np.iinfo(np.int64).max), 0)
+        high = np.append(np.where(real, self.origin, -1), 0)
         bounds = np.column_stack((starts_array, ends_array)).ravel()
         if bounds.size and np.all(np.diff(bounds) >= 0):
             # Sorted, disjoint ranges (a text's units): reduceat over [s0, e0, s1, e1, …] gives
@@ -85,27 +87,13 @@ class Ledger:
             highs = np.array([high[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
         spans = []
         # Python ints throughout the loop (tolist): a numpy scalar per range costs more than the range.
-        for start, real, lowest, highest in zip(starts_array.tolist(), has_real.tolist(), lows.tolist(), highs.tolist()):
-            if real:
+        for start, holds_real, lowest, highest in zip(starts_array.tolist(), has_real.tolist(), lows.tolist(), highs.tolist()):
+            if holds_real:
                 spans.append(Span(lowest, highest + 1))
             else:
                 point = self._input_point(start)
                 spans.append(Span(point, point))
         return spans
-
-    def _span_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per version of the text (the view's units and the next step's edits ask for the same
-        version): prefix counts of real characters, which tell whether a range holds any, and
-        each character's origin as a range's minimum and maximum read it (inserted text is out
-        of the way of both; one padding cell lets reduceat take a range ending at the text's end)."""
-        if self._tables_step != self._last_change_step:
-            real = self.origin >= 0
-            real_before = np.concatenate(([0], np.cumsum(real)))
-            low = np.append(np.where(real, self.origin, np.iinfo(np.int64).max), 0)
-            high = np.append(np.where(real, self.origin, -1), 0)
-            self._tables = (real_before, low, high)
-            self._tables_step = self._last_change_step
-        return self._tables
 
     def _input_point(self, position: int) -> int:
         """The input offset a zero-width position stands at: just after the nearest real char."""
