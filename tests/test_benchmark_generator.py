@@ -236,3 +236,14 @@ def test_score_still_counts_title_damage_that_is_not_a_join():
     # A title broken where the truth does not break it stays damage.
     broken = NOTICE.replace("煤矿瓦斯", "煤矿\n瓦斯")
     assert score(broken, NOTICE).recall < 1.0
+
+
+def test_batch_speed_runs_docrepair_batch_and_finds_worker_counts_agree(capsys):
+    """benchmarks.batch_speed runs the real `docrepair batch` on a written archive with 1 and 2
+    workers and compares what they wrote; a run that failed or disagreed would exit non-zero."""
+    from benchmarks import batch_speed
+
+    assert batch_speed.main(["--docs", "12", "--workers", "1", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "archive: 12 documents" in printed
+    assert "2 workers:" in printed and "outputs identical across worker counts: yes" in printed
