@@ -150,3 +150,22 @@ def test_the_offset_map_comes_from_the_results_origins_without_a_replay(monkeypa
     for note in result.notes:
         assert offsets.position(note) == by_replay.position(note)
         assert offsets.removal_point(note) == by_replay.removal_point(note)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_input_spans_of_many_ranges_agree_with_one_at_a_time(data):
+    """The vectorised input_spans (reduceat over the ranges' bounds, inserted text skipped by an
+    unsigned view) gives, range by range, what input_span gives: for sorted ranges (a text's
+    units, zero-width ones and ones ending at the text's end included) and for unsorted ones."""
+    ledger = Ledger("甲乙丙丁戊己庚辛壬癸")
+    for _ in range(data.draw(st.integers(0, 3))):  # inserted and dropped text, then reordered
+        at = data.draw(st.integers(0, len(ledger.text)))
+        ledger.apply("t", [_edit(at, min(len(ledger.text), at + data.draw(st.integers(0, 2))), data.draw(st.sampled_from(["", "\n", "子丑"])), Action.SPLIT_LINE)])
+    size = len(ledger.text)
+    cuts = sorted(data.draw(st.lists(st.integers(0, size), min_size=2, max_size=12)))
+    ranges = list(zip(cuts[::2], cuts[1::2]))
+    if data.draw(st.booleans()):
+        ranges = data.draw(st.permutations(ranges))
+    expected = [ledger.input_span(start, end) for start, end in ranges]
+    assert ledger.input_spans([start for start, _ in ranges], [end for _, end in ranges]) == expected

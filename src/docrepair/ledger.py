@@ -70,21 +70,25 @@ class Ledger:
         starts_array = np.asarray(starts, dtype=np.int64)
         ends_array = np.asarray(ends, dtype=np.int64)
         real = self.origin >= 0
-        # Prefix counts of real characters tell, per range, whether it holds any. (Not kept
-        # between calls: at 24 bytes per character these tables would outweigh the text.)
-        real_before = np.concatenate(([0], np.cumsum(real)))
+        # Prefix counts of real characters tell, per range, whether it holds any.
+        real_before = np.concatenate(([0], np.cumsum(real, dtype=np.int32)))
         has_real = real_before[ends_array] > real_before[starts_array]
-        low = np.append(np.where(real, self.origin, np.iinfo(np.int64).max), 0)
-        high = np.append(np.where(real, self.origin, -1), 0)
+        # A range's input span runs from the least to the greatest origin of its real characters.
+        # Inserted characters (origin -1) are out of the way of both without a masked copy: -1 is
+        # below every origin for the maximum, and read as unsigned it is above every one for the
+        # minimum. (Ranges without a real character never read these.)
+        unsigned = self.origin.view(np.uint64)
         bounds = np.column_stack((starts_array, ends_array)).ravel()
-        if bounds.size and np.all(np.diff(bounds) >= 0):
+        if bounds.size and bounds[-1] == self.origin.size:
+            bounds = bounds[:-1]  # reduceat's last cell runs to the end of the text anyway
+        if bounds.size and np.all(np.diff(bounds) >= 0) and bounds[-1] < self.origin.size:
             # Sorted, disjoint ranges (a text's units): reduceat over [s0, e0, s1, e1, …] gives
             # each range's min and max at the even positions in one pass.
-            lows = np.minimum.reduceat(low, bounds)[::2]
-            highs = np.maximum.reduceat(high, bounds)[::2]
+            lows = np.minimum.reduceat(unsigned, bounds)[::2]
+            highs = np.maximum.reduceat(self.origin, bounds)[::2]
         else:
-            lows = np.array([low[a:b].min() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
-            highs = np.array([high[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
+            lows = np.array([unsigned[a:b].min() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.uint64)
+            highs = np.array([self.origin[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
         spans = []
         # Python ints throughout the loop (tolist): a numpy scalar per range costs more than the range.
         for start, holds_real, lowest, highest in zip(starts_array.tolist(), has_real.tolist(), lows.tolist(), highs.tolist()):
