@@ -217,3 +217,22 @@ def test_order_learns_where_copies_stood_from_the_drop_notes(monkeypatch):
     # Each copy stands for its kept twin, which is a unit of the text order saw.
     kept = {(unit.input_span.start, unit.input_span.end) for unit in seen["units"]}
     assert all((span.start, span.end) in kept for span in copies)
+
+
+def test_load_models_loads_what_the_stages_load_on_first_use():
+    """The batch engine calls load_models before it forks its workers, so that they share one
+    copy: it must leave the character model and the GBK tables loaded (a fresh process)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from docrepair.pipeline import load_models\n"
+        "from docrepair.charlm import load_charlm\n"
+        "from docrepair.garble import gbk_pairs\n"
+        "from docrepair.stages.byteshift.tables import gbk_table\n"
+        "before = [f.cache_info().currsize for f in (load_charlm, gbk_pairs, gbk_table)]\n"
+        "load_models()\n"
+        "print(before, [f.cache_info().currsize for f in (load_charlm, gbk_pairs, gbk_table)])\n"
+    )
+    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == "[0, 0, 0] [1, 1, 1]"

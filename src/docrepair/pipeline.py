@@ -91,3 +91,17 @@ def build_header(text: str, config: RepairConfig, decoded: decode.DecodedInput |
         "dependencies": dependency_versions(),
         "counts": dict(sorted(counts.items())),
     }
+
+
+#: A short notice, for load_models: whole, as GBK bytes shifted by one byte, and as UTF-8 read as GBK.
+_WARM_UP_TEXT = "关于加强组织领导的通知\n各区县人民政府，市级有关部门：\n一、加强组织领导，明确工作责任，形成工作合力。\n"
+
+
+def load_models(config: RepairConfig | None = None) -> None:
+    """Load everything the stages load on first use (the character model, the GBK tables,
+    OpenCC's dictionaries: about a second), by one repair of a short text garbled both ways.
+    A process that forks workers calls it first, so the workers share one copy of the models
+    instead of each loading its own."""
+    shifted = _WARM_UP_TEXT.encode("gbk")[1:].decode("gbk", errors="replace")
+    misread = _WARM_UP_TEXT.encode("utf-8").decode("gbk", errors="replace")
+    run(_WARM_UP_TEXT + shifted + "\n" + misread, config or RepairConfig())

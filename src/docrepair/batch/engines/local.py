@@ -40,6 +40,10 @@ class LocalEngine:
             # fork: workers start at once with the library already imported; macOS's fork is
             # unsafe with its system frameworks, so spawn there.
             context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+            if context.get_start_method() == "fork":
+                from ...pipeline import load_models
+
+                load_models()  # once, here: the forked workers share the models instead of each loading them
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_leave_interrupts_to_the_parent)
         return self._pool
 
