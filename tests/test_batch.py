@@ -603,3 +603,17 @@ def test_a_parquet_source_without_pyarrow_is_one_failure_naming_the_extra(tmp_pa
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if not installed
     (failure,) = list(iter_documents([str(tmp_path / "x.parquet")], SourceOptions()))
     assert "pip install 'docrepair[parquet]'" in failure.error
+
+
+def test_notes_are_rendered_in_the_worker_only_where_an_output_holds_them():
+    """--format jsonl with --notes count or none never writes the notes: the worker does not
+    render them (nor send them back); with notes wanted, they are the same as fix's."""
+    from docrepair.batch.runner import Task, process_document
+    from docrepair.batch.sources import Document
+    from docrepair.render.notes import notes_to_jsonl
+
+    document = Document("d", "d.txt", SEED_004.read_bytes())
+    without = process_document(document, Task(notes=False))
+    with_notes = process_document(document, Task())
+    assert without.notes_jsonl == "" and without.text == with_notes.text and without.header == with_notes.header
+    assert with_notes.notes_jsonl == notes_to_jsonl(repair_file(SEED_004).notes) != ""

@@ -153,7 +153,7 @@ def _run_to_the_end(sources, outdir, output_format, notes, resume, cross_doc, co
     root = Path(outdir) if outdir is not None else None
     lock = outdir_lock(root) if root is not None else None
     try:
-        task = Task(config, _crossdoc_config() if cross_doc != "off" else None, report=options["report"])
+        task = Task(config, _crossdoc_config() if cross_doc != "off" else None, report=options["report"], notes=output_format == "files" or notes == "full")
         run_options = BatchOptions(root, output_format, resume, options["quiet"], task, _total(sources, options), notes=notes, redo=options["redo"])
         index, relpaths = _cross_doc_index(task)
         summary = _execute(sources, run_options, options, _remember(index, relpaths) if index is not None else None)

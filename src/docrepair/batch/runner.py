@@ -55,6 +55,10 @@ class Task:
     repair: bool = True
     #: Render each document's HTML report in the worker, where its RepairResult is (--report).
     report: bool = False
+    #: Render its notes as JSONL (what --format files writes beside a file's output, and --notes
+    #: full puts in a record). Otherwise they are not rendered, nor sent back from the worker:
+    #: a scraped page's notes are several times its text.
+    notes: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def _repaired(document: Document, task: Task, base: Outcome) -> Outcome:
     refuse_blank(result.input_text)  # as `fix` does: a page whose scrape failed, listed
     review_notes = sum(1 for note in result.notes if note.risk == "review")
     report_html = _report(result, document) if task.report else None
-    return _replace(base, text=result.text, notes_jsonl=notes_to_jsonl(result.notes), header=dict(result.header), signature=_sign(result.text, task), review_notes=review_notes, report_html=report_html)
+    notes_jsonl = notes_to_jsonl(result.notes) if task.notes else ""
+    return _replace(base, text=result.text, notes_jsonl=notes_jsonl, header=dict(result.header), signature=_sign(result.text, task), review_notes=review_notes, report_html=report_html)
 
 
 def _report(result, document: Document) -> str:
