@@ -43,8 +43,11 @@ class Ledger:
     def __init__(self, input_text: str) -> None:
         self.input_text = input_text
         self.text = input_text
-        self.origin = np.arange(len(input_text), dtype=np.int64)
-        self.placed_by = np.full(len(input_text), -1, dtype=np.int64)
+        # Input offsets and note indices per character: int32 (half of int64's 16 bytes a character
+        # for the two arrays, more than the UTF-8 text itself), int64 only past 2**31 characters.
+        self._offsets = np.int32 if len(input_text) < 2**31 - 1 else np.int64
+        self.origin = np.arange(len(input_text), dtype=self._offsets)
+        self.placed_by = np.full(len(input_text), -1, dtype=self._offsets)
         self._drafts: list[_Draft] = []
         self._step = 0
         # Index of the last input-derived character at or before each position; built on first
@@ -77,7 +80,7 @@ class Ledger:
         # Inserted characters (origin -1) are out of the way of both without a masked copy: -1 is
         # below every origin for the maximum, and read as unsigned it is above every one for the
         # minimum. (Ranges without a real character never read these.)
-        unsigned = self.origin.view(np.uint64)
+        unsigned = self.origin.view(np.dtype(f"u{self.origin.itemsize}"))
         bounds = np.column_stack((starts_array, ends_array)).ravel()
         if bounds.size and bounds[-1] == self.origin.size:
             bounds = bounds[:-1]  # reduceat's last cell runs to the end of the text anyway
@@ -87,8 +90,8 @@ class Ledger:
             lows = np.minimum.reduceat(unsigned, bounds)[::2]
             highs = np.maximum.reduceat(self.origin, bounds)[::2]
         else:
-            lows = np.array([unsigned[a:b].min() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.uint64)
-            highs = np.array([self.origin[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=np.int64)
+            lows = np.array([unsigned[a:b].min() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=unsigned.dtype)
+            highs = np.array([self.origin[a:b].max() if b > a else 0 for a, b in zip(starts_array, ends_array)], dtype=self.origin.dtype)
         spans = []
         # Python ints throughout the loop (tolist): a numpy scalar per range costs more than the range.
         for start, holds_real, lowest, highest in zip(starts_array.tolist(), has_real.tolist(), lows.tolist(), highs.tolist()):
@@ -151,8 +154,8 @@ class Ledger:
             placed_parts.append(self.placed_by[cursor : edit.start])
             if edit.after:  # most edits drop text: nothing to place
                 text_parts.append(edit.after)
-                origin_parts.append(np.full(len(edit.after), _NO_ORIGIN, dtype=np.int64))
-                placed_parts.append(np.full(len(edit.after), index, dtype=np.int64))
+                origin_parts.append(np.full(len(edit.after), _NO_ORIGIN, dtype=self._offsets))
+                placed_parts.append(np.full(len(edit.after), index, dtype=self._offsets))
             cursor = edit.end
         text_parts.append(self.text[cursor:])
         origin_parts.append(self.origin[cursor:])
