@@ -368,7 +368,7 @@ class Writer:
             if stream is not None and stream is not sys.stdout:
                 stream.flush()
                 lengths[name] = os.fstat(stream.fileno()).st_size
-        os.sync()
+        _sync_disks()
         if lengths:
             # Durable before any marker: a resumed run cuts the JSONL outputs back to these
             # lengths, so a record whose marker is lost is not written twice.
@@ -376,7 +376,7 @@ class Writer:
             write_atomic(self.root / _COMMITTED, json.dumps(self._committed_lengths, sort_keys=True).encode("utf-8"))
         for relpath, data in self._markers:
             _write_into(self.root, relpath, data)
-        os.sync()
+        _sync_disks()
         self._markers.clear()
         self._committed_at = time.monotonic()
 
@@ -530,6 +530,14 @@ _COMMITTED = ".docrepair/committed.json"
 #: seconds since the last one, whichever comes first: a killed run redoes at most that much.
 COMMIT_DOCUMENTS = 256
 COMMIT_SECONDS = 1.0
+
+
+def _sync_disks() -> None:
+    """Everything written so far, on disk (POSIX sync; Windows has none, and there a commit only
+    orders the writes)."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
 
 
 def _write_into(root: Path, relpath: str, data: bytes) -> None:
