@@ -205,19 +205,18 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     per-call cost of numpy is paid once per block instead of once per document."""
     count = len(texts)
     folded = _folded("".join(texts))
-    sizes = np.array([len(text) for text in texts], dtype=np.int64)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=count)
     kept = folded != _DROP
     folded, sizes = folded[kept], _run_sizes(kept, sizes)
-    # Sentences: runs of key characters between breaks, never across two texts.
+    # Sentences: runs of key characters between breaks, never across two texts. Found from the
+    # breaks and the texts' ends (a few per sentence), not by passes over every character.
     ends = np.cumsum(sizes)
-    in_key = folded != _BREAK
-    first = np.r_[True, ~in_key[:-1]]
-    last = np.r_[~in_key[1:], True]
-    first[ends[sizes > 0] - sizes[sizes > 0]] = True
-    last[ends[sizes > 0] - 1] = True
-    starts = np.flatnonzero(in_key & first)
-    stops = np.flatnonzero(in_key & last) + 1
-    owner = np.searchsorted(ends, starts, side="right")
+    breaks = np.flatnonzero(folded == _BREAK)
+    starts = np.sort(np.concatenate((breaks + 1, ends - sizes)))
+    stops = np.sort(np.concatenate((breaks, ends)))
+    sentence = stops > starts
+    starts, stops = starts[sentence], stops[sentence]
+    owner = _owners(starts, ends)
     sums = _weighted_sums(folded)
     sentences = _span_hashes(sums, starts, stops)
     # Each distinct sentence once: mirrors repeat runs of clauses.
@@ -228,15 +227,22 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     # source in any order.
     openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
     head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
-    return SignatureBlock(_minhash_texts(folded, sizes, config), head_counts, head_hashes, lengths)
+    keys = np.ones(folded.size, dtype=bool)
+    keys[breaks] = False
+    return SignatureBlock(_minhash_texts(folded[keys], _run_sizes(keys, sizes), config), head_counts, head_hashes, lengths)
 
 
 def _run_sizes(kept: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """How many of each run of `sizes` elements `kept` keeps (counted by the dropped ones,
     which are few)."""
-    ends = np.cumsum(sizes)
-    dropped = np.searchsorted(ends, np.flatnonzero(~kept), side="right")
-    return sizes - np.bincount(dropped, minlength=sizes.size)
+    return sizes - np.diff(np.searchsorted(np.flatnonzero(~kept), np.cumsum(sizes)), prepend=0)
+
+
+def _owners(positions: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For each of the sorted `positions`, the run it lies in (runs ending at `ends`): the runs'
+    ends are looked up among the positions, not each position among the ends (a few hundred
+    searches, not one per position)."""
+    return np.repeat(np.arange(ends.size), np.diff(np.searchsorted(positions, ends), prepend=0))
 
 
 #: The base of the polynomial hash of a span of code points, and its inverse modulo 2**64
@@ -259,8 +265,11 @@ def _weighted_sums(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     two lookups (_span_hashes), however many spans there are."""
     size = 1 << max(16, int(codes.size).bit_length())  # powers of two: few tables over a run
     up, down = _powers(size)
-    with np.errstate(over="ignore"):
-        return np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(codes.astype(np.uint64) * up[: codes.size], dtype=np.uint64))), down
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # in place: the products and the sums in one array
+        np.multiply(codes, up[: codes.size], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+    return prefix, down
 
 
 def _span_hashes(sums: tuple[np.ndarray, np.ndarray], starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -287,20 +296,19 @@ def _head_hashes(heads: Sequence[str], chars: int = 8) -> np.ndarray:
 def _bottom_heads(hashes: np.ndarray, owners: np.ndarray, count: int, max_heads: int) -> tuple[np.ndarray, np.ndarray]:
     """Per owner, its distinct hashes sorted and only the `max_heads` smallest: the hashes one
     owner after another, and how many each owner has."""
-    pairs = np.unique((owners.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    pairs = np.sort((owners.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.size else pairs  # np.unique hashes: slower
     owner = (pairs >> np.uint64(32)).astype(np.int64)
     first = np.searchsorted(owner, owner, side="left")
     keep = np.arange(pairs.size) - first < max_heads
     return (pairs[keep] & np.uint64(0xFFFFFFFF)).astype(np.uint32), np.bincount(owner[keep], minlength=count).astype(np.int64)
 
 
-def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig) -> np.ndarray:
+def _minhash_texts(codes: np.ndarray, sizes: np.ndarray, config: CrossDocConfig) -> np.ndarray:
     """datasketch's MinHash(num_perm, seed, scheme="affine32") of each text's sampled shingle
-    set: the shingles of its key (its sentences joined, repeats included: a repeat adds no new
-    shingle to the set) up to `max_key_chars`."""
+    set: the shingles of its key (`codes`: its sentences joined, repeats included: a repeat adds
+    no new shingle to the set) up to `max_key_chars`; `sizes` are the keys' lengths."""
     count = sizes.size
-    keys = folded != _BREAK
-    codes, sizes = folded[keys], _run_sizes(keys, sizes)
     ends = np.cumsum(sizes)
     starts = ends - sizes
     capped = np.minimum(sizes, config.max_key_chars)
@@ -319,11 +327,11 @@ def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig
     if config.sample_bits:
         # Sampled first, so only the sampled shingles are assigned to their texts.
         chosen = inside & ((mixed >> np.uint32(32 - config.sample_bits)) == 0)
-        owner = np.searchsorted(ends, np.flatnonzero(chosen), side="right")
+        owner = _owners(np.flatnonzero(chosen), ends)
         for text in np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist():
             chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
     positions = np.flatnonzero(chosen)
-    mixed, owner = mixed[positions], np.searchsorted(ends, positions, side="right")
+    mixed, owner = mixed[positions], _owners(positions, ends)
     short = np.flatnonzero((capped > 0) & (capped < size))
     if short.size:  # a key shorter than a shingle is one shingle (sketch.shingle_hashes)
         extra = np.concatenate([fmix32(shingle_hashes(codes[starts[i] : starts[i] + capped[i]].tobytes().decode("utf-32-le", "surrogatepass"), size)) for i in short.tolist()])
