@@ -380,9 +380,13 @@ class CrossDocIndex:
     def _gathered(self) -> tuple[list[str], SignatureBlock]:
         """The ids sorted (stable order: by id, never by arrival) with the last signature of each."""
         self._flush()
-        last = {document_id: row for row, document_id in enumerate(self._ids)}
-        ids = sorted(last)
         block = SignatureBlock.joined(self._blocks, self.config.num_perm)
+        self._blocks = [block]  # the blocks' arrays are freed: one copy of the signatures, not two
+        ids = self._ids
+        if all(a < b for a, b in zip(ids, ids[1:])):  # added in order once each (the common case): no copy
+            return list(ids), block
+        last = {document_id: row for row, document_id in enumerate(ids)}
+        ids = sorted(last)
         return ids, block.take(np.array([last[i] for i in ids], dtype=np.int64))
 
     def clusters(self) -> list[Cluster]:
@@ -407,10 +411,12 @@ def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> l
     found = [groups[start:end].tolist() for start, end in zip(starts.tolist(), np.r_[starts[1:], groups.size].tolist())]
     found.sort(key=lambda group: group[0])
     clusters = []
+    held = containment.tolist()  # Python floats: the same values, without a numpy scalar each
     for number, group in enumerate(found):
         kept = int(keepers[group[0]])
-        scores = {f"{ids[kept]}|{ids[m]}": round(float(containment[m]) * 100, 2) for m in group if m != kept}
-        clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], ids[kept], scores))
+        kept_id = ids[kept]
+        scores = {f"{kept_id}|{ids[m]}": round(held[m] * 100, 2) for m in group if m != kept}
+        clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], kept_id, scores))
     return clusters
 
 
