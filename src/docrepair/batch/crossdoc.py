@@ -205,19 +205,23 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     per-call cost of numpy is paid once per block instead of once per document."""
     count = len(texts)
     folded = _folded("".join(texts))
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=count)
-    kept = folded != _DROP
-    folded, sizes = folded[kept], _run_sizes(kept, sizes)
-    # Sentences: runs of key characters between breaks, never across two texts. Found from the
-    # breaks and the texts' ends (a few per sentence), not by passes over every character.
-    ends = np.cumsum(sizes)
-    breaks = np.flatnonzero(folded == _BREAK)
-    starts = np.sort(np.concatenate((breaks + 1, ends - sizes)))
+    text_ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=count))
+    # The key: the texts' folded characters without the dropped ones and the sentence breaks,
+    # which are few, so they are placed in the key by their positions alone.
+    in_key = folded > _BREAK
+    others = np.flatnonzero(~in_key)
+    codes = folded[in_key]
+    breaks = (others - np.arange(others.size))[folded[others] == _BREAK]  # key characters before each
+    ends = text_ends - np.searchsorted(others, text_ends)
+    sizes = np.diff(ends, prepend=0)
+    # Sentences: runs of key characters between breaks, never across two texts (from the breaks
+    # and the texts' ends, not by passes over every character).
+    starts = np.sort(np.concatenate((breaks, ends - sizes)))
     stops = np.sort(np.concatenate((breaks, ends)))
     sentence = stops > starts
     starts, stops = starts[sentence], stops[sentence]
     owner = _owners(starts, ends)
-    sums = _weighted_sums(folded)
+    sums = _weighted_sums(codes)
     sentences = _span_hashes(sums, starts, stops)
     # Each distinct sentence once: mirrors repeat runs of clauses.
     order = np.lexsort((sentences, owner))
@@ -227,15 +231,7 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     # source in any order.
     openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
     head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
-    keys = np.ones(folded.size, dtype=bool)
-    keys[breaks] = False
-    return SignatureBlock(_minhash_texts(folded[keys], _run_sizes(keys, sizes), config), head_counts, head_hashes, lengths)
-
-
-def _run_sizes(kept: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """How many of each run of `sizes` elements `kept` keeps (counted by the dropped ones,
-    which are few)."""
-    return sizes - np.diff(np.searchsorted(np.flatnonzero(~kept), np.cumsum(sizes)), prepend=0)
+    return SignatureBlock(_minhash_texts(codes, sizes, config), head_counts, head_hashes, lengths)
 
 
 def _owners(positions: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -325,13 +321,19 @@ def _minhash_texts(codes: np.ndarray, sizes: np.ndarray, config: CrossDocConfig)
     mixed = fmix32(hashes)
     chosen = inside
     if config.sample_bits:
-        # Sampled first, so only the sampled shingles are assigned to their texts.
-        chosen = inside & ((mixed >> np.uint32(32 - config.sample_bits)) == 0)
-        owner = _owners(np.flatnonzero(chosen), ends)
-        for text in np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist():
-            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+        # Sampled first, so only the sampled shingles are assigned to their texts. The top
+        # sample_bits bits are zero exactly when the value is below 2**(32 - sample_bits).
+        chosen = inside & (mixed < np.uint32(1 << (32 - config.sample_bits)))
     positions = np.flatnonzero(chosen)
-    mixed, owner = mixed[positions], _owners(positions, ends)
+    owner = _owners(positions, ends)
+    if config.sample_bits:
+        too_few = np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist()
+        for text in too_few:
+            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+        if too_few:
+            positions = np.flatnonzero(chosen)
+            owner = _owners(positions, ends)
+    mixed = mixed[positions]
     short = np.flatnonzero((capped > 0) & (capped < size))
     if short.size:  # a key shorter than a shingle is one shingle (sketch.shingle_hashes)
         extra = np.concatenate([fmix32(shingle_hashes(codes[starts[i] : starts[i] + capped[i]].tobytes().decode("utf-32-le", "surrogatepass"), size)) for i in short.tolist()])
