@@ -294,16 +294,20 @@ class _Verifier:
         """For each pair, the share of the document's sentence hashes the kept one holds, or -1
         when their MinHash values agree too little."""
         shares = np.full(documents.size, -1.0)
+        # Pairs with one kept document are verified in one pass (most of a kept copy's copies are):
+        # its hashes are then laid out once for all of them.
+        by_kept = np.argsort(kept, kind="stable")
         for start in range(0, documents.size, self._CHUNK):
-            chunk = slice(start, start + self._CHUNK)
-            agree = np.count_nonzero(self.minhash[documents[chunk]] == self.minhash[kept[chunk]], axis=1) >= self.min_agreement
-            shares[start + np.flatnonzero(agree)] = self._held_shares(documents[chunk][agree], kept[chunk][agree])
+            rows = by_kept[start : start + self._CHUNK]
+            own, other = documents[rows], kept[rows]
+            agree = np.count_nonzero(self.minhash[own] == self.minhash[other], axis=1) >= self.min_agreement
+            shares[rows[agree]] = self._held_shares(own[agree], other[agree])
         return shares
 
     def _held_shares(self, documents: np.ndarray, kept: np.ndarray) -> np.ndarray:
         """The share of each document's sentence hashes its kept one holds (0 when either has
-        none): each pair's hashes tagged with the pair's number, so one sorted search answers
-        all pairs."""
+        none): each kept document's hashes tagged with its number, each document's with the
+        number of its kept one, so one sorted search answers all pairs."""
         pairs = documents.size
         own_counts, kept_counts = self.counts[documents], self.counts[kept]
         # Bottom-k samples compare below the smaller of their cut-offs, where both are whole.
@@ -311,21 +315,23 @@ class _Verifier:
         for side, side_counts in ((documents, own_counts), (kept, kept_counts)):
             full = side_counts >= self.rule.max_heads
             limit[full] = np.minimum(limit[full], self.heads[self.offsets[side[full] + 1] - 1])
-
-        def tagged(side: np.ndarray, side_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            pair = np.repeat(np.arange(pairs), side_counts)
-            values = self.heads[concatenated_ranges(self.offsets[side], side_counts)]
-            below = values <= limit[pair]
-            pair = pair[below]
-            return (pair.astype(np.uint64) << np.uint64(32)) | values[below], pair
-
-        own, own_pair = tagged(documents, own_counts)
-        other, other_pair = tagged(kept, kept_counts)
+        distinct, kept_number = np.unique(kept, return_inverse=True)
+        distinct_counts = self.counts[distinct]
+        other = np.repeat(np.arange(distinct.size, dtype=np.uint64) << np.uint64(32), distinct_counts)
+        other |= self.heads[concatenated_ranges(self.offsets[distinct], distinct_counts)]
+        # A document's hashes above the limit are not compared (a kept one's above it then never
+        # match one of them, so they need no filtering).
+        own_pair = np.repeat(np.arange(pairs), own_counts)
+        values = self.heads[concatenated_ranges(self.offsets[documents], own_counts)]
+        below = values <= limit[own_pair]
+        own_pair = own_pair[below]
+        own = (kept_number[own_pair].astype(np.uint64) << np.uint64(32)) | values[below]
         held = np.zeros(pairs)
         if other.size:
             found = np.searchsorted(other, own)
             hit = other[np.minimum(found, other.size - 1)] == own
             held = np.bincount(own_pair[hit], minlength=pairs)
         total = np.bincount(own_pair, minlength=pairs)
-        has_both = (total > 0) & (np.bincount(other_pair, minlength=pairs) > 0)
+        smallest = self.heads[np.minimum(self.offsets[kept], max(self.heads.size - 1, 0))] if self.heads.size else np.zeros(pairs, dtype=np.uint32)
+        has_both = (total > 0) & (kept_counts > 0) & (smallest <= limit)
         return np.where(has_both, held / np.maximum(total, 1), 0.0)
