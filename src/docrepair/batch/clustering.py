@@ -146,6 +146,13 @@ def assign_keepers(minhash: np.ndarray, heads: np.ndarray, head_offsets: np.ndar
     return by_document, held
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) by sorting: np.unique's hash table (numpy 2.3 and later) took several
+    times as long on millions of integers."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
+
+
 def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The indices start, start + 1, ... start + length - 1 of each range, one range after another."""
     ends = np.cumsum(lengths)
@@ -194,7 +201,7 @@ class _Decisions:
         inside = bucket >= 0
         after = position[inside] + 1
         found = self.buckets.members[concatenated_ranges(after, self.buckets.starts[bucket[inside] + 1] - after)]
-        found = np.unique(found)
+        found = sorted_distinct(found)
         return found[self.leaders[found] >= 0]
 
     def decide(self, documents: np.ndarray, keepers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -230,7 +237,7 @@ class _Decisions:
         # The decisions of all members of these buckets, bucket after bucket: a member's decision
         # is offered where it first appears in its bucket, and it can only first appear where the
         # decision differs from the member's before it (so only those few places are compared).
-        used = np.unique(bucket)
+        used = sorted_distinct(bucket)
         sizes = buckets.starts[used + 1] - buckets.starts[used]
         where = concatenated_ranges(buckets.starts[used], sizes)
         local = np.repeat(np.arange(used.size), sizes)
@@ -245,7 +252,9 @@ class _Decisions:
         offers = (above > 0) & (above <= self.rule.max_candidates)
         picked = concatenated_ranges(bucket_first[in_used][offers], above[offers])
         pairs = np.repeat(asking[offers], above[offers]) * count + offered_decision[picked]
-        pairs, shared = np.unique(pairs, return_counts=True)
+        pairs = np.sort(pairs)
+        starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+        pairs, shared = pairs[starts], np.diff(np.r_[starts, pairs.size])
         asker, candidate = pairs // count, pairs % count
         tried = np.lexsort((candidate, -shared, asker))
         asker, candidate = asker[tried], candidate[tried]

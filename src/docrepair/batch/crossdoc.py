@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..sketch import fmix32, minhash_by_owner, ngram_hashes, shingle_hashes
-from .clustering import KeeperRule, assign_keepers, concatenated_ranges
+from .clustering import KeeperRule, assign_keepers, concatenated_ranges, sorted_distinct
 
 
 @dataclass(frozen=True)
@@ -406,7 +406,7 @@ def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> l
     members = np.flatnonzero(keepers != np.arange(keepers.size))
     if not members.size:
         return []
-    groups = np.concatenate((members, np.unique(keepers[members])))
+    groups = np.concatenate((members, sorted_distinct(keepers[members])))
     order = np.lexsort((groups, keepers[groups]))  # by kept document, then member
     groups = groups[order]
     starts = np.flatnonzero(np.r_[True, keepers[groups][1:] != keepers[groups][:-1]])
