@@ -414,10 +414,11 @@ def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> l
     found.sort(key=lambda group: group[0])
     clusters = []
     held = containment.tolist()  # Python floats: the same values, without a numpy scalar each
+    per_cent = {share: round(share * 100, 2) for share in set(held)}  # shares of small counts: few distinct
     for number, group in enumerate(found):
         kept = int(keepers[group[0]])
         kept_id = ids[kept]
-        scores = {f"{kept_id}|{ids[m]}": round(held[m] * 100, 2) for m in group if m != kept}
+        scores = {f"{kept_id}|{ids[m]}": per_cent[held[m]] for m in group if m != kept}
         clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], kept_id, scores))
     return clusters
 
