@@ -66,8 +66,9 @@ def ranked_buckets(minhash: np.ndarray, order: np.ndarray, bands: int, rows: int
     """The buckets of the documents `order` lists (row `order[d]` of `minhash` is document d):
     one stable sort of the band keys per band gives each bucket's members already in rank order."""
     count = order.size
-    of_document = np.full((count, bands), -1, dtype=np.int64)
-    position = np.full((count, bands), -1, dtype=np.int64)
+    # Filled band by band, one contiguous row per band, then turned to a row per document.
+    of_document = np.full((bands, count), -1, dtype=np.int64)
+    position = np.full((bands, count), -1, dtype=np.int64)
     members, starts = [], []
     numbered = placed = 0
     for band in range(bands):
@@ -77,20 +78,21 @@ def ranked_buckets(minhash: np.ndarray, order: np.ndarray, bands: int, rows: int
                 key = (key ^ column) * _GOLDEN64
                 key ^= key >> np.uint64(29)
         key = key[order]
-        by_key = np.argsort(key, kind="stable")
+        by_key = np.argsort(key, kind="stable")  # equal keys in rank order
         sorted_keys = key[by_key]
         group = np.cumsum(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) - 1
         shared = np.bincount(group)[group] > 1
         band_members, group = by_key[shared], group[shared]
         first = np.r_[True, group[1:] != group[:-1]] if group.size else np.zeros(0, dtype=bool)
-        of_document[band_members, band] = numbered + np.cumsum(first) - 1
-        position[band_members, band] = placed + np.arange(band_members.size)
+        of_document[band, band_members] = numbered + np.cumsum(first) - 1
+        position[band, band_members] = placed + np.arange(band_members.size)
         members.append(band_members)
         starts.append(placed + np.flatnonzero(first))
         numbered += int(first.sum())
         placed += band_members.size
     starts.append(np.array([placed]))
-    return Buckets(of_document, position, np.concatenate(members).astype(np.int64), np.concatenate(starts).astype(np.int64))
+    members_all = np.concatenate(members).astype(np.int64)
+    return Buckets(np.ascontiguousarray(of_document.T), np.ascontiguousarray(position.T), members_all, np.concatenate(starts).astype(np.int64))
 
 
 def best_leaders(buckets: Buckets) -> np.ndarray:
@@ -216,8 +218,8 @@ class _Decisions:
         if asking.size:
             shares = self.verify.shares(self.order[documents[others][asking]], self.order[candidates])
             passed = np.flatnonzero(shares >= self.rule.min_containment)
-            _, first = np.unique(asking[passed], return_index=True)  # the first in each one's order
-            chosen = passed[first]
+            passed_asking = asking[passed]  # grouped by the one asking, each group in its order
+            chosen = passed[np.r_[True, passed_asking[1:] != passed_asking[:-1]]] if passed.size else passed
             decided[others[asking[chosen]]] = candidates[chosen]
             held[others[asking[chosen]]] = shares[chosen]
         return decided, held
@@ -238,27 +240,39 @@ class _Decisions:
         # is offered where it first appears in its bucket, and it can only first appear where the
         # decision differs from the member's before it (so only those few places are compared).
         used = sorted_distinct(bucket)
-        sizes = buckets.starts[used + 1] - buckets.starts[used]
+        # Only the members above the lowest ranked one asking in each bucket can be offered (at 1M
+        # documents that is a third of the members of these buckets).
+        above_asking = np.zeros(buckets.starts.size - 1, dtype=np.int64)
+        np.maximum.at(above_asking, bucket, position - buckets.starts[bucket])
+        sizes = above_asking[used]
         where = concatenated_ranges(buckets.starts[used], sizes)
+        range_start = np.cumsum(sizes) - sizes  # where each used bucket's members begin in `where`
         local = np.repeat(np.arange(used.size), sizes)
         decision = keepers[buckets.members[where]]
         changes = np.flatnonzero(np.r_[True, (local[1:] != local[:-1]) | (decision[1:] != decision[:-1])])
         _, first = np.unique(local[changes] * count + decision[changes], return_index=True)
         offered = changes[np.sort(first)]
-        offered_at, offered_decision = where[offered], decision[offered]
-        bucket_first = np.searchsorted(local[offered], np.arange(used.size))
-        in_used = np.searchsorted(used, bucket)
-        above = np.searchsorted(offered_at, position) - bucket_first[in_used]  # distinct decisions above it
+        # Counts of offers before each place in `where` (prefix sums, not searches: the searches
+        # over millions of places cost seconds at 1M documents).
+        offered_before = np.zeros(where.size + 1, dtype=np.int64)
+        offered_before[offered + 1] = 1
+        np.cumsum(offered_before, out=offered_before)
+        local_of = np.zeros(buckets.starts.size - 1, dtype=np.int64)
+        local_of[used] = np.arange(used.size)
+        first_at = range_start[local_of[bucket]]
+        bucket_first = offered_before[first_at]  # the bucket's first offer among all offers
+        above = offered_before[first_at + position - buckets.starts[bucket]] - bucket_first  # distinct decisions above it
         offers = (above > 0) & (above <= self.rule.max_candidates)
-        picked = concatenated_ranges(bucket_first[in_used][offers], above[offers])
-        pairs = np.repeat(asking[offers], above[offers]) * count + offered_decision[picked]
+        picked = concatenated_ranges(bucket_first[offers], above[offers])
+        pairs = np.repeat(asking[offers], above[offers]) * count + decision[offered][picked]
         pairs = np.sort(pairs)
         starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
         pairs, shared = pairs[starts], np.diff(np.r_[starts, pairs.size])
         asker, candidate = pairs // count, pairs % count
         tried = np.lexsort((candidate, -shared, asker))
         asker, candidate = asker[tried], candidate[tried]
-        nth = np.arange(asker.size) - np.searchsorted(asker, asker)
+        runs = np.flatnonzero(np.r_[True, asker[1:] != asker[:-1]]) if asker.size else asker
+        nth = np.arange(asker.size) - np.repeat(runs, np.diff(np.r_[runs, asker.size]))
         within = nth < self.rule.max_candidates
         return asker[within], candidate[within]
 
