@@ -246,6 +246,8 @@ class _Decisions:
         np.maximum.at(above_asking, bucket, position - buckets.starts[bucket])
         sizes = above_asking[used]
         where = concatenated_ranges(buckets.starts[used], sizes)
+        if not where.size:  # none has a member above it (a document with a leader always has)
+            return where, where
         range_start = np.cumsum(sizes) - sizes  # where each used bucket's members begin in `where`
         local = np.repeat(np.arange(used.size), sizes)
         decision = keepers[buckets.members[where]]
