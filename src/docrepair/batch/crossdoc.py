@@ -415,16 +415,20 @@ def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> l
     if not members.size:
         return []
     groups = np.concatenate((members, sorted_distinct(keepers[members])))
-    order = np.lexsort((groups, keepers[groups]))  # by kept document, then member
-    groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, keepers[groups][1:] != keepers[groups][:-1]])
-    found = [groups[start:end].tolist() for start, end in zip(starts.tolist(), np.r_[starts[1:], groups.size].tolist())]
-    found.sort(key=lambda group: group[0])
+    kept_of = keepers[groups]
+    order = np.lexsort((groups, kept_of))  # by kept document, then member
+    groups, kept_of = groups[order], kept_of[order]
+    starts = np.flatnonzero(np.r_[True, kept_of[1:] != kept_of[:-1]])
+    ends = np.r_[starts[1:], groups.size]
+    # Clusters by their smallest member (each group's first): a document is in one cluster only.
+    by_smallest = np.argsort(groups[starts], kind="stable").tolist()
+    flat, kept_list, starts_list, ends_list = groups.tolist(), kept_of[starts].tolist(), starts.tolist(), ends.tolist()
     clusters = []
     held = containment.tolist()  # Python floats: the same values, without a numpy scalar each
     per_cent = {share: round(share * 100, 2) for share in set(held)}  # shares of small counts: few distinct
-    for number, group in enumerate(found):
-        kept = int(keepers[group[0]])
+    for number, cluster in enumerate(by_smallest):
+        group = flat[starts_list[cluster] : ends_list[cluster]]
+        kept = kept_list[cluster]
         kept_id = ids[kept]
         scores = {f"{kept_id}|{ids[m]}": per_cent[held[m]] for m in group if m != kept}
         clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], kept_id, scores))
