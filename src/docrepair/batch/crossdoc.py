@@ -232,7 +232,7 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     sums = _weighted_sums(codes)
     sentences = _span_hashes(sums, starts, stops)
     # Each distinct sentence once: mirrors repeat runs of clauses.
-    order = np.lexsort((sentences, owner))
+    order = _by_owner_then_value(owner, sentences, count)
     distinct = order[np.r_[True, (np.diff(owner[order]) != 0) | (np.diff(sentences[order]) != 0)]] if order.size else order
     lengths = np.bincount(owner[distinct], weights=(stops - starts)[distinct], minlength=count).astype(np.int64)
     # Openings, sorted and distinct: mirrors scramble clauses, and a copy must still match its
@@ -240,6 +240,15 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
     head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
     return SignatureBlock(_minhash_texts(codes, sizes, config), head_counts, head_hashes, lengths)
+
+
+def _by_owner_then_value(owner: np.ndarray, values: np.ndarray, owners: int) -> np.ndarray:
+    """np.lexsort((values, owner)): the same order, from a stable sort of the values and then a
+    stable sort of their owners, which numpy does by radix when they fit 16 bits (two thirds of
+    lexsort's time on a block's sentences)."""
+    by_value = np.argsort(values, kind="stable")
+    narrow = owner[by_value].astype(np.uint16 if owners <= 1 << 16 else np.int64)
+    return by_value[np.argsort(narrow, kind="stable")]
 
 
 def _owners(positions: np.ndarray, ends: np.ndarray) -> np.ndarray:
