@@ -321,3 +321,66 @@ def test_clusters_of_the_benchmark_archive_match_its_truth():
     precision, recall = pairwise_scores(label, archive.bases.tolist())
     assert precision >= 0.99 and recall >= 0.99
     assert all(c.kept in c.members and all(score >= 60 for score in c.scores.values()) for c in clusters)
+
+
+def one_by_one_keepers(block: SignatureBlock, rule: clustering.KeeperRule) -> tuple[list[int], list[float]]:
+    """The keeper rule as clustering's docstring states it, one document at a time in plain Python:
+    the reference the numpy decisions (all documents at once) must agree with."""
+    from collections import Counter
+
+    from docrepair.sketch import band_params
+
+    count = block.count
+    params = band_params(rule.jaccard_threshold, block.minhash.shape[1])
+    rows = [[b for b in row if b >= 0] for row in band_buckets(block.minhash, params.bands, params.rows).tolist()]
+    order = np.lexsort((np.arange(count), -block.lengths)).tolist()
+    rank = {document: number for number, document in enumerate(order)}
+    verify = clustering._Verifier(block.minhash, block.heads, block.head_offsets(), rule)
+    first_member: dict[int, int] = {}
+    for document in order:
+        for bucket in rows[document]:
+            first_member.setdefault(bucket, document)
+    decided_in: dict[int, list[int]] = {}
+    keepers, containment = list(range(count)), [0.0] * count
+    for document in order:
+        leaders = Counter(first_member[b] for b in rows[document] if first_member[b] != document)
+        match = None
+        if leaders:
+            leader = min(leaders, key=lambda kept: (-leaders[kept], rank[kept]))
+            if keepers[leader] == leader:
+                match = verify.first_match(document, [leader])
+        if match is None:
+            offered: list[int] = []
+            for bucket in rows[document]:
+                kept = {keepers[member] for member in decided_in.get(bucket, [])}
+                if len(kept) <= rule.max_candidates:  # more: formulaic text, the bucket offers none
+                    offered += kept
+            shared = Counter(offered)
+            candidates = sorted(shared, key=lambda kept: (-shared[kept], rank[kept]))[: rule.max_candidates]
+            match = verify.first_match(document, candidates)
+        if match is not None:
+            keepers[document], containment[document] = match
+        for bucket in rows[document]:
+            decided_in.setdefault(bucket, []).append(document)
+    return keepers, containment
+
+
+def tangled_texts(count: int = 1200, seed: int = 9) -> list[str]:
+    """Documents drawn from one small pool of sentences (20 to 40 of 70): each shares about half
+    its text with any other, so buckets hold many documents with many different kept documents
+    (retired ones too), leaders often fail, and documents are decided through their buckets."""
+    rng = random.Random(seed)
+    pool = han_sentences(70, seed)
+    return ["\n".join(rng.sample(pool, rng.randint(20, 40))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("max_candidates, min_containment", [(8, 0.6), (2, 0.6), (3, 0.45), (8, 0.45)])
+def test_the_decisions_made_all_at_once_are_the_one_by_one_decisions(max_candidates, min_containment):
+    from benchmarks.batch_bench import plan_archive
+
+    rule = clustering.KeeperRule(0.3, min_containment, max_candidates, CrossDocConfig().max_heads)
+    for texts in (plan_archive(1500, seed=5).texts(0, 1500), tangled_texts()):
+        block = sign_texts(texts)
+        keepers, containment = clustering.assign_keepers(block.minhash, block.heads, block.head_offsets(), block.lengths, rule)
+        expected_keepers, expected_containment = one_by_one_keepers(block, rule)
+        assert keepers.tolist() == expected_keepers and containment.tolist() == expected_containment

@@ -36,19 +36,23 @@ def ngram_hashes(codes: np.ndarray, size: int) -> np.ndarray:
     count = codes.size - size + 1
     hashes = np.zeros(max(count, 0), dtype=np.uint32)
     with np.errstate(over="ignore"):
-        for offset in range(size):
-            hashes = hashes * _SHINGLE_PRIME + codes[offset : offset + count]
+        for offset in range(size):  # in place: no temporary array per step
+            np.multiply(hashes, _SHINGLE_PRIME, out=hashes)
+            np.add(hashes, codes[offset : offset + count], out=hashes)
     return hashes
 
 
 def fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer, the pre-mix datasketch applies in its affine schemes."""
+    mixed = values.astype(np.uint32)  # a copy, then every step in place (no temporaries)
+    shifted = np.empty_like(mixed)
     with np.errstate(over="ignore"):
-        values = values ^ (values >> np.uint32(16))
-        values = values * np.uint32(0x85EBCA6B)
-        values = values ^ (values >> np.uint32(13))
-        values = values * np.uint32(0xC2B2AE35)
-        return values ^ (values >> np.uint32(16))
+        for shift, multiplier in ((16, 0x85EBCA6B), (13, 0xC2B2AE35), (16, None)):
+            np.right_shift(mixed, np.uint32(shift), out=shifted)
+            np.bitwise_xor(mixed, shifted, out=mixed)
+            if multiplier is not None:
+                np.multiply(mixed, np.uint32(multiplier), out=mixed)
+    return mixed
 
 
 @lru_cache(maxsize=8)

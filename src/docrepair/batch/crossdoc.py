@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..sketch import fmix32, minhash_by_owner, ngram_hashes, shingle_hashes
-from .clustering import KeeperRule, assign_keepers, concatenated_ranges
+from .clustering import KeeperRule, assign_keepers, concatenated_ranges, sorted_distinct
 
 
 @dataclass(frozen=True)
@@ -180,13 +180,21 @@ def _fold_table() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def _fold_table_all() -> np.ndarray:
+    """_fold_table for every code point: beyond the BMP (rare Han extensions) characters stay as
+    they are. One lookup for any text (4.4 MB, of which a text touches a few pages): checking for
+    such characters and treating them apart cost twice the lookup, and pages with one are many."""
+    return np.concatenate((_fold_table(), np.arange(0x10000, 0x110000, dtype=np.uint32)))
+
+
 def _folded(text: str) -> np.ndarray:
     """The fold table applied to each code point; beyond the BMP (rare Han extensions)
     characters stay as they are."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if not codes.size or codes.max() < 0x10000:
-        return _fold_table()[codes]
-    return np.where(codes < 0x10000, _fold_table()[np.minimum(codes, 0xFFFF)], codes)
+    # Indices as intp first: numpy casts uint32 indices while gathering, which took 2.5 times
+    # as long as the cast and the gather apart.
+    return _fold_table_all()[codes.astype(np.intp)]
 
 
 def sentence_keys(text: str) -> list[str]:
@@ -205,38 +213,49 @@ def sign_texts(texts: Sequence[str], config: CrossDocConfig = CrossDocConfig()) 
     per-call cost of numpy is paid once per block instead of once per document."""
     count = len(texts)
     folded = _folded("".join(texts))
-    sizes = np.array([len(text) for text in texts], dtype=np.int64)
-    kept = folded != _DROP
-    folded, sizes = folded[kept], _run_sizes(kept, sizes)
-    # Sentences: runs of key characters between breaks, never across two texts.
-    ends = np.cumsum(sizes)
-    in_key = folded != _BREAK
-    first = np.r_[True, ~in_key[:-1]]
-    last = np.r_[~in_key[1:], True]
-    first[ends[sizes > 0] - sizes[sizes > 0]] = True
-    last[ends[sizes > 0] - 1] = True
-    starts = np.flatnonzero(in_key & first)
-    stops = np.flatnonzero(in_key & last) + 1
-    owner = np.searchsorted(ends, starts, side="right")
-    sums = _weighted_sums(folded)
+    text_ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=count))
+    # The key: the texts' folded characters without the dropped ones and the sentence breaks,
+    # which are few, so they are placed in the key by their positions alone.
+    in_key = folded > _BREAK
+    others = np.flatnonzero(~in_key)
+    codes = folded[in_key]
+    breaks = (others - np.arange(others.size))[folded[others] == _BREAK]  # key characters before each
+    ends = text_ends - np.searchsorted(others, text_ends)
+    sizes = np.diff(ends, prepend=0)
+    # Sentences: runs of key characters between breaks, never across two texts (from the breaks
+    # and the texts' ends, not by passes over every character).
+    starts = np.sort(np.concatenate((breaks, ends - sizes)))
+    stops = np.sort(np.concatenate((breaks, ends)))
+    sentence = stops > starts
+    starts, stops = starts[sentence], stops[sentence]
+    owner = _owners(starts, ends)
+    sums = _weighted_sums(codes)
     sentences = _span_hashes(sums, starts, stops)
     # Each distinct sentence once: mirrors repeat runs of clauses.
-    order = np.lexsort((sentences, owner))
+    order = _by_owner_then_value(owner, sentences, count)
     distinct = order[np.r_[True, (np.diff(owner[order]) != 0) | (np.diff(sentences[order]) != 0)]] if order.size else order
     lengths = np.bincount(owner[distinct], weights=(stops - starts)[distinct], minlength=count).astype(np.int64)
     # Openings, sorted and distinct: mirrors scramble clauses, and a copy must still match its
     # source in any order.
     openings = _span_hashes(sums, starts[distinct], np.minimum(stops[distinct], starts[distinct] + config.head_chars))
     head_hashes, head_counts = _bottom_heads(_fold64(openings), owner[distinct], count, config.max_heads)
-    return SignatureBlock(_minhash_texts(folded, sizes, config), head_counts, head_hashes, lengths)
+    return SignatureBlock(_minhash_texts(codes, sizes, config), head_counts, head_hashes, lengths)
 
 
-def _run_sizes(kept: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """How many of each run of `sizes` elements `kept` keeps (counted by the dropped ones,
-    which are few)."""
-    ends = np.cumsum(sizes)
-    dropped = np.searchsorted(ends, np.flatnonzero(~kept), side="right")
-    return sizes - np.bincount(dropped, minlength=sizes.size)
+def _by_owner_then_value(owner: np.ndarray, values: np.ndarray, owners: int) -> np.ndarray:
+    """np.lexsort((values, owner)): the same order, from a stable sort of the values and then a
+    stable sort of their owners, which numpy does by radix when they fit 16 bits (two thirds of
+    lexsort's time on a block's sentences)."""
+    by_value = np.argsort(values, kind="stable")
+    narrow = owner[by_value].astype(np.uint16 if owners <= 1 << 16 else np.int64)
+    return by_value[np.argsort(narrow, kind="stable")]
+
+
+def _owners(positions: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For each of the sorted `positions`, the run it lies in (runs ending at `ends`): the runs'
+    ends are looked up among the positions, not each position among the ends (a few hundred
+    searches, not one per position)."""
+    return np.repeat(np.arange(ends.size), np.diff(np.searchsorted(positions, ends), prepend=0))
 
 
 #: The base of the polynomial hash of a span of code points, and its inverse modulo 2**64
@@ -259,8 +278,11 @@ def _weighted_sums(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     two lookups (_span_hashes), however many spans there are."""
     size = 1 << max(16, int(codes.size).bit_length())  # powers of two: few tables over a run
     up, down = _powers(size)
-    with np.errstate(over="ignore"):
-        return np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(codes.astype(np.uint64) * up[: codes.size], dtype=np.uint64))), down
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # in place: the products and the sums in one array
+        np.multiply(codes, up[: codes.size], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+    return prefix, down
 
 
 def _span_hashes(sums: tuple[np.ndarray, np.ndarray], starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -287,20 +309,19 @@ def _head_hashes(heads: Sequence[str], chars: int = 8) -> np.ndarray:
 def _bottom_heads(hashes: np.ndarray, owners: np.ndarray, count: int, max_heads: int) -> tuple[np.ndarray, np.ndarray]:
     """Per owner, its distinct hashes sorted and only the `max_heads` smallest: the hashes one
     owner after another, and how many each owner has."""
-    pairs = np.unique((owners.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    pairs = np.sort((owners.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.size else pairs  # np.unique hashes: slower
     owner = (pairs >> np.uint64(32)).astype(np.int64)
     first = np.searchsorted(owner, owner, side="left")
     keep = np.arange(pairs.size) - first < max_heads
     return (pairs[keep] & np.uint64(0xFFFFFFFF)).astype(np.uint32), np.bincount(owner[keep], minlength=count).astype(np.int64)
 
 
-def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig) -> np.ndarray:
+def _minhash_texts(codes: np.ndarray, sizes: np.ndarray, config: CrossDocConfig) -> np.ndarray:
     """datasketch's MinHash(num_perm, seed, scheme="affine32") of each text's sampled shingle
-    set: the shingles of its key (its sentences joined, repeats included: a repeat adds no new
-    shingle to the set) up to `max_key_chars`."""
+    set: the shingles of its key (`codes`: its sentences joined, repeats included: a repeat adds
+    no new shingle to the set) up to `max_key_chars`; `sizes` are the keys' lengths."""
     count = sizes.size
-    keys = folded != _BREAK
-    codes, sizes = folded[keys], _run_sizes(keys, sizes)
     ends = np.cumsum(sizes)
     starts = ends - sizes
     capped = np.minimum(sizes, config.max_key_chars)
@@ -317,13 +338,19 @@ def _minhash_texts(folded: np.ndarray, sizes: np.ndarray, config: CrossDocConfig
     mixed = fmix32(hashes)
     chosen = inside
     if config.sample_bits:
-        # Sampled first, so only the sampled shingles are assigned to their texts.
-        chosen = inside & ((mixed >> np.uint32(32 - config.sample_bits)) == 0)
-        owner = np.searchsorted(ends, np.flatnonzero(chosen), side="right")
-        for text in np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist():
-            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+        # Sampled first, so only the sampled shingles are assigned to their texts. The top
+        # sample_bits bits are zero exactly when the value is below 2**(32 - sample_bits).
+        chosen = inside & (mixed < np.uint32(1 << (32 - config.sample_bits)))
     positions = np.flatnonzero(chosen)
-    mixed, owner = mixed[positions], np.searchsorted(ends, positions, side="right")
+    owner = _owners(positions, ends)
+    if config.sample_bits:
+        too_few = np.flatnonzero(np.bincount(owner, minlength=count) < config.min_sampled_shingles).tolist()
+        for text in too_few:
+            chosen[starts[text] : ends[text]] = inside[starts[text] : ends[text]]  # too few sampled: all
+        if too_few:
+            positions = np.flatnonzero(chosen)
+            owner = _owners(positions, ends)
+    mixed = mixed[positions]
     short = np.flatnonzero((capped > 0) & (capped < size))
     if short.size:  # a key shorter than a shingle is one shingle (sketch.shingle_hashes)
         extra = np.concatenate([fmix32(shingle_hashes(codes[starts[i] : starts[i] + capped[i]].tobytes().decode("utf-32-le", "surrogatepass"), size)) for i in short.tolist()])
@@ -372,9 +399,13 @@ class CrossDocIndex:
     def _gathered(self) -> tuple[list[str], SignatureBlock]:
         """The ids sorted (stable order: by id, never by arrival) with the last signature of each."""
         self._flush()
-        last = {document_id: row for row, document_id in enumerate(self._ids)}
-        ids = sorted(last)
         block = SignatureBlock.joined(self._blocks, self.config.num_perm)
+        self._blocks = [block]  # the blocks' arrays are freed: one copy of the signatures, not two
+        ids = self._ids
+        if all(a < b for a, b in zip(ids, ids[1:])):  # added in order once each (the common case): no copy
+            return list(ids), block
+        last = {document_id: row for row, document_id in enumerate(ids)}
+        ids = sorted(last)
         return ids, block.take(np.array([last[i] for i in ids], dtype=np.int64))
 
     def clusters(self) -> list[Cluster]:
@@ -392,17 +423,24 @@ def _clusters(ids: list[str], keepers: np.ndarray, containment: np.ndarray) -> l
     members = np.flatnonzero(keepers != np.arange(keepers.size))
     if not members.size:
         return []
-    groups = np.concatenate((members, np.unique(keepers[members])))
-    order = np.lexsort((groups, keepers[groups]))  # by kept document, then member
-    groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, keepers[groups][1:] != keepers[groups][:-1]])
-    found = [groups[start:end].tolist() for start, end in zip(starts.tolist(), np.r_[starts[1:], groups.size].tolist())]
-    found.sort(key=lambda group: group[0])
+    groups = np.concatenate((members, sorted_distinct(keepers[members])))
+    kept_of = keepers[groups]
+    order = np.lexsort((groups, kept_of))  # by kept document, then member
+    groups, kept_of = groups[order], kept_of[order]
+    starts = np.flatnonzero(np.r_[True, kept_of[1:] != kept_of[:-1]])
+    ends = np.r_[starts[1:], groups.size]
+    # Clusters by their smallest member (each group's first): a document is in one cluster only.
+    by_smallest = np.argsort(groups[starts], kind="stable").tolist()
+    flat, kept_list, starts_list, ends_list = groups.tolist(), kept_of[starts].tolist(), starts.tolist(), ends.tolist()
     clusters = []
-    for number, group in enumerate(found):
-        kept = int(keepers[group[0]])
-        scores = {f"{ids[kept]}|{ids[m]}": round(float(containment[m]) * 100, 2) for m in group if m != kept}
-        clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], ids[kept], scores))
+    held = containment.tolist()  # Python floats: the same values, without a numpy scalar each
+    per_cent = {share: round(share * 100, 2) for share in set(held)}  # shares of small counts: few distinct
+    for number, cluster in enumerate(by_smallest):
+        group = flat[starts_list[cluster] : ends_list[cluster]]
+        kept = kept_list[cluster]
+        kept_id = ids[kept]
+        scores = {f"{kept_id}|{ids[m]}": per_cent[held[m]] for m in group if m != kept}
+        clusters.append(Cluster(f"c{number + 1:05d}", [ids[m] for m in group], kept_id, scores))
     return clusters
 
 
