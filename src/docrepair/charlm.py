@@ -67,6 +67,14 @@ class CharModel:
         unigram = math.exp(self.unigram_logp(second))
         return math.log((joint + _BACKOFF_WEIGHT * unigram) / (context + _BACKOFF_WEIGHT))
 
+    def unseen_pair_bound(self, first: str) -> float:
+        """At least `pair_logp(first, second) - unigram_logp(second)` for every `second` whose
+        pair with `first` neither the model nor the document has: such a pair is the unigram's
+        share of the interpolation, log(_BACKOFF_WEIGHT / (context + _BACKOFF_WEIGHT)); the bound
+        adds a margin far above the rounding of the floats."""
+        context = self.unigrams.get(first, 0) + _DOCUMENT_PAIR_WEIGHT * self.document_chars.get(first, 0)
+        return math.log(_BACKOFF_WEIGHT / (context + _BACKOFF_WEIGHT)) + 1e-9
+
     def pair_logp_rows(self, firsts, seconds) -> list[list[float]]:
         """`pair_logp(first, second)` for every first (rows) and second (columns), the same
         floats computed once per row and column where they can be: the naming of lost

@@ -268,29 +268,88 @@ _COST_MARK = -8.0
 _COST_RARE_SYMBOL = -4.0
 
 
-def _char_score(previous: str | None, ch: str, model: "CharModel") -> float:
-    """`_score_char`, kept per document with the model: a line's lattice scores the same few
-    pairs of characters many times over."""
-    table = _score_table(model)
-    key = (previous, ch)
-    found = table.get(key)
-    if found is None:
-        # Most pairs score as a pair of their kinds (any Han character before a rare symbol):
-        # scored once per kind, the many candidates of a rejected byte cost a look-up each.
-        same = (_representative(previous, ch), ch)
-        found = table.get(same)
+class _CharScores:
+    """`_score_char` for one document, kept: a line's lattice scores the same pairs of characters
+    many times over, and the many candidates of a rejected byte mostly score as pairs of their
+    kinds (any Han character before a rare symbol: see `_representative`)."""
+
+    def __init__(self, model: "CharModel") -> None:
+        self.model = model
+        #: Scores by (previous, character), and by (its representative, character).
+        self.pairs: dict = {}
+        #: By (kind of state, an edge's candidates): their scores after any state of the kind,
+        #: and where a score depends on the state itself (see `after`).
+        self.columns: dict = {}
+        #: By Han character: the most a pair after it that is unseen can score beyond the
+        #: unigram (`CharModel.unseen_pair_bound`).
+        self.unseen_bounds: dict = {}
+
+    def score(self, previous: str | None, ch: str) -> float:
+        key = (previous, ch)
+        found = self.pairs.get(key)
         if found is None:
-            found = table[same] = _score_char(same[0], ch, model)
-        table[key] = found
-    return found
+            if previous is not None and _is_han(previous) and _is_han(ch):
+                found = self._han_pair(previous, ch)
+            else:
+                same = (_representative(previous, ch), ch)
+                found = self.pairs.get(same)
+                if found is None:
+                    found = self.pairs[same] = _score_char(same[0], ch, self.model)
+            self.pairs[key] = found
+        return found
+
+    def _han_pair(self, previous: str, ch: str) -> float:
+        """`_score_char` of two Han characters. An unseen pair after a character common enough
+        that the unigram's share of the pair estimate is below `_COST_UNSEEN_PAIR` scores the
+        unigram (the max of the two), which needs no pair estimate."""
+        model = self.model
+        if unicodedata.category(ch) == "Cn":
+            return _score_char(previous, ch, model)
+        unigram = model.unigram_logp(ch) + _COST_UNSEEN_PAIR
+        if not model.is_attested(previous, ch):
+            bound = self.unseen_bounds.get(previous)
+            if bound is None:
+                bound = self.unseen_bounds[previous] = model.unseen_pair_bound(previous)
+            if bound < _COST_UNSEEN_PAIR:
+                return unigram
+        return max(model.pair_logp(previous, ch), unigram)
+
+    def after(self, previous: str | None, chars: tuple[str, ...]) -> list[float]:
+        """`score(previous, ch)` for each of an edge's candidates, in order. What scores alike
+        after every state of the kind (`_is_scored_alike`) is scored once per edge's candidates;
+        only the rest (Han pairs, marks after Han) is scored for this state."""
+        column, _, depends = self._column(_kind_of_state(previous), previous, chars)
+        if not depends:
+            return column
+        column = list(column)
+        pairs = self.pairs
+        for index in depends:
+            ch = chars[index]
+            score = pairs.get((previous, ch))
+            column[index] = self.score(previous, ch) if score is None else score
+        return column
+
+    def _column(self, kind: int, previous: str | None, chars: tuple[str, ...]):
+        """(scores of the candidates that score alike after every state of the kind, 0.0 for
+        the others; which score alike; the positions of the others), `previous` one such state."""
+        key = (kind, chars)
+        found = self.columns.get(key)
+        if found is None:
+            alike = [_is_scored_alike(kind, ch) for ch in chars]
+            found = self.columns[key] = (
+                [self.score(previous, ch) if same else 0.0 for ch, same in zip(chars, alike)],
+                alike,
+                [index for index, same in enumerate(alike) if not same],
+            )
+        return found
 
 
-def _score_table(model: "CharModel") -> dict:
-    """`_char_score`'s scores by (previous, character), kept with the model for its document."""
-    table = model.cache.get("utf8_char_scores")
-    if table is None or table[0] is not model.document_pairs:
-        table = model.cache["utf8_char_scores"] = (model.document_pairs, {})
-    return table[1]
+def _char_scores(model: "CharModel") -> _CharScores:
+    """The scores kept with the model for its document."""
+    found = model.cache.get("utf8_char_scores")
+    if found is None or found[0] is not model.document_pairs:
+        found = model.cache["utf8_char_scores"] = (model.document_pairs, _CharScores(model))
+    return found[1]
 
 
 def _representative(previous: str | None, ch: str) -> str | None:
@@ -386,9 +445,10 @@ def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = Fa
 
 
 def _reading_score(text: str, model: "CharModel") -> float:
+    scores = _char_scores(model)
     score, previous = 0.0, None
     for ch in text:
-        score += _char_score(previous, ch, model)
+        score += scores.score(previous, ch)
         previous = ch
     return score
 
@@ -421,16 +481,14 @@ def _open_bracket(chars: list[str]) -> str | None:
 def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
     """How well each candidate fits between its neighbours (the line's end when `following` is
     None), in the order of `chars`."""
-    table = _score_table(model)
+    char_scores = _char_scores(model)
+    pairs = char_scores.pairs
     most_ends = max(line_ends.values(), default=0) + 1.0
     scores = []
-    for ch in chars:
-        score = table.get((previous, ch))
-        if score is None:
-            score = _char_score(previous, ch, model)
+    for ch, score in zip(chars, char_scores.after(previous, chars)):
         if following is not None:
-            after = table.get((ch, following))
-            score += _char_score(ch, following, model) if after is None else after
+            after = pairs.get((ch, following))
+            score += char_scores.score(ch, following) if after is None else after
         else:
             score += math.log((line_ends.get(ch, 0) + 1.0) / most_ends)
         if ch in _CLOSERS:
@@ -451,6 +509,7 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     size = len(data)
     # best[position][last character] = (score, back pointer)
     best: dict[int, dict] = {0: {None: (0.0, None)}}
+    scores = _char_scores(model)
     for start in range(size):
         states = best.get(start)
         if not states:
@@ -461,13 +520,16 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
                 chars = (named[0],) if len(named) == 1 else (MISSING,)
             target = best.setdefault(stop, {})
             if how != "cut" and len(states) > 1:
-                _relax(states, chars, target, (start, how, chars), model)
+                _relax(states, chars, target, (start, how, chars), scores)
                 continue
             for previous, (score, _) in states.items():
-                for ch in chars:
-                    total = score + (_COST_CUT if how == "cut" else _char_score(previous, ch, model))
-                    if ch not in target or total > target[ch][0]:
-                        target[ch] = (total, (start, previous, how, chars))
+                back = (start, previous, how, chars)
+                costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
+                for ch, cost in zip(chars, costs):
+                    total = score + cost
+                    found = target.get(ch)
+                    if found is None or total > found[0]:
+                        target[ch] = (total, back)
     final = best.get(size)
     if not final:
         return None
@@ -528,7 +590,7 @@ def _is_scored_alike(kind: int, ch: str) -> bool:
     return True
 
 
-def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, model: "CharModel") -> None:
+def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scores: _CharScores) -> None:
     """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
     double loop over states and candidates finds it (the first of equal totals). A candidate
     scores the same after every state of a kind where `_representative` says so (a rare symbol
@@ -541,20 +603,26 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, mode
     for ranked in kinds.values():
         ranked.sort(key=lambda item: (-item[0], item[1]))
     start, how, chars_back = back
-    for ch in chars:
+    pairs = scores.pairs
+    # Per kind: its states ranked, and the scores of the candidates alike after all of them.
+    columns = [(ranked, *scores._column(kind, items[ranked[0][1]][0], chars)[:2]) for kind, ranked in kinds.items()]
+    for position, ch in enumerate(chars):
         total, index = None, -1
-        for kind, ranked in kinds.items():
-            if _is_scored_alike(kind, ch):
+        for ranked, column, alike in columns:
+            if alike[position]:
                 score, other = ranked[0]
-                cost = _char_score(items[other][0], ch, model)
+                cost = column[position]
                 found = score + cost
                 if len(ranked) > 1 and ranked[1][0] + cost == found:
                     # Totals that round to the same float as the best: the first state of them.
                     other = min(other for score, other in ranked if score + cost == found)
-                candidates = ((found, other),)
-            else:
-                candidates = ((score + _char_score(items[other][0], ch, model), other) for score, other in ranked)
-            for found, other in candidates:
+                if total is None or found > total or found == total and other < index:
+                    total, index = found, other
+                continue
+            for score, other in ranked:
+                previous = items[other][0]
+                cost = pairs.get((previous, ch))
+                found = score + (scores.score(previous, ch) if cost is None else cost)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
         if ch not in target or total > target[ch][0]:
