@@ -1,0 +1,230 @@
+"""How likely a character is after the one before it, for the re-reading of UTF-8 lines read as
+GBK (docrepair.stages.mojibake.lines): Han pairs by the character model and the document, marks
+and symbols by what the document does around them. Kept per document (`CharScores`): a line's
+lattice scores the same pairs many times over."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import TYPE_CHECKING
+
+from ...garble import MISSING
+
+if TYPE_CHECKING:
+    from ...charlm import CharModel
+
+#: A U+FFFD, an unassigned or private-use character standing in a reading.
+_COST_REPLACEMENT = -12.0
+_COST_ASCII = -2.0
+_COST_UNSEEN_PAIR = -2.0
+
+#: Marks of official text (the byte-shift stage's list without ？ and ！, rare there): the model
+#: (words only) knows nothing of them, so each costs a constant, about what a common character
+#: costs, less the more the document uses it.
+_COMMON_MARKS = frozenset("，。、；：（）《》“”‘’〔〕【】—…·　")
+_COST_MARK = -8.0
+#: A mark or symbol outside that list costs this much beyond its count in the document.
+_COST_RARE_SYMBOL = -4.0
+
+
+class CharScores:
+    """`_score_char` for one document, kept: a line's lattice scores the same pairs of characters
+    many times over, and the many candidates of a rejected byte mostly score as pairs of their
+    kinds (any Han character before a rare symbol: see `_representative`)."""
+
+    def __init__(self, model: "CharModel") -> None:
+        self.model = model
+        #: Scores by (previous, character), and by (its representative, character).
+        self.pairs: dict = {}
+        #: By (kind of state, an edge's candidates): their scores after any state of the kind,
+        #: and where a score depends on the state itself (see `after`).
+        self.columns: dict = {}
+        #: By Han character: the most a pair after it that is unseen can score beyond the
+        #: unigram (`CharModel.unseen_pair_bound`).
+        self.unseen_bounds: dict = {}
+
+    def score(self, previous: str | None, ch: str) -> float:
+        key = (previous, ch)
+        found = self.pairs.get(key)
+        if found is None:
+            if previous is not None and is_han(previous) and is_han(ch):
+                found = self._han_pair(previous, ch)
+            else:
+                same = (_representative(previous, ch), ch)
+                found = self.pairs.get(same)
+                if found is None:
+                    found = self.pairs[same] = _score_char(same[0], ch, self.model)
+            self.pairs[key] = found
+        return found
+
+    def _han_pair(self, previous: str, ch: str) -> float:
+        """`_score_char` of two Han characters. An unseen pair after a character common enough
+        that the unigram's share of the pair estimate is below `_COST_UNSEEN_PAIR` scores the
+        unigram (the max of the two), which needs no pair estimate."""
+        model = self.model
+        if unicodedata.category(ch) == "Cn":
+            return _score_char(previous, ch, model)
+        unigram = model.unigram_logp(ch) + _COST_UNSEEN_PAIR
+        if not model.is_attested(previous, ch):
+            bound = self.unseen_bounds.get(previous)
+            if bound is None:
+                bound = self.unseen_bounds[previous] = model.unseen_pair_bound(previous)
+            if bound < _COST_UNSEEN_PAIR:
+                return unigram
+        return max(model.pair_logp(previous, ch), unigram)
+
+    def after(self, previous: str | None, chars: tuple[str, ...]) -> list[float]:
+        """`score(previous, ch)` for each of an edge's candidates, in order. What scores alike
+        after every state of the kind (`is_scored_alike`) is scored once per edge's candidates;
+        only the rest (Han pairs, marks after Han) is scored for this state."""
+        column, _, depends = self.kind_column(kind_of_state(previous), previous, chars)
+        if not depends:
+            return column
+        column = list(column)
+        pairs = self.pairs
+        for index in depends:
+            ch = chars[index]
+            score = pairs.get((previous, ch))
+            column[index] = self.score(previous, ch) if score is None else score
+        return column
+
+    def kind_column(self, kind: int, previous: str | None, chars: tuple[str, ...]):
+        """(scores of the candidates that score alike after every state of the kind, 0.0 for
+        the others; which score alike; the positions of the others), `previous` one such state."""
+        key = (kind, chars)
+        found = self.columns.get(key)
+        if found is None:
+            alike = [is_scored_alike(kind, ch) for ch in chars]
+            found = self.columns[key] = (
+                [self.score(previous, ch) if same else 0.0 for ch, same in zip(chars, alike)],
+                alike,
+                [index for index, same in enumerate(alike) if not same],
+            )
+        return found
+
+
+def char_scores(model: "CharModel") -> CharScores:
+    """The scores kept with the model for its document."""
+    found = model.cache.get("utf8_char_scores")
+    if found is None or found[0] is not model.document_pairs:
+        found = model.cache["utf8_char_scores"] = (model.document_pairs, CharScores(model))
+    return found[1]
+
+
+def _representative(previous: str | None, ch: str) -> str | None:
+    """A character before `ch` that `_score_char` scores `ch` after exactly as after `previous`:
+    `previous` itself where the score depends on it (a Han pair, a mark after a Han character
+    or after another mark, ASCII after a mark), else one of its kind (any digit reads as 0, any
+    Han character as 一), or None where the score does not depend on it at all."""
+    if previous is None:
+        return None
+    if ch.isascii():
+        return previous if not previous.isascii() and not is_han(previous) else None
+    if previous.isascii():
+        return "0" if previous.isdigit() else "a" if ch in _COMMON_MARKS else None
+    if is_han(previous):
+        return previous if is_han(ch) or ch in _COMMON_MARKS else "一"
+    return previous if ch in _COMMON_MARKS else None
+
+
+def _score_char(previous: str | None, ch: str, model: "CharModel") -> float:
+    """log-probability of `ch` after `previous`: Han pairs by the model and the document, a
+    character after a digit by what follows digits in the document (7月, 16日), a mark by what
+    follows that kind of character in the document (。 after Han, ( after 。), ASCII after a
+    mark likewise; an unassigned, private-use or replacement character costs `_COST_REPLACEMENT`
+    more."""
+    if ch in (MISSING, "\ufffd") or "\ue000" <= ch <= "\uf8ff" or unicodedata.category(ch) == "Cn":
+        return model.unigram_logp(ch) + _COST_REPLACEMENT
+    if ch.isascii():
+        if previous is not None and not previous.isascii() and not is_han(previous):
+            return _COST_ASCII + _class_logp(previous, _kind(ch), model)
+        return _COST_ASCII
+    if previous is not None and previous.isascii() and previous.isdigit():
+        after_digits = _after_digits(model)
+        seen = after_digits.get(ch, 0)
+        if seen:
+            return math.log(seen / (sum(after_digits.values()) + 1.0))
+    if previous is not None and is_han(previous) and is_han(ch):
+        # The model holds pairs inside words; a pair across two words is unseen there, so an
+        # unseen pair costs at most the character's own probability and a little more (as in
+        # the byte-shift stage).
+        return max(model.pair_logp(previous, ch), model.unigram_logp(ch) + _COST_UNSEEN_PAIR)
+    if is_han(ch):
+        return model.unigram_logp(ch)
+    if ch in _COMMON_MARKS:
+        score = _COST_MARK + math.log1p(model.document_chars.get(ch, 0))
+        if previous is not None:
+            score += _class_logp(_kind(previous), ch, model)
+            seen = model.document_pairs.get(previous + ch, 0) if is_han(previous) else 0
+            if seen:
+                # The document's own pair (一、 opens its headings) as a bonus: how much likelier
+                # the mark is after this character than after Han in general. A pair the
+                # document lacks costs nothing (a line's last mark is for its line ends to say).
+                prior = math.exp(_class_logp("han", ch, model, absolute=True))
+                score += max(0.0, math.log((seen + prior) / (model.document_chars.get(previous, 0) + 1.0)) - math.log(prior))
+        return score
+    return model.unigram_logp(ch) + _COST_RARE_SYMBOL
+
+
+def _after_digits(model: "CharModel") -> dict[str, int]:
+    """How often each character follows a digit in the document (年 月 日 号 after 2020, 7, 16)."""
+    found = model.cache.get("after_digits")
+    if found is None or found[0] is not model.document_pairs:
+        counts: dict[str, int] = {}
+        for pair, count in model.document_pairs.items():
+            if pair[0].isascii() and pair[0].isdigit() and not pair[1].isascii():
+                counts[pair[1]] = counts.get(pair[1], 0) + count
+        found = model.cache["after_digits"] = (model.document_pairs, counts)
+    return found[1]
+
+
+def _kind(ch: str) -> str:
+    """A character's kind for the document's class pairs: Han, digit, ASCII; a mark is itself."""
+    if is_han(ch):
+        return "han"
+    if ch.isascii():
+        return "digit" if ch.isdigit() else "ascii"
+    return ch
+
+
+def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = False) -> float:
+    """log P(second | first) over kinds (see `_kind`) in the document, add-one smoothed and
+    relative to the commonest follower (0 for it, negative for rarer ones), or to all of them
+    (`absolute`)."""
+    table = model.cache.get("kind_pairs")
+    if table is None or table[0] is not model.document_pairs:
+        counts: dict[str, dict[str, int]] = {}
+        for pair, count in model.document_pairs.items():
+            row = counts.setdefault(_kind(pair[0]), {})
+            row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
+        table = model.cache["kind_pairs"] = (model.document_pairs, counts)
+    row = table[1].get(first, {})
+    top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
+    return math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+
+
+#: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
+#: characters, ASCII digits, other ASCII, other characters, and the line's start (None).
+_HAN, _DIGIT, _ASCII, _OTHER, _START = range(5)
+
+
+def kind_of_state(previous: str | None) -> int:
+    if previous is None:
+        return _START
+    if previous.isascii():
+        return _DIGIT if previous.isdigit() else _ASCII
+    return _HAN if is_han(previous) else _OTHER
+
+
+def is_scored_alike(kind: int, ch: str) -> bool:
+    """Does `ch` score the same after every state of this kind (see `_representative`)?"""
+    if kind == _HAN:
+        return not is_han(ch) and ch not in _COMMON_MARKS
+    if kind == _OTHER:
+        return not ch.isascii() and ch not in _COMMON_MARKS
+    return True
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
