@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
-
 from ...charlm import CharModel
 from ...garble import SUSPICIOUS, gbk_pairs
 
@@ -47,15 +45,11 @@ def gbk_row(role: str, byte: int) -> frozenset:
 #: they are dropped and gathered again: a bound on memory over a long batch (a garbled document
 #: asks for a few hundred).
 _MAX_ATTESTED_ENTRIES = 100_000
-#: Characters whose followers in the shipped model are kept with it, likewise.
-_MAX_FOLLOWER_ENTRIES = 20_000
-#: Bits of a code point in `_bigram_codes` (Unicode needs 21).
-_CODE_BITS = 21
 
 
 def attested_in_model(model: CharModel, previous: str, role: str, byte: int) -> frozenset:
     """Characters of a byte's row that form a pair attested in the shipped model after
-    `previous`: what follows `previous` in the model's words (`_model_followers`), within the row.
+    `previous`: what follows `previous` in the model's words (`CharModel.followers`), within the row.
     The same for every document, so kept with the model's derived tables."""
     table = model.cache.setdefault("attested_by_byte", {})
     key = (previous, role, byte)
@@ -63,34 +57,8 @@ def attested_in_model(model: CharModel, previous: str, role: str, byte: int) -> 
     if found is None:
         if len(table) >= _MAX_ATTESTED_ENTRIES:
             table.clear()
-        found = table[key] = _model_followers(model, previous).intersection(gbk_row(role, byte))
+        found = table[key] = model.followers(previous).intersection(gbk_row(role, byte))
     return found
-
-
-def _model_followers(model: CharModel, previous: str) -> frozenset:
-    """The characters that follow `previous` in a pair of the shipped model, read from the
-    sorted pair codes (one slice), not by testing the ~190 characters of a row one by one."""
-    table = model.cache.setdefault("followers", {})
-    found = table.get(previous)
-    if found is None:
-        if len(table) >= _MAX_FOLLOWER_ENTRIES:
-            table.clear()
-        codes = _bigram_codes(model)
-        first = ord(previous) << _CODE_BITS
-        low, high = np.searchsorted(codes, np.array([first, first + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
-        seconds = (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32)
-        found = table[previous] = frozenset(seconds.tobytes().decode("utf-32-le"))
-    return found
-
-
-def _bigram_codes(model: CharModel) -> np.ndarray:
-    """The shipped model's pairs as sorted integers (first code point << 21 | second): the
-    followers of a character are one slice of them. Built once per model (about 30 ms)."""
-    codes = model.cache.get("bigram_codes")
-    if codes is None:
-        points = np.frombuffer("".join(model.bigrams).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
-        codes = model.cache["bigram_codes"] = np.sort(points[:, 0] << np.uint64(_CODE_BITS) | points[:, 1])
-    return codes
 
 
 def decode_pair(lead: int, trail: int) -> str | None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ...config import MojibakeConfig
 from ...garble import MISSING
 from ...model import Action, Edit
-from .scores import CharScores, char_scores, kind_of_state
+from .scores import HAN_STATES, CharScores, char_scores, is_plain_han, kind_of_state
 
 if TYPE_CHECKING:
     from ...charlm import CharModel
@@ -148,7 +148,7 @@ def _utf8_lattice(line: str):
                 values = [data[index]] if data[index] is not None else [v for v in allowed[index] if v <= 0xBF]
                 options.append(values)
             if complete:
-                chars = _decode_options(options)
+                chars = _decode_options(tuple(map(tuple, options)))
                 if chars:
                     found.append((start + length, chars, "read" if first is not None and None not in data[start : start + length] else "rejected"))
                     reachable.add(start + length)
@@ -163,7 +163,11 @@ def _utf8_lattice(line: str):
     return data, edges
 
 
-def _decode_options(options: list[list[int]]) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)
+def _decode_options(options: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
+    """The characters the byte values at each position decode to as UTF-8, in the order of the
+    values. Kept per process, like `_rejected_values`: the same few sets of rejected values
+    come back on every garbled line (a character with two rejected bytes tries 4096)."""
     combinations = 1
     for values in options:
         combinations *= len(values)
@@ -303,6 +307,11 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     return score, "".join(out), chosen, cut
 
 
+#: Han states before a Han candidate that are ranked and cut short (`CharScores.best_han_state`)
+#: rather than all scored: the states a character with two rejected bytes leaves (up to 4096).
+_MIN_PRUNED_STATES = 32
+
+
 def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
     """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
     double loop over states and candidates finds it (the first of equal totals). A candidate
@@ -318,10 +327,10 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
     start, how, chars_back = back
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
-    columns = [(ranked, *scores.kind_column(kind, items[ranked[0][1]][0], chars)[:2]) for kind, ranked in kinds.items()]
+    columns = [(kind, ranked, *scores.kind_column(kind, items[ranked[0][1]][0], chars)[:2]) for kind, ranked in kinds.items()]
     for position, ch in enumerate(chars):
         total, index = None, -1
-        for ranked, column, alike in columns:
+        for kind, ranked, column, alike in columns:
             if alike[position]:
                 score, other = ranked[0]
                 cost = column[position]
@@ -331,6 +340,9 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                     other = min(other for score, other in ranked if score + cost == found)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
+                continue
+            if kind == HAN_STATES and len(ranked) >= _MIN_PRUNED_STATES and is_plain_han(ch):
+                total, index = scores.best_han_state(ranked, items, ch, total, index)
                 continue
             for score, other in ranked:
                 previous = items[other][0]

@@ -9,6 +9,8 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ...garble import MISSING
 
 if TYPE_CHECKING:
@@ -28,6 +30,56 @@ _COST_MARK = -8.0
 _COST_RARE_SYMBOL = -4.0
 
 
+#: An edge with at least this many candidates is scored with arrays (`_Candidates`), not one
+#: candidate at a time: a character with two rejected bytes has up to 4096 of them.
+_MIN_ARRAY_CANDIDATES = 64
+#: Candidate sets kept as arrays with the model before they are dropped and built again (a
+#: garbled batch meets a few dozen: one per lead byte and set of rejected byte values).
+_MAX_CANDIDATE_SETS = 256
+
+
+class _Candidates:
+    """An edge's candidates as arrays, by what `_score_char` tells apart: characters that stand
+    for lost bytes (`_is_replacement_like`), ASCII, Han, the common marks and any other symbol.
+    The same for every document."""
+
+    def __init__(self, chars: tuple[str, ...]) -> None:
+        size = len(chars)
+        codes = np.fromiter(map(ord, chars), dtype=np.int64, count=size)
+        self.chars = chars
+        self.in_bmp = bool(codes.max() < 0x10000)
+        self.codes = codes
+        #: The ranges `is_han`, `is_scored_alike` and `kind_of_state` read.
+        self.han_range = (codes >= 0x4E00) & (codes <= 0x9FFF)
+        self.ascii_range = codes < 0x80
+        self.mark = np.fromiter((ch in _COMMON_MARKS for ch in chars), dtype=bool, count=size)
+        #: Exclusive, in the order `_score_char` tests them.
+        self.replacement = np.fromiter(map(_is_replacement_like, chars), dtype=bool, count=size)
+        self.han = self.han_range & ~self.replacement
+        self.symbol = ~(self.replacement | self.ascii_range | self.han_range | self.mark)
+        self._positions: dict[str, int] | None = None
+
+    def positions(self, chars) -> list[int]:
+        """Where the given characters stand among the candidates (those that do)."""
+        if self._positions is None:
+            self._positions = {ch: index for index, ch in enumerate(self.chars)}
+        found = self._positions
+        return [found[ch] for ch in chars if ch in found]
+
+
+def _candidates(chars: tuple[str, ...], model: "CharModel") -> _Candidates | None:
+    """The arrays of a large edge's candidates, kept with the model; None for a small edge."""
+    if len(chars) < _MIN_ARRAY_CANDIDATES:
+        return None
+    table = model.cache.setdefault("utf8_candidates", {})
+    found = table.get(chars)
+    if found is None:
+        if len(table) >= _MAX_CANDIDATE_SETS:
+            table.clear()
+        found = table[chars] = _Candidates(chars)
+    return found if found.in_bmp else None
+
+
 class CharScores:
     """`_score_char` for one document, kept: a line's lattice scores the same pairs of characters
     many times over, and the many candidates of a rejected byte mostly score as pairs of their
@@ -43,6 +95,10 @@ class CharScores:
         #: By Han character: the most a pair after it that is unseen can score beyond the
         #: unigram (`CharModel.unseen_pair_bound`).
         self.unseen_bounds: dict = {}
+        #: By an edge's candidates: their unigram scores, as an array.
+        self.unigrams: dict = {}
+        #: The document's own pairs by their first and by their second character.
+        self._document_neighbours: tuple[dict, dict] | None = None
 
     def score(self, previous: str | None, ch: str) -> float:
         key = (previous, ch)
@@ -66,21 +122,41 @@ class CharScores:
         if unicodedata.category(ch) == "Cn":
             return _score_char(previous, ch, model)
         unigram = model.unigram_logp(ch) + _COST_UNSEEN_PAIR
-        if not model.is_attested(previous, ch):
-            bound = self.unseen_bounds.get(previous)
-            if bound is None:
-                bound = self.unseen_bounds[previous] = model.unseen_pair_bound(previous)
-            if bound < _COST_UNSEEN_PAIR:
-                return unigram
+        if not model.is_attested(previous, ch) and self._unseen_bound(previous) < _COST_UNSEEN_PAIR:
+            return unigram
         return max(model.pair_logp(previous, ch), unigram)
+
+    def _unseen_bound(self, previous: str) -> float:
+        bound = self.unseen_bounds.get(previous)
+        if bound is None:
+            bound = self.unseen_bounds[previous] = self.model.unseen_pair_bound(previous)
+        return bound
+
+    def _attested(self, ch: str, side: str) -> frozenset:
+        """The characters that form a pair the model or the document attests after `ch`
+        (`side` "followers") or before it ("predecessors")."""
+        if self._document_neighbours is None:
+            followers: dict[str, set[str]] = {}
+            predecessors: dict[str, set[str]] = {}
+            for pair in self.model.document_pairs:
+                followers.setdefault(pair[0], set()).add(pair[1])
+                predecessors.setdefault(pair[1], set()).add(pair[0])
+            self._document_neighbours = (followers, predecessors)
+        own = self._document_neighbours[0 if side == "followers" else 1].get(ch, ())
+        shipped = self.model.followers(ch) if side == "followers" else self.model.predecessors(ch)
+        return shipped.union(own) if own else shipped
 
     def after(self, previous: str | None, chars: tuple[str, ...]) -> list[float]:
         """`score(previous, ch)` for each of an edge's candidates, in order. What scores alike
         after every state of the kind (`is_scored_alike`) is scored once per edge's candidates;
         only the rest (Han pairs, marks after Han) is scored for this state."""
-        column, _, depends = self.kind_column(kind_of_state(previous), previous, chars)
+        kind = kind_of_state(previous)
+        column, _, depends = self.kind_column(kind, previous, chars)
         if not depends:
             return column
+        candidates = _candidates(chars, self.model) if kind == _HAN else None
+        if candidates is not None:
+            return self._after_han(previous, chars, candidates, column)
         column = list(column)
         pairs = self.pairs
         for index in depends:
@@ -89,19 +165,102 @@ class CharScores:
             column[index] = self.score(previous, ch) if score is None else score
         return column
 
+    def _after_han(self, previous: str, chars: tuple[str, ...], candidates: _Candidates, column: list[float]) -> list[float]:
+        """`after` a Han character, over arrays: every unseen pair scores its candidate's unigram
+        and `_COST_UNSEEN_PAIR` when `_han_pair` says so; the attested pairs and the marks are
+        scored one by one."""
+        scores = np.array(column)
+        exact = np.flatnonzero(candidates.mark | (candidates.han_range & candidates.replacement)).tolist()
+        if self._unseen_bound(previous) < _COST_UNSEEN_PAIR:
+            han = candidates.han
+            scores[han] = self._unigram_array(chars, candidates)[han] + _COST_UNSEEN_PAIR
+            exact += [index for index in candidates.positions(self._attested(previous, "followers")) if candidates.han[index]]
+        else:
+            exact += np.flatnonzero(candidates.han).tolist()
+        for index in exact:
+            scores[index] = self.score(previous, chars[index])
+        return scores.tolist()
+
+    def best_han_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+        """The Han states before a Han character `ch` folded into the best (total, state index)
+        found so far, as `_relax` folds states (the highest total, then the first state), with
+        the same totals. The states whose pair with `ch` is attested are scored; the others in
+        the order of their scores, only while their score and the most an unseen pair can give
+        (`ch`'s unigram: `unseen_pair_bound` is at most 0; a margin above float rounding) could
+        still reach the best total: every later state falls short of it."""
+        attested = self._attested(ch, "predecessors")
+        for score, other in ranked:
+            if items[other][0] in attested:
+                found = score + self.score(items[other][0], ch)
+                if total is None or found > total or found == total and other < index:
+                    total, index = found, other
+        ceiling = self.model.unigram_logp(ch) + 1e-9
+        pairs = self.pairs
+        for score, other in ranked:
+            previous = items[other][0]
+            if previous in attested:
+                continue
+            if total is not None and score + ceiling < total:
+                break
+            cost = pairs.get((previous, ch))
+            found = score + (self.score(previous, ch) if cost is None else cost)
+            if total is None or found > total or found == total and other < index:
+                total, index = found, other
+        return total, index
+
+    def _unigram_array(self, chars: tuple[str, ...], candidates: _Candidates) -> np.ndarray:
+        """`unigram_logp` of each candidate: the shipped model's table, the document's own
+        characters one by one."""
+        found = self.unigrams.get(chars)
+        if found is None:
+            model = self.model
+            found = model.shipped_unigram_logps()[candidates.codes]
+            document_chars = model.document_chars
+            for index in candidates.positions(document_chars) if len(document_chars) < len(chars) else [i for i, ch in enumerate(chars) if ch in document_chars]:
+                found[index] = model.unigram_logp(chars[index])
+            self.unigrams[chars] = found
+        return found
+
     def kind_column(self, kind: int, previous: str | None, chars: tuple[str, ...]):
         """(scores of the candidates that score alike after every state of the kind, 0.0 for
         the others; which score alike; the positions of the others), `previous` one such state."""
         key = (kind, chars)
         found = self.columns.get(key)
         if found is None:
-            alike = [is_scored_alike(kind, ch) for ch in chars]
-            found = self.columns[key] = (
-                [self.score(previous, ch) if same else 0.0 for ch, same in zip(chars, alike)],
-                alike,
-                [index for index, same in enumerate(alike) if not same],
-            )
+            candidates = _candidates(chars, self.model)
+            if candidates is not None:
+                found = self._kind_column_arrays(kind, previous, chars, candidates)
+            else:
+                alike = [is_scored_alike(kind, ch) for ch in chars]
+                found = (
+                    [self.score(previous, ch) if same else 0.0 for ch, same in zip(chars, alike)],
+                    alike,
+                    [index for index, same in enumerate(alike) if not same],
+                )
+            self.columns[key] = found
         return found
+
+    def _kind_column_arrays(self, kind: int, previous: str | None, chars: tuple[str, ...], candidates: _Candidates):
+        """`kind_column` over arrays: a candidate that stands for lost bytes, a symbol or (after
+        anything but Han) a Han character scores its unigram plus a constant whatever comes
+        before it (see `_score_char`); ASCII, marks and what follows digits in the document
+        are scored one by one."""
+        if kind == _HAN:
+            alike = ~(candidates.han_range | candidates.mark)
+        elif kind == _OTHER:
+            alike = ~(candidates.ascii_range | candidates.mark)
+        else:
+            alike = np.ones(len(chars), dtype=bool)
+        unigrams = self._unigram_array(chars, candidates)
+        scores = np.where(candidates.replacement, unigrams + _COST_REPLACEMENT, np.where(candidates.symbol, unigrams + _COST_RARE_SYMBOL, unigrams))
+        exact = alike & (candidates.ascii_range | candidates.mark)
+        if kind == _DIGIT:
+            for index in candidates.positions(_after_digits(self.model)):
+                exact[index] = not candidates.replacement[index]
+        scores[~alike] = 0.0
+        for index in np.flatnonzero(exact).tolist():
+            scores[index] = self.score(previous, chars[index])
+        return scores.tolist(), alike.tolist(), np.flatnonzero(~alike).tolist()
 
 
 def char_scores(model: "CharModel") -> CharScores:
@@ -134,7 +293,7 @@ def _score_char(previous: str | None, ch: str, model: "CharModel") -> float:
     follows that kind of character in the document (。 after Han, ( after 。), ASCII after a
     mark likewise; an unassigned, private-use or replacement character costs `_COST_REPLACEMENT`
     more."""
-    if ch in (MISSING, "\ufffd") or "\ue000" <= ch <= "\uf8ff" or unicodedata.category(ch) == "Cn":
+    if _is_replacement_like(ch):
         return model.unigram_logp(ch) + _COST_REPLACEMENT
     if ch.isascii():
         if previous is not None and not previous.isascii() and not is_han(previous):
@@ -165,6 +324,11 @@ def _score_char(previous: str | None, ch: str, model: "CharModel") -> float:
                 score += max(0.0, math.log((seen + prior) / (model.document_chars.get(previous, 0) + 1.0)) - math.log(prior))
         return score
     return model.unigram_logp(ch) + _COST_RARE_SYMBOL
+
+
+def _is_replacement_like(ch: str) -> bool:
+    """□, U+FFFD, a private-use or an unassigned character: what stands for lost bytes."""
+    return ch in (MISSING, "\ufffd") or "\ue000" <= ch <= "\uf8ff" or unicodedata.category(ch) == "Cn"
 
 
 def _after_digits(model: "CharModel") -> dict[str, int]:
@@ -207,6 +371,7 @@ def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = Fa
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
 #: characters, ASCII digits, other ASCII, other characters, and the line's start (None).
 _HAN, _DIGIT, _ASCII, _OTHER, _START = range(5)
+HAN_STATES = _HAN
 
 
 def kind_of_state(previous: str | None) -> int:
@@ -228,3 +393,8 @@ def is_scored_alike(kind: int, ch: str) -> bool:
 
 def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def is_plain_han(ch: str) -> bool:
+    """A Han character `_score_char` scores as one (not as a stand-in for lost bytes)."""
+    return is_han(ch) and not _is_replacement_like(ch)
