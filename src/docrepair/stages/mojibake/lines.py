@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ...config import MojibakeConfig
 from ...garble import MISSING
@@ -219,21 +222,21 @@ def _open_bracket(chars: list[str]) -> str | None:
 
 def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
     """How well each candidate fits between its neighbours (the line's end when `following` is
-    None), in the order of `chars`."""
+    None), in the order of `chars`. The terms are arrays added in the same order as one by one
+    (the candidates of a character cut at a line's end are thousands)."""
     scores = char_scores(model)
-    pairs = scores.pairs
-    most_ends = max(line_ends.values(), default=0) + 1.0
-    fits = []
-    for ch, score in zip(chars, scores.after(previous, chars)):
-        if following is not None:
-            after = pairs.get((ch, following))
-            score += scores.score(ch, following) if after is None else after
-        else:
-            score += math.log((line_ends.get(ch, 0) + 1.0) / most_ends)
-        if ch in _CLOSERS:
-            score += _BRACKET_NATS if _CLOSERS[ch] == opened else -_BRACKET_NATS
-        fits.append(score)
-    return fits
+    fits = np.array(scores.after(previous, chars))
+    if following is not None:
+        fits += np.array(scores.before(chars, following))
+    else:
+        most_ends = max(line_ends.values(), default=0) + 1.0
+        ends = np.full(len(chars), math.log((0 + 1.0) / most_ends))
+        for index in [index for index, ch in enumerate(chars) if ch in line_ends]:
+            ends[index] = math.log((line_ends[chars[index]] + 1.0) / most_ends)
+        fits += ends
+    for index in [index for index, ch in enumerate(chars) if ch in _CLOSERS]:
+        fits[index] += _BRACKET_NATS if _CLOSERS[chars[index]] == opened else -_BRACKET_NATS
+    return fits.tolist()
 
 
 def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
@@ -264,6 +267,11 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             for previous, (score, _) in states.items():
                 back = (start, previous, how, chars)
                 costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
+                if not target:
+                    # The first state into an empty position: every candidate is new (an edge's
+                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly).
+                    target.update(zip(chars, zip([score + cost for cost in costs], itertools.repeat(back))))
+                    continue
                 for ch, cost in zip(chars, costs):
                     total = score + cost
                     found = target.get(ch)
@@ -272,7 +280,9 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     final = best.get(size)
     if not final:
         return None
-    last = max(sorted(final, key=lambda ch: ch or ""), key=lambda ch: final[ch][0])
+    # The best last character, the first in character order of equal scores.
+    top = max(entry[0] for entry in final.values())
+    last = min((ch for ch, entry in final.items() if entry[0] == top), key=lambda ch: ch or "")
     score = final[last][0]
     path = []
     position, ch = size, last
@@ -288,9 +298,13 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             previous = out[index - 1] if index > 0 else None
             following = out[index + 1] if index + 1 < len(out) else None
             opened = _open_bracket(out[:index])
-            local = sorted(zip(_local_scores(previous, chars, following, opened, line_ends, model), chars), key=lambda item: (-item[0], item[1]))
+            fits = _local_scores(previous, chars, following, opened, line_ends, model)
+            # The best three, best first, then by character (a candidate is one code point):
+            # one array sort of the thousands a character cut at a line's end has.
+            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -np.array(fits)))[:3].tolist()
+            local = [(fits[at], chars[at]) for at in order]
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
-            numerals = [c for _, c in local if c in _NUMERALS and _ > local[0][0] - 2 * margin_nats]
+            numerals = [c for fit, c in zip(fits, chars) if c in _NUMERALS and fit > local[0][0] - 2 * margin_nats]
             if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
                 out[index] = MISSING
             else:
@@ -323,7 +337,8 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
     for index, (previous, entry) in enumerate(items):
         kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
     for ranked in kinds.values():
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+        # Best first, then by index: a stable sort of states listed in index order.
+        ranked.sort(key=operator.itemgetter(0), reverse=True)
     start, how, chars_back = back
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.

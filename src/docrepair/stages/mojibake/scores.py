@@ -181,6 +181,30 @@ class CharScores:
             scores[index] = self.score(previous, chars[index])
         return scores.tolist()
 
+    def before(self, chars: tuple[str, ...], following: str) -> list[float]:
+        """`score(ch, following)` for each of an edge's candidates, in order. Over arrays for a
+        large edge before ASCII or a Han character, where most candidates score alike: ASCII
+        costs `_COST_ASCII` alone after Han and ASCII, a Han character its unigram after any
+        other symbol and its unigram and `_COST_UNSEEN_PAIR` after Han when `_han_pair` says so;
+        the rest one by one."""
+        candidates = _candidates(chars, self.model)
+        ascii_after = following.isascii()
+        if candidates is None or not (ascii_after or is_plain_han(following)):
+            pairs = self.pairs
+            return [self.score(ch, following) if (found := pairs.get((ch, following))) is None else found for ch in chars]
+        if ascii_after:
+            scores = np.full(len(chars), _COST_ASCII)
+            exact = np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist()
+        else:
+            unigram = self.model.unigram_logp(following)
+            scores = np.where(candidates.han_range, unigram + _COST_UNSEEN_PAIR, unigram)
+            exact = np.flatnonzero(candidates.ascii_range).tolist()
+            attested = self._attested(following, "predecessors")
+            exact += [index for index in np.flatnonzero(candidates.han_range).tolist() if chars[index] in attested or self._unseen_bound(chars[index]) >= _COST_UNSEEN_PAIR]
+        for index in exact:
+            scores[index] = self.score(chars[index], following)
+        return scores.tolist()
+
     def best_han_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The Han states before a Han character `ch` folded into the best (total, state index)
         found so far, as `_relax` folds states (the highest total, then the first state), with
@@ -362,10 +386,16 @@ def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = Fa
         for pair, count in model.document_pairs.items():
             row = counts.setdefault(_kind(pair[0]), {})
             row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
-        table = model.cache["kind_pairs"] = (model.document_pairs, counts)
-    row = table[1].get(first, {})
-    top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
-    return math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+        # The counts, and the scores asked for so far (every state of a rejected byte's many
+        # candidates asks for its kind's row).
+        table = model.cache["kind_pairs"] = (model.document_pairs, counts, {})
+    key = (first, second, absolute)
+    found = table[2].get(key)
+    if found is None:
+        row = table[1].get(first, {})
+        top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
+        found = table[2][key] = math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+    return found
 
 
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
