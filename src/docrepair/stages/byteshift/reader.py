@@ -100,8 +100,9 @@ class Reader:
             if previous is not None and HAN_RANGE.match(previous):
                 model = self.model
                 # max over (score, character) pairs: the order of the candidates never matters.
-                attested = attested_in_model(model, previous, role, byte) | self._attested_in_document(previous, role, byte)
-                best = max(((model.pair_logp(previous, ch), ch) for ch in attested if not self.is_other_script(ch)), default=None)
+                # The pair scores of one row (pair_logp_rows: the same floats as pair_logp).
+                attested = [ch for ch in attested_in_model(model, previous, role, byte) | self._attested_in_document(previous, role, byte) if not self.is_other_script(ch)]
+                best = max(zip(model.pair_logp_rows((previous,), attested)[0], attested), default=None) if attested else None
                 if best is not None and best[0] + COST_GUESS > COST_LOST:
                     found = (best[0] + COST_GUESS, best[1])
             self._lost_cache[key] = found

@@ -119,10 +119,11 @@ def _rare_table(model: CharModel) -> np.ndarray:
     every document), kept with its derived tables."""
     table = model.cache.get("rare_table")
     if table is None:
-        table = model.cache["rare_table"] = np.array(
-            [bool(HAN_RANGE.match(chr(code))) and model.unigram_logp(chr(code)) < _ODD_CHAR_LOGP for code in range(_RARE_FIRST, _RARE_LAST + 1)],
-            dtype=bool,
-        )
+        # HAN_RANGE within the code points, and the shipped model's unigram scores (the model
+        # has no document) as one array of the same floats.
+        codes = np.arange(_RARE_FIRST, _RARE_LAST + 1)
+        han = (codes <= 0x4DBF) | (codes >= 0x4E00)
+        table = model.cache["rare_table"] = han & (model.shipped_unigram_logps()[codes] < _ODD_CHAR_LOGP)
     return table
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from ...config import MojibakeConfig
 from ...garble import MISSING
 from ...model import Action, Edit
-from .scores import HAN_STATES, CharScores, char_scores, is_plain_han, kind_of_state
+from .scores import HAN_STATES, OTHER_STATES, CharScores, char_scores, is_plain_han, kind_of_state
 
 if TYPE_CHECKING:
     from ...charlm import CharModel
@@ -358,6 +358,9 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                 continue
             if kind == HAN_STATES and len(ranked) >= _MIN_PRUNED_STATES and is_plain_han(ch):
                 total, index = scores.best_han_state(ranked, items, ch, total, index)
+                continue
+            if kind == OTHER_STATES and len(ranked) >= _MIN_PRUNED_STATES:
+                total, index = scores.best_other_state(ranked, items, ch, total, index)
                 continue
             for score, other in ranked:
                 previous = items[other][0]

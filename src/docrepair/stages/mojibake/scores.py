@@ -176,7 +176,11 @@ class CharScores:
             scores[han] = self._unigram_array(chars, candidates)[han] + _COST_UNSEEN_PAIR
             exact += [index for index in candidates.positions(self._attested(previous, "followers")) if candidates.han[index]]
         else:
-            exact += np.flatnonzero(candidates.han).tolist()
+            # A rare character before them: every pair is `_han_pair`'s max of the pair and the
+            # unigram, the pairs of one row at a time (pair_logp_rows: the same floats).
+            han = np.flatnonzero(candidates.han)
+            pairs = self.model.pair_logp_rows((previous,), [chars[index] for index in han.tolist()])[0]
+            scores[han] = np.maximum(pairs, self._unigram_array(chars, candidates)[han] + _COST_UNSEEN_PAIR)
         for index in exact:
             scores[index] = self.score(previous, chars[index])
         return scores.tolist()
@@ -204,6 +208,30 @@ class CharScores:
         for index in exact:
             scores[index] = self.score(chars[index], following)
         return scores.tolist()
+
+    def best_other_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+        """The states of other characters (symbols, marks) before ASCII or a mark `ch` folded
+        into the best (total, state index) as `_relax` folds them, with the same totals. Such
+        a state's score reads the row of its character in the document's kind pairs
+        (`_class_logp`); every state whose character starts no pair of the document has none
+        and scores `ch` the same, so that score is taken once."""
+        rows = _kind_pairs(self.model)[0]
+        pairs = self.pairs
+        rowless = None
+        for score, other in ranked:
+            previous = items[other][0]
+            if previous in rows or rowless is None:
+                cost = pairs.get((previous, ch))
+                if cost is None:
+                    cost = self.score(previous, ch)
+                if previous not in rows:
+                    rowless = cost
+            else:
+                cost = rowless
+            found = score + cost
+            if total is None or found > total or found == total and other < index:
+                total, index = found, other
+        return total, index
 
     def best_han_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The Han states before a Han character `ch` folded into the best (total, state index)
@@ -380,28 +408,34 @@ def _class_logp(first: str, second: str, model: "CharModel", absolute: bool = Fa
     """log P(second | first) over kinds (see `_kind`) in the document, add-one smoothed and
     relative to the commonest follower (0 for it, negative for rarer ones), or to all of them
     (`absolute`)."""
+    counts, scores = _kind_pairs(model)
+    key = (first, second, absolute)
+    found = scores.get(key)
+    if found is None:
+        row = counts.get(first, {})
+        top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
+        found = scores[key] = math.log((row.get(second, 0) + 1.0) / (top + 1.0))
+    return found
+
+
+def _kind_pairs(model: "CharModel") -> tuple[dict[str, dict[str, int]], dict]:
+    """The document's pair counts by kinds (see `_kind`): the row of each kind that starts a
+    pair, and the `_class_logp` scores asked for so far (every state of a rejected byte's many
+    candidates asks for its kind's row)."""
     table = model.cache.get("kind_pairs")
     if table is None or table[0] is not model.document_pairs:
         counts: dict[str, dict[str, int]] = {}
         for pair, count in model.document_pairs.items():
             row = counts.setdefault(_kind(pair[0]), {})
             row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
-        # The counts, and the scores asked for so far (every state of a rejected byte's many
-        # candidates asks for its kind's row).
         table = model.cache["kind_pairs"] = (model.document_pairs, counts, {})
-    key = (first, second, absolute)
-    found = table[2].get(key)
-    if found is None:
-        row = table[1].get(first, {})
-        top = sum(row.values()) + len(row) if absolute else max(row.values(), default=0)
-        found = table[2][key] = math.log((row.get(second, 0) + 1.0) / (top + 1.0))
-    return found
+    return table[1], table[2]
 
 
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
 #: characters, ASCII digits, other ASCII, other characters, and the line's start (None).
 _HAN, _DIGIT, _ASCII, _OTHER, _START = range(5)
-HAN_STATES = _HAN
+HAN_STATES, OTHER_STATES = _HAN, _OTHER
 
 
 def kind_of_state(previous: str | None) -> int:
