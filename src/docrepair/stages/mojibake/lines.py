@@ -15,7 +15,7 @@ import numpy as np
 from ...config import MojibakeConfig
 from ...garble import MISSING
 from ...model import Action, Edit
-from .scores import HAN_STATES, OTHER_STATES, CharScores, char_scores, is_plain_han, kind_of_state
+from .scores import HAN_STATES, CharScores, char_scores, is_plain_han, kind_of_state
 
 if TYPE_CHECKING:
     from ...charlm import CharModel
@@ -321,8 +321,9 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     return score, "".join(out), chosen, cut
 
 
-#: Han states before a Han candidate that are ranked and cut short (`CharScores.best_han_state`)
-#: rather than all scored: the states a character with two rejected bytes leaves (up to 4096).
+#: States of a kind that are scored as `CharScores.best_han_state` and
+#: `best_mostly_alike_state` say rather than each on its own: the states a character with two
+#: rejected bytes leaves (up to 4096).
 _MIN_PRUNED_STATES = 32
 
 
@@ -356,11 +357,11 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
                 continue
-            if kind == HAN_STATES and len(ranked) >= _MIN_PRUNED_STATES and is_plain_han(ch):
-                total, index = scores.best_han_state(ranked, items, ch, total, index)
-                continue
-            if kind == OTHER_STATES and len(ranked) >= _MIN_PRUNED_STATES:
-                total, index = scores.best_other_state(ranked, items, ch, total, index)
+            if len(ranked) >= _MIN_PRUNED_STATES:
+                if kind == HAN_STATES and is_plain_han(ch):
+                    total, index = scores.best_han_state(ranked, items, ch, total, index)
+                else:
+                    total, index = scores.best_mostly_alike_state(kind, ranked, items, ch, total, index)
                 continue
             for score, other in ranked:
                 previous = items[other][0]

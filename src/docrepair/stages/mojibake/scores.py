@@ -167,21 +167,21 @@ class CharScores:
 
     def _after_han(self, previous: str, chars: tuple[str, ...], candidates: _Candidates, column: list[float]) -> list[float]:
         """`after` a Han character, over arrays: every unseen pair scores its candidate's unigram
-        and `_COST_UNSEEN_PAIR` when `_han_pair` says so; the attested pairs and the marks are
-        scored one by one."""
+        and `_COST_UNSEEN_PAIR` when `_han_pair` says so; the other Han pairs are `_han_pair`'s
+        max of the pair and that, the pairs of one row at once (pair_logp_rows: the same floats
+        as pair_logp); the marks are scored one by one."""
         scores = np.array(column)
-        exact = np.flatnonzero(candidates.mark | (candidates.han_range & candidates.replacement)).tolist()
+        unigrams = self._unigram_array(chars, candidates) + _COST_UNSEEN_PAIR
         if self._unseen_bound(previous) < _COST_UNSEEN_PAIR:
             han = candidates.han
-            scores[han] = self._unigram_array(chars, candidates)[han] + _COST_UNSEEN_PAIR
-            exact += [index for index in candidates.positions(self._attested(previous, "followers")) if candidates.han[index]]
+            scores[han] = unigrams[han]
+            paired = np.array([index for index in candidates.positions(self._attested(previous, "followers")) if han[index]], dtype=np.int64)
         else:
-            # A rare character before them: every pair is `_han_pair`'s max of the pair and the
-            # unigram, the pairs of one row at a time (pair_logp_rows: the same floats).
-            han = np.flatnonzero(candidates.han)
-            pairs = self.model.pair_logp_rows((previous,), [chars[index] for index in han.tolist()])[0]
-            scores[han] = np.maximum(pairs, self._unigram_array(chars, candidates)[han] + _COST_UNSEEN_PAIR)
-        for index in exact:
+            paired = np.flatnonzero(candidates.han)  # a rare character before them: every pair
+        if paired.size:
+            row = self.model.pair_logp_rows((previous,), [chars[index] for index in paired.tolist()])[0]
+            scores[paired] = np.maximum(row, unigrams[paired])
+        for index in np.flatnonzero(candidates.mark | (candidates.han_range & candidates.replacement)).tolist():
             scores[index] = self.score(previous, chars[index])
         return scores.tolist()
 
@@ -204,30 +204,38 @@ class CharScores:
             scores = np.where(candidates.han_range, unigram + _COST_UNSEEN_PAIR, unigram)
             exact = np.flatnonzero(candidates.ascii_range).tolist()
             attested = self._attested(following, "predecessors")
-            exact += [index for index in np.flatnonzero(candidates.han_range).tolist() if chars[index] in attested or self._unseen_bound(chars[index]) >= _COST_UNSEEN_PAIR]
+            paired = [index for index in np.flatnonzero(candidates.han_range).tolist() if chars[index] in attested or self._unseen_bound(chars[index]) >= _COST_UNSEEN_PAIR]
+            if paired:
+                # `_han_pair`'s max of the pair and the unigram, the pairs of one column at once.
+                rows = self.model.pair_logp_rows([chars[index] for index in paired], (following,))
+                scores[paired] = np.maximum([row[0] for row in rows], unigram + _COST_UNSEEN_PAIR)
         for index in exact:
             scores[index] = self.score(chars[index], following)
         return scores.tolist()
 
-    def best_other_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
-        """The states of other characters (symbols, marks) before ASCII or a mark `ch` folded
-        into the best (total, state index) as `_relax` folds them, with the same totals. Such
-        a state's score reads the row of its character in the document's kind pairs
-        (`_class_logp`); every state whose character starts no pair of the document has none
-        and scores `ch` the same, so that score is taken once."""
-        rows = _kind_pairs(self.model)[0]
+    def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+        """The states of a kind before a `ch` that `_representative` tells them apart for
+        (symbols before ASCII or a mark, Han before a mark) folded into the best (total, state
+        index) as `_relax` folds them, with the same totals. Only a few are apart in fact: a
+        symbol that starts a pair of the document (its row of kind pairs, `_class_logp`), a Han
+        character the document writes before that mark (its pair's bonus). Every other state
+        scores `ch` the same, so that score is taken once."""
+        if kind == _OTHER:
+            apart = _kind_pairs(self.model)[0]
+        else:
+            apart = self._attested(ch, "predecessors") if ch in _COMMON_MARKS else None  # the document's pairs, and the model's (none with a mark)
         pairs = self.pairs
-        rowless = None
+        alike = None
         for score, other in ranked:
             previous = items[other][0]
-            if previous in rows or rowless is None:
+            if apart is None or previous in apart or alike is None:
                 cost = pairs.get((previous, ch))
                 if cost is None:
                     cost = self.score(previous, ch)
-                if previous not in rows:
-                    rowless = cost
+                if apart is not None and previous not in apart:
+                    alike = cost
             else:
-                cost = rowless
+                cost = alike
             found = score + cost
             if total is None or found > total or found == total and other < index:
                 total, index = found, other
@@ -435,7 +443,7 @@ def _kind_pairs(model: "CharModel") -> tuple[dict[str, dict[str, int]], dict]:
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
 #: characters, ASCII digits, other ASCII, other characters, and the line's start (None).
 _HAN, _DIGIT, _ASCII, _OTHER, _START = range(5)
-HAN_STATES, OTHER_STATES = _HAN, _OTHER
+HAN_STATES = _HAN
 
 
 def kind_of_state(previous: str | None) -> int:
