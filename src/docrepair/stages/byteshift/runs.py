@@ -68,8 +68,9 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     (see `_ODD_CHAR_LOGP`) within three, or one beside a `?`, or a lone ASCII letter between Han
     characters. They are only candidates: a run is replaced only when a re-reading of its bytes
     is far more probable (`min_gain_nats`)."""
-    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in LONE_LETTER.finditer(text)]
-    spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
+    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _iter_one_char_matches(LONE_LETTER, _LONE_LETTER_CHAR, text)]
+    if "?" in text:
+        spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
     odd = _odd_indices(text, model)
     for first, second in zip(odd, odd[1:]):
         if second - first <= 2 and "\n" not in text[first:second]:
@@ -85,6 +86,20 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
         if index + 1 < len(text) and (text[index + 1] == "?" or text[index + 1].isascii() and text[index + 1].isalpha() and not (index + 2 < len(text) and text[index + 2].isascii() and text[index + 2].isalnum())):
             spans.append((index, index + 2))
     return merge_spans(spans)
+
+
+#: The characters `LONE_LETTER` matches (one of them, with what stands around it).
+_LONE_LETTER_CHAR = re.compile(r"[A-Za-z_~^`|]")
+
+
+def _iter_one_char_matches(pattern: re.Pattern, first: re.Pattern, text: str):
+    """`pattern.finditer(text)` for a pattern that matches one character, one of `first`'s,
+    with lookarounds: tried only where `first` finds such a character (the engine scans for a
+    character class fast, but tries a pattern that opens with a lookbehind at every position)."""
+    for found in first.finditer(text):
+        matched = pattern.match(text, found.start())
+        if matched is not None:
+            yield matched
 
 
 def _odd_indices(text: str, model: CharModel) -> list[int]:
