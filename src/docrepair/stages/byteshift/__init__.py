@@ -102,10 +102,10 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     if text.isascii():
         return []
     base = load_charlm()
-    runs = find_suspect_runs(text, base, config.max_widen_chars)
+    signals = find_runs(text)
+    runs = find_suspect_runs(text, base, config.max_widen_chars, signals)
     if not runs:
         return mark_rejected_bytes(text, [], base, runs)
-    signals = find_runs(text)
     clean = clean_text(text, runs)
     model = base.with_document(clean)
     reader = Reader(model, _other_script(model.document_chars), _line_end_marks(text, runs))

@@ -17,11 +17,11 @@ READING_AFTER = re.compile(r"[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔù
 _LINE_STOP = re.compile(r"[\r\n]")
 
 
-def find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tuple[int, int]]:
-    """The lead's signal clusters (see find_runs), widened over the characters around them
-    that the model cannot place: a run of misread pairs ends where two attested pairs in a row
-    show the reading back in step."""
-    runs = merge_spans(find_runs(text) + find_improbable_runs(text, model))
+def find_suspect_runs(text: str, model: CharModel, max_widen: int, signals: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The lead's signal clusters (`signals`, see find_runs), widened over the characters around
+    them that the model cannot place: a run of misread pairs ends where two attested pairs in a
+    row show the reading back in step."""
+    runs = merge_spans((find_runs(text) if signals is None else signals) + find_improbable_runs(text, model))
     widened: list[tuple[int, int]] = []
     for start, end in runs:
         line_start = max(text.rfind("\n", 0, start) + 1, widened[-1][1] if widened else 0)
