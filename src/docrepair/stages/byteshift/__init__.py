@@ -29,6 +29,7 @@ byte, and characters read out of step confirmed), `rejected` (a `?` left for a r
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ...charlm import load_charlm
 from ...config import RepairConfig, ShiftConfig
@@ -52,11 +53,11 @@ _SCRIPT_MIN = 20
 _SCRIPT_MIX = 0.05
 
 
-def _other_script(chars: dict[str, int]) -> str | None:
-    """The script the document does not write in, or None when it writes in both or too little,
-    from the counts of its characters."""
+def _other_script(text: str, chars: dict[str, int] | None = None) -> str | None:
+    """The script the document does not write in, or None when it writes in both or too little.
+    `chars`: the text's character counts, when they are counted already."""
     counts = {"traditional": 0, "simplified": 0}
-    for ch, count in chars.items():
+    for ch, count in (Counter(text) if chars is None else chars).items():
         if not HAN_RANGE.match(ch):
             continue
         script = script_of(ch)
@@ -108,7 +109,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
         return mark_rejected_bytes(text, [], base, runs)
     clean = clean_text(text, runs)
     model = base.with_document(clean)
-    reader = Reader(model, _other_script(model.document_chars), _line_end_marks(text, runs))
+    reader = Reader(model, _other_script(clean, model.document_chars), _line_end_marks(text, runs))
     # Does the document indent its paragraphs with U+3000? A lost indentation is then written
     # back; otherwise it is dropped (with its note), as the document's other lines have none.
     lines = [line for line in clean.splitlines() if line.strip()]
