@@ -334,6 +334,9 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
     after any Han character, any Han character after any mark), so the states of each kind are
     ranked once per edge, and only the best of a kind is scored, not every one."""
     items = list(states.items())
+    if len(chars) >= _MIN_COLUMN_CANDIDATES and len(items) <= _MAX_COLUMN_STATES:
+        _relax_by_columns(items, chars, target, back, scores)
+        return
     kinds: dict[int, list[tuple[float, int]]] = {}
     for index, (previous, entry) in enumerate(items):
         kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
@@ -371,3 +374,33 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                     total, index = found, other
         if ch not in target or total > target[ch][0]:
             target[ch] = (total, (start, items[index][0], how, chars_back))
+
+
+#: An edge of at least this many candidates after at most this many states is relaxed a state
+#: at a time over arrays (`_relax_by_columns`): a character with two rejected bytes after the
+#: few readings of the characters before it.
+_MIN_COLUMN_CANDIDATES = 64
+_MAX_COLUMN_STATES = 32
+
+
+def _relax_by_columns(items: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+    """`_relax` for many candidates after few states: each state's totals over all candidates
+    at once (`CharScores.after`, the same scores), taken where strictly better than the states
+    before it in index order, so equal totals keep the first state, as `_relax` does."""
+    totals = indices = None
+    for index, (previous, entry) in enumerate(items):
+        found = entry[0] + np.array(scores.after(previous, chars))
+        if totals is None:
+            totals, indices = found, np.zeros(len(chars), dtype=np.int64)
+        else:
+            better = found > totals
+            totals = np.where(better, found, totals)
+            indices = np.where(better, index, indices)
+    start, how, chars_back = back
+    backs = [(start, items[index][0], how, chars_back) for index in range(len(items))]
+    if not target:
+        target.update(zip(chars, zip(totals.tolist(), [backs[index] for index in indices.tolist()])))
+        return
+    for ch, total, index in zip(chars, totals.tolist(), indices.tolist()):
+        if ch not in target or total > target[ch][0]:
+            target[ch] = (total, backs[index])
