@@ -34,8 +34,9 @@ _COST_RARE_SYMBOL = -4.0
 #: candidate at a time: a character with two rejected bytes has up to 4096 of them.
 _MIN_ARRAY_CANDIDATES = 64
 #: Candidate sets kept as arrays with the model before they are dropped and built again (a
-#: garbled batch meets a few dozen: one per lead byte and set of rejected byte values).
-_MAX_CANDIDATE_SETS = 256
+#: garbled batch meets a few dozen: one per lead byte and set of rejected byte values; one of
+#: 4096 candidates holds ~50 KB of arrays, ~350 KB with its positions).
+_MAX_CANDIDATE_SETS = 64
 
 
 class _Candidates:
