@@ -98,8 +98,10 @@ class CharScores:
         self.unseen_bounds: dict = {}
         #: By an edge's candidates: their unigram scores, as an array.
         self.unigrams: dict = {}
-        #: The document's own pairs by their first and by their second character.
-        self._document_neighbours: tuple[dict, dict] | None = None
+        #: By (Han character, a large edge's candidates): `after` it.
+        self.han_columns: dict = {}
+        #: The document's own pairs by their first ("followers") or second character.
+        self._document_neighbours: dict[str, dict[str, set[str]]] = {}
 
     def score(self, previous: str | None, ch: str) -> float:
         key = (previous, ch)
@@ -136,14 +138,13 @@ class CharScores:
     def _attested(self, ch: str, side: str) -> frozenset:
         """The characters that form a pair the model or the document attests after `ch`
         (`side` "followers") or before it ("predecessors")."""
-        if self._document_neighbours is None:
-            followers: dict[str, set[str]] = {}
-            predecessors: dict[str, set[str]] = {}
+        neighbours = self._document_neighbours.get(side)
+        if neighbours is None:
+            neighbours = self._document_neighbours[side] = {}
+            near, far = (0, 1) if side == "followers" else (1, 0)
             for pair in self.model.document_pairs:
-                followers.setdefault(pair[0], set()).add(pair[1])
-                predecessors.setdefault(pair[1], set()).add(pair[0])
-            self._document_neighbours = (followers, predecessors)
-        own = self._document_neighbours[0 if side == "followers" else 1].get(ch, ())
+                neighbours.setdefault(pair[near], set()).add(pair[far])
+        own = neighbours.get(ch, ())
         shipped = self.model.followers(ch) if side == "followers" else self.model.predecessors(ch)
         return shipped.union(own) if own else shipped
 
@@ -157,7 +158,12 @@ class CharScores:
             return column
         candidates = _candidates(chars, self.model) if kind == _HAN else None
         if candidates is not None:
-            return self._after_han(previous, chars, candidates, column)
+            # Kept: the Viterbi step and the rejected character's choice both ask for it.
+            key = (previous, chars)
+            found = self.han_columns.get(key)
+            if found is None:
+                found = self.han_columns[key] = self._after_han(previous, chars, candidates, column)
+            return found
         column = list(column)
         pairs = self.pairs
         for index in depends:
