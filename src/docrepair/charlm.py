@@ -20,12 +20,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 #: Weight of the unigram in the pair estimate (Witten-Bell-like interpolation constant, in
 #: counts of the first character): small enough that an attested pair dominates.
 _BACKOFF_WEIGHT = 200.0
 #: A document pair counts as this many model counts: the document's own usage is strong
 #: evidence (measured on the seeds: below ~1e4 the names of the document lose to common pairs).
 _DOCUMENT_PAIR_WEIGHT = 20000.0
+#: Characters whose followers or predecessors are kept with the model before they are dropped
+#: and gathered again: a bound on memory over a long batch.
+_MAX_NEIGHBOUR_ENTRIES = 20_000
+#: Bits of a code point in the pair codes (Unicode needs 21).
+_CODE_BITS = 21
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,14 @@ class CharModel:
         unigram = math.exp(self.unigram_logp(second))
         return math.log((joint + _BACKOFF_WEIGHT * unigram) / (context + _BACKOFF_WEIGHT))
 
+    def unseen_pair_bound(self, first: str) -> float:
+        """At least `pair_logp(first, second) - unigram_logp(second)` for every `second` whose
+        pair with `first` neither the model nor the document has: such a pair is the unigram's
+        share of the interpolation, log(_BACKOFF_WEIGHT / (context + _BACKOFF_WEIGHT)); the bound
+        adds a margin far above the rounding of the floats."""
+        context = self.unigrams.get(first, 0) + _DOCUMENT_PAIR_WEIGHT * self.document_chars.get(first, 0)
+        return math.log(_BACKOFF_WEIGHT / (context + _BACKOFF_WEIGHT)) + 1e-9
+
     def pair_logp_rows(self, firsts, seconds) -> list[list[float]]:
         """`pair_logp(first, second)` for every first (rows) and second (columns), the same
         floats computed once per row and column where they can be: the naming of lost
@@ -89,6 +104,52 @@ class CharModel:
         """The pair occurs inside a word of the model or in the document."""
         pair = first + second
         return pair in self.bigrams or pair in self.document_pairs
+
+    def followers(self, first: str) -> frozenset:
+        """The characters after `first` in a pair of the shipped model (the document's pairs
+        not included), read from one slice of the pairs as sorted integer codes instead of
+        testing candidates one by one. Kept with the model's derived tables."""
+        return self._neighbours(first, "followers")
+
+    def predecessors(self, second: str) -> frozenset:
+        """The characters before `second` in a pair of the shipped model, likewise."""
+        return self._neighbours(second, "predecessors")
+
+    def _neighbours(self, ch: str, side: str) -> frozenset:
+        table = self.cache.setdefault(side, {})
+        found = table.get(ch)
+        if found is None:
+            if len(table) >= _MAX_NEIGHBOUR_ENTRIES:
+                table.clear()
+            codes = self._pair_codes(side)
+            key = ord(ch) << _CODE_BITS
+            low, high = np.searchsorted(codes, np.array([key, key + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
+            others = (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32)
+            found = table[ch] = frozenset(others.tobytes().decode("utf-32-le"))
+        return found
+
+    def _pair_codes(self, side: str) -> np.ndarray:
+        """The shipped pairs as sorted integers, the first character's code point in the high
+        bits (`followers`) or the second's (`predecessors`). Built once per model (~30 ms)."""
+        name = f"{side}_codes"
+        codes = self.cache.get(name)
+        if codes is None:
+            points = np.frombuffer("".join(self.bigrams).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
+            high, low = (points[:, 0], points[:, 1]) if side == "followers" else (points[:, 1], points[:, 0])
+            codes = self.cache[name] = np.sort(high << np.uint64(_CODE_BITS) | low)
+        return codes
+
+    def shipped_unigram_logps(self) -> np.ndarray:
+        """`unigram_logp` of every code point of the Basic Multilingual Plane as the shipped
+        counts alone give it, the same floats: what a `with_document` copy gives a character
+        its document does not hold. Built once per model (~30 ms)."""
+        table = self.cache.get("shipped_unigram_logps")
+        if table is None:
+            unigrams, denominator = self.unigrams, self.total + 0.5 * 30000
+            table = self.cache["shipped_unigram_logps"] = np.array(
+                [math.log((unigrams.get(chr(code), 0) + 0.5) / denominator) for code in range(0x10000)]
+            )
+        return table
 
     def score(self, text: str) -> float:
         """Sum of log P(c_i | c_{i-1}) over the text (the first character by its unigram)."""

@@ -39,7 +39,7 @@ def find_runs(text: str) -> list[tuple[int, int]]:
     if not ANY_SIGNAL_CHAR.search(text):
         return []  # the common case: nothing a signal could start from, one fast scan
     runs: list[tuple[int, int]] = []
-    for signal in _SIGNAL.finditer(text):
+    for signal in _iter_signals(text):
         start, end = signal.start(), signal.end()
         if runs and start - runs[-1][1] <= _MAX_GAP and "\n" not in text[runs[-1][1] : start]:
             runs[-1] = (runs[-1][0], end)
@@ -58,6 +58,20 @@ def find_runs(text: str) -> list[tuple[int, int]]:
             end += 1
         widened.append((start, end))
     return widened
+
+
+def _iter_signals(text: str):
+    """`_SIGNAL.finditer(text)`, the pattern tried only where a signal can start (one of
+    `ANY_SIGNAL_CHAR`): the engine scans for a character class fast, but tries a pattern of
+    alternatives with lookbehinds at every position. Matches do not overlap, as finditer's."""
+    end = 0
+    for found in ANY_SIGNAL_CHAR.finditer(text):
+        if found.start() < end:
+            continue
+        signal = _SIGNAL.match(text, found.start())
+        if signal is not None:
+            end = signal.end()
+            yield signal
 
 
 def clean_text(text: str, runs: list[tuple[int, int]]) -> str:

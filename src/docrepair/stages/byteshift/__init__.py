@@ -53,10 +53,13 @@ _SCRIPT_MIN = 20
 _SCRIPT_MIX = 0.05
 
 
-def _other_script(text: str) -> str | None:
-    """The script the document does not write in, or None when it writes in both or too little."""
+def _other_script(text: str, chars: dict[str, int] | None = None) -> str | None:
+    """The script the document does not write in, or None when it writes in both or too little.
+    `chars`: the text's character counts, when they are counted already."""
     counts = {"traditional": 0, "simplified": 0}
-    for ch, count in Counter(HAN_RANGE.findall(text)).items():
+    for ch, count in (Counter(text) if chars is None else chars).items():
+        if not HAN_RANGE.match(ch):
+            continue
         script = script_of(ch)
         if script is not None:
             counts[script] += count
@@ -100,15 +103,16 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     if text.isascii():
         return []
     base = load_charlm()
-    runs = find_suspect_runs(text, base, config.max_widen_chars)
+    signals = find_runs(text)
+    runs = find_suspect_runs(text, base, config.max_widen_chars, signals)
     if not runs:
         return mark_rejected_bytes(text, [], base, runs)
-    signals = find_runs(text)
-    model = base.with_document(clean_text(text, runs))
-    reader = Reader(model, _other_script(clean_text(text, runs)), _line_end_marks(text, runs))
+    clean = clean_text(text, runs)
+    model = base.with_document(clean)
+    reader = Reader(model, _other_script(clean, model.document_chars), _line_end_marks(text, runs))
     # Does the document indent its paragraphs with U+3000? A lost indentation is then written
     # back; otherwise it is dropped (with its note), as the document's other lines have none.
-    lines = [line for line in clean_text(text, runs).splitlines() if line.strip()]
+    lines = [line for line in clean.splitlines() if line.strip()]
     indented = sum(1 for line in lines if line.startswith("\u3000")) * 2 > len(lines)
     edits = []
     for start, end in runs:

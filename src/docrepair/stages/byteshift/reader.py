@@ -100,8 +100,9 @@ class Reader:
             if previous is not None and HAN_RANGE.match(previous):
                 model = self.model
                 # max over (score, character) pairs: the order of the candidates never matters.
-                attested = attested_in_model(model, previous, role, byte) | self._attested_in_document(previous, role, byte)
-                best = max(((model.pair_logp(previous, ch), ch) for ch in attested if not self.is_other_script(ch)), default=None)
+                # The pair scores of one row (pair_logp_rows: the same floats as pair_logp).
+                attested = [ch for ch in attested_in_model(model, previous, role, byte) | self._attested_in_document(previous, role, byte) if not self.is_other_script(ch)]
+                best = max(zip(model.pair_logp_rows((previous,), attested)[0], attested), default=None) if attested else None
                 if best is not None and best[0] + COST_GUESS > COST_LOST:
                     found = (best[0] + COST_GUESS, best[1])
             self._lost_cache[key] = found
@@ -155,47 +156,48 @@ def read_run(run: str, before: str | None, after: str | None, reader: Reader, be
     where they do not. Returns (score, tokens); the reading of the run as it stands is one of
     the paths, so the result is never worse than it. A token is `native` when it is a character
     of the run read from its own bytes (the run as it stands there)."""
-    # A hypothesis: (score, tokens, pending); pending is None when the reading is in step, else
+    # A hypothesis: (score, chain, pending); pending is None when the reading is in step, else
     # (lead byte or LOST_BYTE, index of the run character it came from, read as that character).
-    hypotheses: list[tuple[float, tuple, tuple | None]] = [(0.0, (), None)]
+    # The chain is the reading so far, its last token first: None, or (what the next character
+    # is scored after: the token's `context`, the token, the chain before it), so a step links
+    # one token instead of copying every token of the reading.
+    hypotheses: list[tuple[float, tuple | None, tuple | None]] = [(0.0, None, None)]
 
-    def last_char(tokens: tuple) -> str | None:
-        return tokens[-1].context if tokens else before
-
-    def lost(score, tokens, lead, trail):
-        cost, guess = reader.lost(last_char(tokens), lead, trail)
-        return (score + cost, tokens + (Token(None, lead=lead, trail=trail, guess=guess),), None)
+    def lost(score, chain, previous, lead, trail):
+        cost, guess = reader.lost(previous, lead, trail)
+        return (score + cost, (guess, Token(None, lead, trail, False, guess), chain), None)
 
     def feed(hyps, byte, source, native):
         out = []
-        for score, tokens, pending in hyps:
-            previous = last_char(tokens)
+        for score, chain, pending in hyps:
+            previous = before if chain is None else chain[0]
             if pending is None:
                 if byte == LOST_BYTE:
-                    out.append((score, tokens, (byte, source, False)))
-                    out.append((score + COST_LOST, tokens + (Token(None),), None))
+                    out.append((score, chain, (byte, source, False)))
+                    out.append((score + COST_LOST, (None, Token(None), chain), None))
                 elif byte < 0x80:
-                    out.append((score + reader.char_cost(previous, chr(byte)), tokens + (Token(chr(byte), native=native),), None))
-                    if 0x40 <= byte and (chr(byte).isalpha() or chr(byte) in ASCII_TRAIL_MARKS):
+                    ch = chr(byte)
+                    out.append((score + reader.char_cost(previous, ch), (ch, Token(ch, native=native), chain), None))
+                    if 0x40 <= byte and (ch.isalpha() or ch in ASCII_TRAIL_MARKS):
                         # A GBK trail byte 40-7E whose lead was lost (主體 → 主w責: F3 gone).
-                        out.append(lost(score, tokens, None, byte))
+                        out.append(lost(score, chain, previous, None, byte))
                 else:
-                    out.append((score, tokens, (byte, source, native)))
+                    out.append((score, chain, (byte, source, native)))
                     # The byte alone: a lead whose trail is lost, or a trail whose lead is.
-                    out.append(lost(score, tokens, byte, None))
+                    out.append(lost(score, chain, previous, byte, None))
                     if byte >= 0x40:
-                        out.append(lost(score, tokens, None, byte))
+                        out.append(lost(score, chain, previous, None, byte))
                 continue
             lead, lead_source, lead_native = pending
             if lead == LOST_BYTE or byte == LOST_BYTE:
                 trail = None if byte == LOST_BYTE else byte
                 if trail is None or trail >= 0x40:
-                    out.append(lost(score, tokens, None if lead == LOST_BYTE else lead, trail))
+                    out.append(lost(score, chain, previous, None if lead == LOST_BYTE else lead, trail))
                 continue
             ch = decode_pair(lead, byte)
             if ch is not None:
                 token = Token(ch, native=native and lead_native and lead_source == source)
-                out.append((score + reader.char_cost(previous, ch), tokens + (token,), None))
+                out.append((score + reader.char_cost(previous, ch), (ch, token, chain), None))
         return out
 
     for source, ch in enumerate(run):
@@ -203,8 +205,8 @@ def read_run(run: str, before: str | None, after: str | None, reader: Reader, be
         if not options:
             # Not in GBK: it can only stand as itself, with the reading in step.
             hypotheses = [
-                (score + reader.char_cost(last_char(tokens), ch), tokens + (Token(ch, native=True),), None)
-                for score, tokens, pending in hypotheses
+                (score + reader.char_cost(before if chain is None else chain[0], ch), (ch, Token(ch, native=True), chain), None)
+                for score, chain, pending in hypotheses
                 if pending is None
             ]
         else:
@@ -219,14 +221,19 @@ def read_run(run: str, before: str | None, after: str | None, reader: Reader, be
         if not hypotheses:
             return None
     finished = []
-    for score, tokens, pending in hypotheses:
+    for score, chain, pending in hypotheses:
         if pending is not None:
             lead = pending[0]
-            score, tokens, _ = lost(score, tokens, None if lead == LOST_BYTE else lead, None)
-        if after is not None and tokens:
-            score += reader.char_cost(tokens[-1].context, after)
-        finished.append((score, tokens))
-    return max(finished, key=lambda item: item[0])
+            score, chain, _ = lost(score, chain, before if chain is None else chain[0], None if lead == LOST_BYTE else lead, None)
+        if after is not None and chain is not None:
+            score += reader.char_cost(chain[0], after)
+        finished.append((score, chain))
+    score, chain = max(finished, key=lambda item: item[0])
+    tokens = []
+    while chain is not None:
+        tokens.append(chain[1])
+        chain = chain[2]
+    return score, tuple(reversed(tokens))
 
 
 def _prune(hypotheses, beam_width):
@@ -234,8 +241,8 @@ def _prune(hypotheses, beam_width):
     equals), then the best `beam_width * 4` of those."""
     best: dict = {}
     for hyp in hypotheses:
-        score, tokens, pending = hyp
-        key = (pending[0] if pending else None, tokens[-1].context if tokens else None)
+        score, chain, pending = hyp
+        key = (pending[0] if pending else None, None if chain is None else chain[0])
         if key not in best or score > best[key][0]:
             best[key] = hyp
     kept = sorted(best.values(), key=lambda h: -h[0])

@@ -27,8 +27,8 @@ def mark_rejected_bytes(text: str, edits: list[Edit], base: CharModel, runs: lis
     document that asks its questions in full width or not at all (no ？): it is where the
     decoder rejected a byte of a character whose other byte went with the shift. No reading
     named that character, so it is □ with a note."""
-    if "？" in text:
-        return []
+    if "？" in text or "?" not in text:
+        return []  # (without a ? nothing to look for: one scan, not the pattern's at every position)
     matches = list(REJECTED_QUESTION.finditer(text))
     if not matches:
         return []

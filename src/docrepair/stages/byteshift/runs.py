@@ -17,11 +17,11 @@ READING_AFTER = re.compile(r"[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔù
 _LINE_STOP = re.compile(r"[\r\n]")
 
 
-def find_suspect_runs(text: str, model: CharModel, max_widen: int) -> list[tuple[int, int]]:
-    """The lead's signal clusters (see find_runs), widened over the characters around them
-    that the model cannot place: a run of misread pairs ends where two attested pairs in a row
-    show the reading back in step."""
-    runs = merge_spans(find_runs(text) + find_improbable_runs(text, model))
+def find_suspect_runs(text: str, model: CharModel, max_widen: int, signals: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The lead's signal clusters (`signals`, see find_runs), widened over the characters around
+    them that the model cannot place: a run of misread pairs ends where two attested pairs in a
+    row show the reading back in step."""
+    runs = merge_spans((find_runs(text) if signals is None else signals) + find_improbable_runs(text, model))
     widened: list[tuple[int, int]] = []
     for start, end in runs:
         line_start = max(text.rfind("\n", 0, start) + 1, widened[-1][1] if widened else 0)
@@ -68,8 +68,9 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     (see `_ODD_CHAR_LOGP`) within three, or one beside a `?`, or a lone ASCII letter between Han
     characters. They are only candidates: a run is replaced only when a re-reading of its bytes
     is far more probable (`min_gain_nats`)."""
-    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in LONE_LETTER.finditer(text)]
-    spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
+    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _iter_one_char_matches(LONE_LETTER, _LONE_LETTER_CHAR, text)]
+    if "?" in text:
+        spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
     odd = _odd_indices(text, model)
     for first, second in zip(odd, odd[1:]):
         if second - first <= 2 and "\n" not in text[first:second]:
@@ -85,6 +86,20 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
         if index + 1 < len(text) and (text[index + 1] == "?" or text[index + 1].isascii() and text[index + 1].isalpha() and not (index + 2 < len(text) and text[index + 2].isascii() and text[index + 2].isalnum())):
             spans.append((index, index + 2))
     return merge_spans(spans)
+
+
+#: The characters `LONE_LETTER` matches (one of them, with what stands around it).
+_LONE_LETTER_CHAR = re.compile(r"[A-Za-z_~^`|]")
+
+
+def _iter_one_char_matches(pattern: re.Pattern, first: re.Pattern, text: str):
+    """`pattern.finditer(text)` for a pattern that matches one character, one of `first`'s,
+    with lookarounds: tried only where `first` finds such a character (the engine scans for a
+    character class fast, but tries a pattern that opens with a lookbehind at every position)."""
+    for found in first.finditer(text):
+        matched = pattern.match(text, found.start())
+        if matched is not None:
+            yield matched
 
 
 def _odd_indices(text: str, model: CharModel) -> list[int]:
@@ -119,10 +134,11 @@ def _rare_table(model: CharModel) -> np.ndarray:
     every document), kept with its derived tables."""
     table = model.cache.get("rare_table")
     if table is None:
-        table = model.cache["rare_table"] = np.array(
-            [bool(HAN_RANGE.match(chr(code))) and model.unigram_logp(chr(code)) < _ODD_CHAR_LOGP for code in range(_RARE_FIRST, _RARE_LAST + 1)],
-            dtype=bool,
-        )
+        # HAN_RANGE within the code points, and the shipped model's unigram scores (the model
+        # has no document) as one array of the same floats.
+        codes = np.arange(_RARE_FIRST, _RARE_LAST + 1)
+        han = (codes <= 0x4DBF) | (codes >= 0x4E00)
+        table = model.cache["rare_table"] = han & (model.shipped_unigram_logps()[codes] < _ODD_CHAR_LOGP)
     return table
 
 

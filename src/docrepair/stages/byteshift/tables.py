@@ -49,15 +49,15 @@ _MAX_ATTESTED_ENTRIES = 100_000
 
 def attested_in_model(model: CharModel, previous: str, role: str, byte: int) -> frozenset:
     """Characters of a byte's row that form a pair attested in the shipped model after
-    `previous`: the same for every document, so kept with the model's derived tables."""
+    `previous`: what follows `previous` in the model's words (`CharModel.followers`), within the row.
+    The same for every document, so kept with the model's derived tables."""
     table = model.cache.setdefault("attested_by_byte", {})
     key = (previous, role, byte)
     found = table.get(key)
     if found is None:
         if len(table) >= _MAX_ATTESTED_ENTRIES:
             table.clear()
-        bigrams = model.bigrams
-        found = table[key] = frozenset(ch for ch in gbk_table().get((role, byte), ()) if previous + ch in bigrams)
+        found = table[key] = model.followers(previous).intersection(gbk_row(role, byte))
     return found
 
 

@@ -1,0 +1,406 @@
+"""UTF-8 lines read as GBK inside an otherwise good document (关于 → 鍏充簬): the lattice of ways a
+line's GBK bytes read as UTF-8, and the likeliest reading through it (Viterbi over positions and
+the last character, scored by docrepair.stages.mojibake.scores)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import operator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...config import MojibakeConfig
+from ...garble import MISSING
+from ...model import Action, Edit
+from .scores import HAN_STATES, CharScores, char_scores, is_plain_han, kind_of_state
+
+if TYPE_CHECKING:
+    from ...charlm import CharModel
+
+
+def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> list[Edit]:
+    """Lines whose UTF-8 bytes were read as GBK (关于 → 鍏充簬): their characters are taken back
+    to bytes and read as UTF-8. A U+FFFD the GBK decoder left is one byte it rejected: its value
+    is one of the few that decoder rejects there, and the UTF-8 character it belongs to is chosen
+    among them by the character model (`、` from E3 ?? 81). A character whose last bytes are gone
+    (the page cut `。` to `銆` at a line end or before ASCII) is named when exactly one character
+    the document uses has those first bytes, else it is □. A line is taken only when its bytes
+    read as UTF-8 at all and the re-reading is far more probable than the line as it stands
+    (`min_utf8_gain_nats`, a likelihood ratio under the character model and the document)."""
+    config = config or MojibakeConfig()
+    lines = text.splitlines(keepends=True)
+    lattices = [_utf8_lattice(line.rstrip("\r\n")) for line in lines]
+    if not any(lattices):
+        return []
+    from ...charlm import load_charlm
+
+    # The document as it reads without its candidate lines: the garbled lines share their odd
+    # characters with each other, not with the document.
+    clean_lines = [line.rstrip("\r\n") for line, lattice in zip(lines, lattices) if lattice is None]
+    model = load_charlm().with_document("".join(clean_lines))
+    # How the document's own lines end (。 ： ； or a bracket): the evidence for a line's last
+    # character where its last byte was rejected.
+    line_ends: dict[str, int] = {}
+    for line in clean_lines:
+        if line.strip():
+            line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
+    edits, offset = [], 0
+    for line, lattice in zip(lines, lattices):
+        body = line.rstrip("\r\n")
+        if lattice is not None:
+            found = _best_utf8_reading(lattice, model, config.min_rejected_margin_nats, line_ends)
+            if found is not None:
+                score, reread, chosen, cut = found
+                gain = score - _reading_score(body, model)
+                if gain >= config.min_utf8_gain_nats and reread != body:
+                    edits.append(
+                        Edit(
+                            offset,
+                            offset + len(body),
+                            reread,
+                            Action.REPAIR_MOJIBAKE,
+                            "UTF-8 bytes that had been read as GBK, re-read as UTF-8"
+                            + (f"; {reread.count(MISSING)} character(s) whose last bytes are gone marked {MISSING}" if MISSING in reread else ""),
+                            {
+                                "encoding": "utf-8 read as gb18030",
+                                "model_gain_nats": round(gain, 2),
+                                "rejected_bytes": chosen,
+                                "cut_characters": cut,
+                                "missing_chars": reread.count(MISSING),
+                            },
+                        )
+                    )
+        offset += len(line)
+    return edits
+
+
+#: A character whose bytes the page cut short costs this much (nats) in a re-reading: about
+#: what a lost character costs in the byte-shift stage (docrepair.stages.byteshift).
+_COST_CUT = -11.0
+#: Joint choices scored for a character with two rejected bytes, at most.
+_MAX_COMBINATIONS = 4096
+
+
+@lru_cache(maxsize=None)
+def _rejected_values(following: int | None) -> tuple[int, ...]:
+    """The byte values a GBK or GB18030 decoder rejects as one byte (one U+FFFD) before
+    `following` (None: the line ends, or the next byte was rejected too): 80 and FF, and every
+    lead that does not pair with it."""
+    if following is None:
+        return tuple(range(0x80, 0x100))
+    values = []
+    for value in range(0x80, 0x100):
+        for codec in ("gbk", "gb18030"):
+            alone = bytes((following,)).decode(codec, errors="replace")
+            if bytes((value, following)).decode(codec, errors="replace") == "\ufffd" + alone:
+                values.append(value)
+                break
+    return tuple(values)
+
+
+def _utf8_lattice(line: str):
+    """The ways a line's GBK bytes read as UTF-8: per byte position, the edges (end position,
+    candidate characters, how they were read). None when the bytes do not read as UTF-8 at all
+    (a clean line's GBK bytes never do) or the line is too short to say."""
+    if len(line) < 2 or line.replace("\ufffd", "").isascii():
+        return None  # no character the GBK decoder read: nothing says these bytes were UTF-8
+    if "\ufffd" not in line:
+        # A clean line's GBK bytes are no UTF-8: its first bytes already fail (a cheap early
+        # exit; a character cut short only at a line end or before ASCII fails one at a time).
+        head = line[:24].encode("gb18030", errors="replace")
+        if head.decode("utf-8", errors="replace").count("\ufffd") > 6:
+            return None
+    data: list[int | None] = []  # None: a byte the GBK decoder rejected (U+FFFD)
+    for ch in line:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        try:
+            data.extend(ch.encode("gb18030"))  # GBK's bytes, and its user-defined area
+        except UnicodeEncodeError:
+            return None
+    size = len(data)
+    allowed = [
+        None if byte is not None else _rejected_values(data[index + 1] if index + 1 < size else None)
+        for index, byte in enumerate(data)
+    ]
+    edges: dict[int, list] = {}
+    reachable = {0}
+    for start in range(size):
+        if start not in reachable:
+            continue
+        found = edges.setdefault(start, [])
+        first = data[start]
+        if first is not None and first < 0x80:
+            found.append((start + 1, (chr(first),), "ascii"))
+            reachable.add(start + 1)
+            continue
+        leads = [first] if first is not None else allowed[start]
+        leads = [lead for lead in leads if 0xC2 <= lead <= 0xF4]
+        for lead in leads:
+            length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            options = [[lead]]
+            complete = True
+            for index in range(start + 1, start + length):
+                if index >= size or (data[index] is not None and not 0x80 <= data[index] <= 0xBF):
+                    complete = False
+                    break
+                values = [data[index]] if data[index] is not None else [v for v in allowed[index] if v <= 0xBF]
+                options.append(values)
+            if complete:
+                chars = _decode_options(tuple(map(tuple, options)))
+                if chars:
+                    found.append((start + length, chars, "read" if first is not None and None not in data[start : start + length] else "rejected"))
+                    reachable.add(start + length)
+            elif first is not None and all(len(values) == 1 for values in options):
+                # Cut short at the line end or before ASCII: the first bytes of a character.
+                stop = start + len(options)
+                if stop == size or data[stop] is not None and data[stop] < 0x80:
+                    found.append((stop, (bytes(values[0] for values in options),), "cut"))
+                    reachable.add(stop)
+    if size not in reachable:
+        return None
+    return data, edges
+
+
+@lru_cache(maxsize=4096)
+def _decode_options(options: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
+    """The characters the byte values at each position decode to as UTF-8, in the order of the
+    values. Kept per process, like `_rejected_values`: the same few sets of rejected values
+    come back on every garbled line (a character with two rejected bytes tries 4096)."""
+    combinations = 1
+    for values in options:
+        combinations *= len(values)
+    if combinations > _MAX_COMBINATIONS:
+        return ()
+    chars = []
+    for combination in itertools.product(*options):
+        try:
+            ch = bytes(combination).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        chars.append(ch)
+    return tuple(chars)
+
+
+def _reading_score(text: str, model: "CharModel") -> float:
+    scores = char_scores(model)
+    score, previous = 0.0, None
+    for ch in text:
+        score += scores.score(previous, ch)
+        previous = ch
+    return score
+
+
+def _cut_candidates(prefix: bytes, model: "CharModel") -> list[str]:
+    """Characters the document uses whose UTF-8 bytes start with `prefix`."""
+    return sorted(ch for ch in model.document_chars if not ch.isascii() and ch.encode("utf-8").startswith(prefix))
+
+
+#: Closing brackets of Chinese text and their openers.
+_CLOSERS = {"）": "（", ")": "(", "〕": "〔", "》": "《", "”": "“", "】": "【", "」": "「", "』": "『"}
+#: A closing bracket that closes the bracket open before it is this much likelier (e**4), one
+#: that closes none this much less likely.
+_BRACKET_NATS = 4.0
+_NUMERALS = frozenset("一二三四五六七八九十〇零百千")
+
+
+def _open_bracket(chars: list[str]) -> str | None:
+    """The innermost bracket still open in the characters."""
+    stack: list[str] = []
+    openers = set(_CLOSERS.values())
+    for ch in chars:
+        if ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
+            stack.pop()
+        elif ch in openers:
+            stack.append(ch)
+    return stack[-1] if stack else None
+
+
+def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
+    """How well each candidate fits between its neighbours (the line's end when `following` is
+    None), in the order of `chars`. The terms are arrays added in the same order as one by one
+    (the candidates of a character cut at a line's end are thousands)."""
+    scores = char_scores(model)
+    fits = np.array(scores.after(previous, chars))
+    if following is not None:
+        fits += np.array(scores.before(chars, following))
+    else:
+        most_ends = max(line_ends.values(), default=0) + 1.0
+        ends = np.full(len(chars), math.log((0 + 1.0) / most_ends))
+        for index in [index for index, ch in enumerate(chars) if ch in line_ends]:
+            ends[index] = math.log((line_ends[chars[index]] + 1.0) / most_ends)
+        fits += ends
+    for index in [index for index, ch in enumerate(chars) if ch in _CLOSERS]:
+        fits[index] += _BRACKET_NATS if _CLOSERS[chars[index]] == opened else -_BRACKET_NATS
+    return fits.tolist()
+
+
+def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
+    """The likeliest reading through the lattice (Viterbi over positions and the last character):
+    (score, text, the rejected bytes' characters, the cut characters). A character read from a
+    rejected byte is kept only when, between its neighbours, it beats every other candidate by
+    `margin_nats` (a closing bracket that closes the line's open one, or one that closes nothing,
+    counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
+    otherwise it is □ and its candidates go to the note. Two numerals are never told apart
+    this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
+    data, edges = lattice
+    size = len(data)
+    # best[position][last character] = (score, back pointer)
+    best: dict[int, dict] = {0: {None: (0.0, None)}}
+    scores = char_scores(model)
+    for start in range(size):
+        states = best.get(start)
+        if not states:
+            continue
+        for stop, chars, how in edges.get(start, ()):
+            if how == "cut":
+                named = _cut_candidates(chars[0], model)
+                chars = (named[0],) if len(named) == 1 else (MISSING,)
+            target = best.setdefault(stop, {})
+            if how != "cut" and len(states) > 1:
+                _relax(states, chars, target, (start, how, chars), scores)
+                continue
+            for previous, (score, _) in states.items():
+                back = (start, previous, how, chars)
+                costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
+                if not target:
+                    # The first state into an empty position: every candidate is new (an edge's
+                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly).
+                    target.update(zip(chars, zip([score + cost for cost in costs], itertools.repeat(back))))
+                    continue
+                for ch, cost in zip(chars, costs):
+                    total = score + cost
+                    found = target.get(ch)
+                    if found is None or total > found[0]:
+                        target[ch] = (total, back)
+    final = best.get(size)
+    if not final:
+        return None
+    # The best last character, the first in character order of equal scores.
+    top = max(entry[0] for entry in final.values())
+    last = min((ch for ch, entry in final.items() if entry[0] == top), key=lambda ch: ch or "")
+    score = final[last][0]
+    path = []
+    position, ch = size, last
+    while position > 0:
+        start, previous, how, chars = best[position][ch][1]
+        path.append((ch, start, position, how, chars))
+        position, ch = start, previous
+    path.reverse()
+    out = [item[0] for item in path]
+    chosen, cut = [], []
+    for index, (ch, start, stop, how, chars) in enumerate(path):
+        if how == "rejected":
+            previous = out[index - 1] if index > 0 else None
+            following = out[index + 1] if index + 1 < len(out) else None
+            opened = _open_bracket(out[:index])
+            fits = _local_scores(previous, chars, following, opened, line_ends, model)
+            # The best three, best first, then by character (a candidate is one code point):
+            # one array sort of the thousands a character cut at a line's end has.
+            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -np.array(fits)))[:3].tolist()
+            local = [(fits[at], chars[at]) for at in order]
+            margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
+            numerals = [c for fit, c in zip(fits, chars) if c in _NUMERALS and fit > local[0][0] - 2 * margin_nats]
+            if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
+                out[index] = MISSING
+            else:
+                out[index] = local[0][1]
+            chosen.append({
+                "at": index,
+                "char": out[index],
+                "candidates": len(chars),
+                "best": [c for _, c in local[:3]],
+                "margin_nats": None if margin == math.inf else round(margin, 2),
+            })
+        elif how == "cut":
+            cut.append({"at": index, "char": ch, "surviving_bytes": bytes(b for b in data[start:stop]).hex(" ")})
+    return score, "".join(out), chosen, cut
+
+
+#: States of a kind that are scored as `CharScores.best_han_state` and
+#: `best_mostly_alike_state` say rather than each on its own: the states a character with two
+#: rejected bytes leaves (up to 4096).
+_MIN_PRUNED_STATES = 32
+
+
+def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+    """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
+    double loop over states and candidates finds it (the first of equal totals). A candidate
+    scores the same after every state of a kind where `_representative` says so (a rare symbol
+    after any Han character, any Han character after any mark), so the states of each kind are
+    ranked once per edge, and only the best of a kind is scored, not every one."""
+    items = list(states.items())
+    if len(chars) >= _MIN_COLUMN_CANDIDATES and len(items) <= _MAX_COLUMN_STATES:
+        _relax_by_columns(items, chars, target, back, scores)
+        return
+    kinds: dict[int, list[tuple[float, int]]] = {}
+    for index, (previous, entry) in enumerate(items):
+        kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
+    for ranked in kinds.values():
+        # Best first, then by index: a stable sort of states listed in index order.
+        ranked.sort(key=operator.itemgetter(0), reverse=True)
+    start, how, chars_back = back
+    pairs = scores.pairs
+    # Per kind: its states ranked, and the scores of the candidates alike after all of them.
+    columns = [(kind, ranked, *scores.kind_column(kind, items[ranked[0][1]][0], chars)[:2]) for kind, ranked in kinds.items()]
+    for position, ch in enumerate(chars):
+        total, index = None, -1
+        for kind, ranked, column, alike in columns:
+            if alike[position]:
+                score, other = ranked[0]
+                cost = column[position]
+                found = score + cost
+                if len(ranked) > 1 and ranked[1][0] + cost == found:
+                    # Totals that round to the same float as the best: the first state of them.
+                    other = min(other for score, other in ranked if score + cost == found)
+                if total is None or found > total or found == total and other < index:
+                    total, index = found, other
+                continue
+            if len(ranked) >= _MIN_PRUNED_STATES:
+                if kind == HAN_STATES and is_plain_han(ch):
+                    total, index = scores.best_han_state(ranked, items, ch, total, index)
+                else:
+                    total, index = scores.best_mostly_alike_state(kind, ranked, items, ch, total, index)
+                continue
+            for score, other in ranked:
+                previous = items[other][0]
+                cost = pairs.get((previous, ch))
+                found = score + (scores.score(previous, ch) if cost is None else cost)
+                if total is None or found > total or found == total and other < index:
+                    total, index = found, other
+        if ch not in target or total > target[ch][0]:
+            target[ch] = (total, (start, items[index][0], how, chars_back))
+
+
+#: An edge of at least this many candidates after at most this many states is relaxed a state
+#: at a time over arrays (`_relax_by_columns`): a character with two rejected bytes after the
+#: few readings of the characters before it.
+_MIN_COLUMN_CANDIDATES = 64
+_MAX_COLUMN_STATES = 32
+
+
+def _relax_by_columns(items: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+    """`_relax` for many candidates after few states: each state's totals over all candidates
+    at once (`CharScores.after`, the same scores), taken where strictly better than the states
+    before it in index order, so equal totals keep the first state, as `_relax` does."""
+    totals = indices = None
+    for index, (previous, entry) in enumerate(items):
+        found = entry[0] + np.array(scores.after(previous, chars))
+        if totals is None:
+            totals, indices = found, np.zeros(len(chars), dtype=np.int64)
+        else:
+            better = found > totals
+            totals = np.where(better, found, totals)
+            indices = np.where(better, index, indices)
+    start, how, chars_back = back
+    backs = [(start, items[index][0], how, chars_back) for index in range(len(items))]
+    if not target:
+        target.update(zip(chars, zip(totals.tolist(), [backs[index] for index in indices.tolist()])))
+        return
+    for ch, total, index in zip(chars, totals.tolist(), indices.tolist()):
+        if ch not in target or total > target[ch][0]:
+            target[ch] = (total, backs[index])
