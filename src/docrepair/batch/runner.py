@@ -286,7 +286,11 @@ class Writer:
             self._jsonl = sys.stdout if options.output_format == "jsonl" else None
             return
         remove_stale_temporaries(self.root)
-        (self.root / ".docrepair" / "done").mkdir(parents=True, exist_ok=True)
+        done = self.root / ".docrepair" / "done"
+        done.mkdir(parents=True, exist_ok=True)
+        # An OUTDIR without markers holds no finished document: no look-up per document then.
+        self._may_hold_markers = options.resume and any(done.iterdir())
+        self._marker_folders: set[Path] = set()  # the done/xx folders made so far
         self.config_key = claim_settings(self.root, options.task.config, redo=options.redo or not options.resume)
         (self.root / "failures.jsonl").unlink(missing_ok=True)  # failures are this run's only
         self._committed_lengths = self._read_committed_lengths() if options.resume else {}
@@ -299,13 +303,13 @@ class Writer:
 
     def finished_marker(self, document: Document) -> dict | None:
         """The marker of a document this OUTDIR already holds, unchanged since, or None."""
-        if self.root is None or not self.options.resume or _is_parquet(document.sink):
+        if self.root is None or not self._may_hold_markers or _is_parquet(document.sink):
             return None  # (a Parquet output is written whole: its source is done again)
         try:
             marker = json.loads(self.marker_path(document.id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if marker.get("sha256") != hashlib.sha256(document_bytes(document)).hexdigest():
+        if not isinstance(marker, dict) or marker.get("sha256") != hashlib.sha256(document_bytes(document)).hexdigest():
             return None
         if marker.get("config") != self.config_key:
             return None  # made with other settings (and --redo given): do it again
@@ -375,10 +379,20 @@ class Writer:
             self._committed_lengths.update(lengths)
             write_atomic(self.root / _COMMITTED, json.dumps(self._committed_lengths, sort_keys=True).encode("utf-8"))
         for relpath, data in self._markers:
-            _write_into(self.root, relpath, data)
+            self._write_marker(self.root / relpath, data)
         _sync_disks()
         self._markers.clear()
         self._committed_at = time.monotonic()
+
+    def _write_marker(self, path: Path, data: bytes) -> None:
+        """A marker is written in place, without a temporary file: a reader takes one cut short by
+        a crash (not JSON, or not this document's) for no marker, so the document is done again.
+        Its folder is made once per run."""
+        if path.parent not in self._marker_folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._marker_folders.add(path.parent)
+        with open(path, "wb") as stream:
+            stream.write(data)
 
     def _read_committed_lengths(self) -> dict[str, int]:
         try:
