@@ -95,6 +95,24 @@ TRADITIONAL_CONTEXT = (
 )
 
 
+def test_the_shipped_arrays_hold_exactly_the_counts_of_the_shipped_tsv():
+    """docrepair reads the model's counts from data/charlm.npy.gz (fast to load); the TSV beside it
+    is what the build writes and people read. They must never drift apart: same counts, same
+    order, and the arrays are what write_model_arrays makes of the TSV, byte for byte."""
+    from importlib import resources
+
+    from docrepair.charlm import MODEL_ARRAYS, MODEL_TSV, read_model_arrays, read_model_tsv, write_model_arrays
+
+    data = resources.files("docrepair")
+    unigrams, bigrams = read_model_tsv(data.joinpath(MODEL_TSV).read_bytes())
+    shipped = data.joinpath(MODEL_ARRAYS).read_bytes()
+    assert write_model_arrays(unigrams, bigrams) == shipped
+    read_unigrams, read_bigrams = read_model_arrays(shipped)
+    assert list(read_unigrams.items()) == list(unigrams.items()) and list(read_bigrams.items()) == list(bigrams.items())
+    model = load_charlm()
+    assert model.unigrams == unigrams and model.bigrams == bigrams
+
+
 def test_a_garble_keeps_what_the_model_confirms_and_marks_the_rest_missing():
     text = TRADITIONAL_CONTEXT + "一、工作要求\nㄒ唬┲笇枷\n"
     (edit,) = find_edits(text)

@@ -1,4 +1,5 @@
-"""Build the character language model shipped in src/docrepair/data/charlm.tsv.gz.
+"""Build the character language model shipped in src/docrepair/data/charlm.tsv.gz (and the same
+counts as arrays in charlm.npy.gz, what docrepair reads).
 
 Source: the word list of jieba 0.42.1 (jieba/dict.txt, MIT licence): 349,046 simplified words,
 each with a corpus frequency. Every word counts `frequency` times, and so does its traditional
@@ -15,7 +16,7 @@ MIN_BIGRAM_COUNT are dropped to keep the file small (it must stay under 3 MB).
 Run from the repository root:
 
     pip install jieba==0.42.1 opencc
-    python tools/build_charlm.py            # writes src/docrepair/data/charlm.tsv.gz
+    python tools/build_charlm.py            # writes src/docrepair/data/charlm.tsv.gz and charlm.npy.gz
 
 The output is deterministic: lines are sorted and gzip's header carries no time stamp.
 """
@@ -74,8 +75,16 @@ def write(unigrams: Counter, bigrams: Counter, out: Path, source: str) -> None:
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as handle:
         handle.write(raw)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _replace(out, buffer.getvalue())
+    # The same counts as arrays, what docrepair reads at run time (docrepair.charlm).
+    from docrepair.charlm import read_model_tsv, write_model_arrays
+
+    _replace(out.with_name(out.name.replace(".tsv.gz", ".npy.gz")), write_model_arrays(*read_model_tsv(buffer.getvalue())))
+
+
+def _replace(out: Path, data: bytes) -> None:
     tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(buffer.getvalue())
+    tmp.write_bytes(data)
     os.replace(tmp, out)
 
 
