@@ -43,8 +43,12 @@ class CharModel:
     #: Pair counts from the document (only set on a `with_document` copy).
     document_pairs: dict[str, int] = field(default_factory=dict)
     document_chars: dict[str, int] = field(default_factory=dict)
-    #: Derived tables a stage keeps with the model (never part of its scores).
+    #: Derived tables of the shipped counts a stage keeps with the model (never part of its
+    #: scores): the same for every document, so a `with_document` copy shares them.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    #: Tables derived from this copy's document: its own, so they are freed with the copy when
+    #: the stage that made it ends (held in `cache`, they stayed until the next document).
+    document_cache: dict = field(default_factory=dict, compare=False, repr=False)
     #: unigram_logp by character, for this model and document only (a `with_document` copy
     #: starts its own): the repairs score the same characters many times.
     unigram_logps: dict = field(default_factory=dict, compare=False, repr=False)

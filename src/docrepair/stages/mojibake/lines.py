@@ -47,6 +47,17 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
     for line in clean_lines:
         if line.strip():
             line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
+    try:
+        return _reread_lines(lines, lattices, model, line_ends, config)
+    finally:
+        # The document's scores (scores.char_scores) refer back to the model that holds them: a
+        # cycle only the garbage collector frees, at some later document. Dropped here, they go
+        # when the stage ends.
+        model.document_cache.clear()
+
+
+def _reread_lines(lines: list[str], lattices: list, model: "CharModel", line_ends: dict[str, int], config: MojibakeConfig) -> list[Edit]:
+    """The edits of the lines that have a lattice and read far likelier through it."""
     edits, offset = [], 0
     for line, lattice in zip(lines, lattices):
         body = line.rstrip("\r\n")

@@ -331,11 +331,11 @@ class CharScores:
 
 
 def char_scores(model: "CharModel") -> CharScores:
-    """The scores kept with the model for its document."""
-    found = model.cache.get("utf8_char_scores")
-    if found is None or found[0] is not model.document_pairs:
-        found = model.cache["utf8_char_scores"] = (model.document_pairs, CharScores(model))
-    return found[1]
+    """The scores kept with the model for its document (freed with the document's model)."""
+    found = model.document_cache.get("utf8_char_scores")
+    if found is None:
+        found = model.document_cache["utf8_char_scores"] = CharScores(model)
+    return found
 
 
 def _representative(previous: str | None, ch: str) -> str | None:
@@ -400,14 +400,13 @@ def _is_replacement_like(ch: str) -> bool:
 
 def _after_digits(model: "CharModel") -> dict[str, int]:
     """How often each character follows a digit in the document (年 月 日 号 after 2020, 7, 16)."""
-    found = model.cache.get("after_digits")
-    if found is None or found[0] is not model.document_pairs:
-        counts: dict[str, int] = {}
+    found = model.document_cache.get("after_digits")
+    if found is None:
+        found = model.document_cache["after_digits"] = {}
         for pair, count in model.document_pairs.items():
             if pair[0].isascii() and pair[0].isdigit() and not pair[1].isascii():
-                counts[pair[1]] = counts.get(pair[1], 0) + count
-        found = model.cache["after_digits"] = (model.document_pairs, counts)
-    return found[1]
+                found[pair[1]] = found.get(pair[1], 0) + count
+    return found
 
 
 def _kind(ch: str) -> str:
@@ -437,14 +436,14 @@ def _kind_pairs(model: "CharModel") -> tuple[dict[str, dict[str, int]], dict]:
     """The document's pair counts by kinds (see `_kind`): the row of each kind that starts a
     pair, and the `_class_logp` scores asked for so far (every state of a rejected byte's many
     candidates asks for its kind's row)."""
-    table = model.cache.get("kind_pairs")
-    if table is None or table[0] is not model.document_pairs:
+    table = model.document_cache.get("kind_pairs")
+    if table is None:
         counts: dict[str, dict[str, int]] = {}
         for pair, count in model.document_pairs.items():
             row = counts.setdefault(_kind(pair[0]), {})
             row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
-        table = model.cache["kind_pairs"] = (model.document_pairs, counts, {})
-    return table[1], table[2]
+        table = model.document_cache["kind_pairs"] = (counts, {})
+    return table
 
 
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
