@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -190,7 +191,7 @@ class CharScores:
             scores[paired] = np.maximum(row, unigrams[paired])
         for index in np.flatnonzero(candidates.mark | (candidates.han_range & candidates.replacement)).tolist():
             scores[index] = self.score(previous, chars[index])
-        return scores.tolist()
+        return _compact(scores)
 
     def before(self, chars: tuple[str, ...], following: str) -> list[float]:
         """`score(ch, following)` for each of an edge's candidates, in order. Over arrays for a
@@ -205,7 +206,11 @@ class CharScores:
             return [self.score(ch, following) if (found := pairs.get((ch, following))) is None else found for ch in chars]
         if ascii_after:
             scores = np.full(len(chars), _COST_ASCII)
-            exact = np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist()
+            # A symbol before ASCII scores `_COST_ASCII` and its kind row's share (`_class_logp`),
+            # which is log(1/1) = 0 for a symbol that starts no pair of the document: only the
+            # symbols that do are scored one by one (not thousands, each kept in `pairs`).
+            rows = _kind_pairs(self.model)[0]
+            exact = [index for index in np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist() if chars[index] in rows]
         else:
             unigram = self.model.unigram_logp(following)
             scores = np.where(candidates.han_range, unigram + _COST_UNSEEN_PAIR, unigram)
@@ -327,7 +332,16 @@ class CharScores:
         scores[~alike] = 0.0
         for index in np.flatnonzero(exact).tolist():
             scores[index] = self.score(previous, chars[index])
-        return scores.tolist(), alike.tolist(), np.flatnonzero(~alike).tolist()
+        return _compact(scores), alike.tobytes(), _compact(np.flatnonzero(~alike))
+
+
+def _compact(values: np.ndarray) -> array:
+    """A column kept for the document as a flat array of C doubles (or integers), not a list:
+    8 bytes an entry instead of ~32, and reading an entry still gives a Python float (or int),
+    the same value (a document keeps hundreds of columns of up to 4096 candidates)."""
+    kept = array("d" if values.dtype == np.float64 else "q")
+    kept.frombytes(values.astype(np.float64 if values.dtype == np.float64 else np.int64).tobytes())
+    return kept
 
 
 def char_scores(model: "CharModel") -> CharScores:
