@@ -125,11 +125,7 @@ class CharModel:
         if found is None:
             if len(table) >= _MAX_NEIGHBOUR_ENTRIES:
                 table.clear()
-            codes = self._pair_codes(side)
-            key = ord(ch) << _CODE_BITS
-            low, high = np.searchsorted(codes, np.array([key, key + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
-            others = (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32)
-            found = table[ch] = frozenset(others.tobytes().decode("utf-32-le"))
+            found = table[ch] = frozenset(neighbours_in(self._pair_codes(side), ch))
         return found
 
     def _pair_codes(self, side: str) -> np.ndarray:
@@ -138,9 +134,7 @@ class CharModel:
         name = f"{side}_codes"
         codes = self.cache.get(name)
         if codes is None:
-            points = np.frombuffer("".join(self.bigrams).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
-            high, low = (points[:, 0], points[:, 1]) if side == "followers" else (points[:, 1], points[:, 0])
-            codes = self.cache[name] = np.sort(high << np.uint64(_CODE_BITS) | low)
+            codes = self.cache[name] = pair_codes(self.bigrams, side)
         return codes
 
     def shipped_unigram_logps(self) -> np.ndarray:
@@ -173,6 +167,22 @@ class CharModel:
         for pair in [pair for pair in pairs if pair[0].isspace() or pair[1].isspace()]:
             del pairs[pair]
         return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
+
+
+def pair_codes(pairs, side: str) -> np.ndarray:
+    """Pairs of characters (two-character strings) as sorted integers, 8 bytes a pair: the
+    first character's code point in the high bits ("followers") or the second's
+    ("predecessors"), so that `neighbours_in` reads one character's neighbours from a slice."""
+    points = np.frombuffer("".join(pairs).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
+    high, low = (points[:, 0], points[:, 1]) if side == "followers" else (points[:, 1], points[:, 0])
+    return np.sort(high << np.uint64(_CODE_BITS) | low)
+
+
+def neighbours_in(codes: np.ndarray, ch: str) -> str:
+    """The characters paired with `ch` in `pair_codes`' array, as one string in code order."""
+    key = ord(ch) << _CODE_BITS
+    low, high = np.searchsorted(codes, np.array([key, key + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
+    return (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=1)
