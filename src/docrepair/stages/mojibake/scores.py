@@ -224,7 +224,7 @@ class CharScores:
             scores[index] = self.score(chars[index], following)
         return scores.tolist()
 
-    def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+    def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], previous_chars: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The states of a kind before a `ch` that `_representative` tells them apart for
         (symbols before ASCII or a mark, Han before a mark) folded into the best (total, state
         index) as `_relax` folds them, with the same totals. Only a few are apart in fact: a
@@ -238,7 +238,7 @@ class CharScores:
         pairs = self.pairs
         alike = None
         for score, other in ranked:
-            previous = items[other][0]
+            previous = previous_chars[other]
             if apart is None or previous in apart or alike is None:
                 cost = pairs.get((previous, ch))
                 if cost is None:
@@ -252,7 +252,7 @@ class CharScores:
                 total, index = found, other
         return total, index
 
-    def best_han_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+    def best_han_state(self, ranked: list[tuple[float, int]], previous_chars: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The Han states before a Han character `ch` folded into the best (total, state index)
         found so far, as `_relax` folds states (the highest total, then the first state), with
         the same totals. The states whose pair with `ch` is attested are scored; the others in
@@ -261,14 +261,14 @@ class CharScores:
         still reach the best total: every later state falls short of it."""
         attested = self._attested(ch, "predecessors")
         for score, other in ranked:
-            if items[other][0] in attested:
-                found = score + self.score(items[other][0], ch)
+            if previous_chars[other] in attested:
+                found = score + self.score(previous_chars[other], ch)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
         ceiling = self.model.unigram_logp(ch) + 1e-9
         pairs = self.pairs
         for score, other in ranked:
-            previous = items[other][0]
+            previous = previous_chars[other]
             if previous in attested:
                 continue
             if total is not None and score + ceiling < total:
