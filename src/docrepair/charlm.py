@@ -160,10 +160,12 @@ class CharModel:
 
     def with_document(self, text: str) -> "CharModel":
         """A copy that also knows the document's own characters and adjacent pairs."""
-        chars = dict(Counter(text))
+        # The Counters are kept as they are (a dict each; only .get, `in` and iteration read
+        # them): a dict() copy held both tables at once, the stage's peak on a clean document.
+        chars = Counter(text)
         # Counted over every pair, then the pairs with white space dropped: far fewer distinct
         # pairs than positions.
-        pairs = dict(Counter(map(operator.add, text, text[1:])))
+        pairs = Counter(map(operator.add, text, text[1:]))
         for pair in [pair for pair in pairs if pair[0].isspace() or pair[1].isspace()]:
             del pairs[pair]
         return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
