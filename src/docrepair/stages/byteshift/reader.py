@@ -87,6 +87,9 @@ class Reader:
         #: The document's pairs as sorted codes (`charlm.pair_codes`): 8 bytes a pair, where a
         #: set of followers per character held ~25 times that for the whole stage.
         self._document_pair_codes: np.ndarray | None = None
+        #: Those followers as a string, for the characters asked about so far (a lost character
+        #: is guessed after the same few characters many times over).
+        self._document_followers: dict[str, str] = {}
 
     def is_other_script(self, ch: str) -> bool:
         return self.other_script is not None and script_of(ch) == self.other_script
@@ -114,9 +117,11 @@ class Reader:
 
     def _attested_in_document(self, previous: str, role: str, byte: int) -> frozenset:
         """Characters of a byte's row (see `gbk_table`) that follow `previous` in the document."""
-        if self._document_pair_codes is None:
-            self._document_pair_codes = pair_codes(self.model.document_pairs, "followers")
-        found = neighbours_in(self._document_pair_codes, previous)
+        found = self._document_followers.get(previous)
+        if found is None:
+            if self._document_pair_codes is None:
+                self._document_pair_codes = pair_codes(self.model.document_pairs, "followers")
+            found = self._document_followers[previous] = neighbours_in(self._document_pair_codes, previous)
         return gbk_row(role, byte).intersection(found) if found else frozenset()
 
     def char_cost(self, previous: str | None, ch: str) -> float:
