@@ -44,8 +44,12 @@ class CharModel:
     #: Pair counts from the document (only set on a `with_document` copy).
     document_pairs: dict[str, int] = field(default_factory=dict)
     document_chars: dict[str, int] = field(default_factory=dict)
-    #: Derived tables a stage keeps with the model (never part of its scores).
+    #: Derived tables of the shipped counts a stage keeps with the model (never part of its
+    #: scores): the same for every document, so a `with_document` copy shares them.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    #: Tables derived from this copy's document: its own, so they are freed with the copy when
+    #: the stage that made it ends (held in `cache`, they stayed until the next document).
+    document_cache: dict = field(default_factory=dict, compare=False, repr=False)
     #: unigram_logp by character, for this model and document only (a `with_document` copy
     #: starts its own): the repairs score the same characters many times.
     unigram_logps: dict = field(default_factory=dict, compare=False, repr=False)
@@ -122,11 +126,7 @@ class CharModel:
         if found is None:
             if len(table) >= _MAX_NEIGHBOUR_ENTRIES:
                 table.clear()
-            codes = self._pair_codes(side)
-            key = ord(ch) << _CODE_BITS
-            low, high = np.searchsorted(codes, np.array([key, key + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
-            others = (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32)
-            found = table[ch] = frozenset(others.tobytes().decode("utf-32-le"))
+            found = table[ch] = frozenset(neighbours_in(self._pair_codes(side), ch))
         return found
 
     def _pair_codes(self, side: str) -> np.ndarray:
@@ -135,9 +135,7 @@ class CharModel:
         name = f"{side}_codes"
         codes = self.cache.get(name)
         if codes is None:
-            points = np.frombuffer("".join(self.bigrams).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
-            high, low = (points[:, 0], points[:, 1]) if side == "followers" else (points[:, 1], points[:, 0])
-            codes = self.cache[name] = np.sort(high << np.uint64(_CODE_BITS) | low)
+            codes = self.cache[name] = pair_codes(self.bigrams, side)
         return codes
 
     def shipped_unigram_logps(self) -> np.ndarray:
@@ -163,13 +161,31 @@ class CharModel:
 
     def with_document(self, text: str) -> "CharModel":
         """A copy that also knows the document's own characters and adjacent pairs."""
-        chars = dict(Counter(text))
+        # The Counters are kept as they are (a dict each; only .get, `in` and iteration read
+        # them): a dict() copy held both tables at once, the stage's peak on a clean document.
+        chars = Counter(text)
         # Counted over every pair, then the pairs with white space dropped: far fewer distinct
         # pairs than positions.
-        pairs = dict(Counter(map(operator.add, text, text[1:])))
+        pairs = Counter(map(operator.add, text, text[1:]))
         for pair in [pair for pair in pairs if pair[0].isspace() or pair[1].isspace()]:
             del pairs[pair]
         return CharModel(self.unigrams, self.bigrams, self.total, pairs, chars, self.cache)  # derived tables shared
+
+
+def pair_codes(pairs, side: str) -> np.ndarray:
+    """Pairs of characters (two-character strings) as sorted integers, 8 bytes a pair: the
+    first character's code point in the high bits ("followers") or the second's
+    ("predecessors"), so that `neighbours_in` reads one character's neighbours from a slice."""
+    points = np.frombuffer("".join(pairs).encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2).astype(np.uint64)
+    high, low = (points[:, 0], points[:, 1]) if side == "followers" else (points[:, 1], points[:, 0])
+    return np.sort(high << np.uint64(_CODE_BITS) | low)
+
+
+def neighbours_in(codes: np.ndarray, ch: str) -> str:
+    """The characters paired with `ch` in `pair_codes`' array, as one string in code order."""
+    key = ord(ch) << _CODE_BITS
+    low, high = np.searchsorted(codes, np.array([key, key + (1 << _CODE_BITS)], dtype=np.uint64)).tolist()
+    return (codes[low:high] & ((1 << _CODE_BITS) - 1)).astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ...charlm import CharModel
+import numpy as np
+
+from ...charlm import CharModel, neighbours_in, pair_codes
 from .tables import (
     ASCII_TRAIL_MARKS,
     COMMON_MARKS,
@@ -82,7 +84,12 @@ class Reader:
         #: The script the document does not write in ("traditional", "simplified" or None).
         self.other_script = other_script
         self._lost_cache: dict = {}
-        self._document_followers: dict[str, set[str]] | None = None
+        #: The document's pairs as sorted codes (`charlm.pair_codes`): 8 bytes a pair, where a
+        #: set of followers per character held ~25 times that for the whole stage.
+        self._document_pair_codes: np.ndarray | None = None
+        #: Those followers as a string, for the characters asked about so far (a lost character
+        #: is guessed after the same few characters many times over).
+        self._document_followers: dict[str, str] = {}
 
     def is_other_script(self, ch: str) -> bool:
         return self.other_script is not None and script_of(ch) == self.other_script
@@ -110,13 +117,12 @@ class Reader:
 
     def _attested_in_document(self, previous: str, role: str, byte: int) -> frozenset:
         """Characters of a byte's row (see `gbk_table`) that follow `previous` in the document."""
-        if self._document_followers is None:
-            followers: dict[str, set[str]] = {}
-            for pair in self.model.document_pairs:
-                followers.setdefault(pair[0], set()).add(pair[1])
-            self._document_followers = followers
         found = self._document_followers.get(previous)
-        return found.intersection(gbk_row(role, byte)) if found else frozenset()
+        if found is None:
+            if self._document_pair_codes is None:
+                self._document_pair_codes = pair_codes(self.model.document_pairs, "followers")
+            found = self._document_followers[previous] = neighbours_in(self._document_pair_codes, previous)
+        return gbk_row(role, byte).intersection(found) if found else frozenset()
 
     def char_cost(self, previous: str | None, ch: str) -> float:
         model = self.model

@@ -32,14 +32,17 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
     (`min_utf8_gain_nats`, a likelihood ratio under the character model and the document)."""
     config = config or MojibakeConfig()
     lines = text.splitlines(keepends=True)
-    lattices = [_utf8_lattice(line.rstrip("\r\n")) for line in lines]
-    if not any(lattices):
+    # Which lines read as UTF-8 at all; each one's lattice is built again when its turn comes
+    # and dropped after it (kept for every line at once, they held a tenth of the stage's peak,
+    # for ~5% more of its time on garbled documents).
+    candidates = [_utf8_lattice(line.rstrip("\r\n")) is not None for line in lines]
+    if not any(candidates):
         return []
     from ...charlm import load_charlm
 
     # The document as it reads without its candidate lines: the garbled lines share their odd
     # characters with each other, not with the document.
-    clean_lines = [line.rstrip("\r\n") for line, lattice in zip(lines, lattices) if lattice is None]
+    clean_lines = [line.rstrip("\r\n") for line, candidate in zip(lines, candidates) if not candidate]
     model = load_charlm().with_document("".join(clean_lines))
     # How the document's own lines end (。 ： ； or a bracket): the evidence for a line's last
     # character where its last byte was rejected.
@@ -47,11 +50,22 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
     for line in clean_lines:
         if line.strip():
             line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
+    try:
+        return _reread_lines(lines, candidates, model, line_ends, config)
+    finally:
+        # The document's scores (scores.char_scores) refer back to the model that holds them: a
+        # cycle only the garbage collector frees, at some later document. Dropped here, they go
+        # when the stage ends.
+        model.document_cache.clear()
+
+
+def _reread_lines(lines: list[str], candidates: list[bool], model: "CharModel", line_ends: dict[str, int], config: MojibakeConfig) -> list[Edit]:
+    """The edits of the candidate lines (those with a lattice) that read far likelier through it."""
     edits, offset = [], 0
-    for line, lattice in zip(lines, lattices):
+    for line, candidate in zip(lines, candidates):
         body = line.rstrip("\r\n")
-        if lattice is not None:
-            found = _best_utf8_reading(lattice, model, config.min_rejected_margin_nats, line_ends)
+        if candidate:
+            found = _best_utf8_reading(_utf8_lattice(body), model, config.min_rejected_margin_nats, line_ends)
             if found is not None:
                 score, reread, chosen, cut = found
                 gain = score - _reading_score(body, model)
@@ -333,12 +347,14 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
     scores the same after every state of a kind where `_representative` says so (a rare symbol
     after any Han character, any Han character after any mark), so the states of each kind are
     ranked once per edge, and only the best of a kind is scored, not every one."""
-    items = list(states.items())
-    if len(chars) >= _MIN_COLUMN_CANDIDATES and len(items) <= _MAX_COLUMN_STATES:
-        _relax_by_columns(items, chars, target, back, scores)
+    # The states' characters by index (a list of the items would hold a tuple per state, 56
+    # bytes each for thousands of them).
+    previous_chars = list(states)
+    if len(chars) >= _MIN_COLUMN_CANDIDATES and len(previous_chars) <= _MAX_COLUMN_STATES:
+        _relax_by_columns(states, previous_chars, chars, target, back, scores)
         return
     kinds: dict[int, list[tuple[float, int]]] = {}
-    for index, (previous, entry) in enumerate(items):
+    for index, (previous, entry) in enumerate(states.items()):
         kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
     for ranked in kinds.values():
         # Best first, then by index: a stable sort of states listed in index order.
@@ -346,7 +362,7 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
     start, how, chars_back = back
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
-    columns = [(kind, ranked, *scores.kind_column(kind, items[ranked[0][1]][0], chars)[:2]) for kind, ranked in kinds.items()]
+    columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in kinds.items()]
     for position, ch in enumerate(chars):
         total, index = None, -1
         for kind, ranked, column, alike in columns:
@@ -362,18 +378,18 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                 continue
             if len(ranked) >= _MIN_PRUNED_STATES:
                 if kind == HAN_STATES and is_plain_han(ch):
-                    total, index = scores.best_han_state(ranked, items, ch, total, index)
+                    total, index = scores.best_han_state(ranked, previous_chars, ch, total, index)
                 else:
-                    total, index = scores.best_mostly_alike_state(kind, ranked, items, ch, total, index)
+                    total, index = scores.best_mostly_alike_state(kind, ranked, previous_chars, ch, total, index)
                 continue
             for score, other in ranked:
-                previous = items[other][0]
+                previous = previous_chars[other]
                 cost = pairs.get((previous, ch))
                 found = score + (scores.score(previous, ch) if cost is None else cost)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
         if ch not in target or total > target[ch][0]:
-            target[ch] = (total, (start, items[index][0], how, chars_back))
+            target[ch] = (total, (start, previous_chars[index], how, chars_back))
 
 
 #: An edge of at least this many candidates after at most this many states is relaxed a state
@@ -383,12 +399,12 @@ _MIN_COLUMN_CANDIDATES = 64
 _MAX_COLUMN_STATES = 32
 
 
-def _relax_by_columns(items: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+def _relax_by_columns(states: dict, previous_chars: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
     """`_relax` for many candidates after few states: each state's totals over all candidates
     at once (`CharScores.after`, the same scores), taken where strictly better than the states
     before it in index order, so equal totals keep the first state, as `_relax` does."""
     totals = indices = None
-    for index, (previous, entry) in enumerate(items):
+    for index, (previous, entry) in enumerate(states.items()):
         found = entry[0] + np.array(scores.after(previous, chars))
         if totals is None:
             totals, indices = found, np.zeros(len(chars), dtype=np.int64)
@@ -397,7 +413,7 @@ def _relax_by_columns(items: list, chars: tuple[str, ...], target: dict, back: t
             totals = np.where(better, found, totals)
             indices = np.where(better, index, indices)
     start, how, chars_back = back
-    backs = [(start, items[index][0], how, chars_back) for index in range(len(items))]
+    backs = [(start, previous, how, chars_back) for previous in previous_chars]
     if not target:
         target.update(zip(chars, zip(totals.tolist(), [backs[index] for index in indices.tolist()])))
         return

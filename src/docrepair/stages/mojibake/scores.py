@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...charlm import neighbours_in, pair_codes
 from ...garble import MISSING
 
 if TYPE_CHECKING:
@@ -100,8 +102,9 @@ class CharScores:
         self.unigrams: dict = {}
         #: By (Han character, a large edge's candidates): `after` it.
         self.han_columns: dict = {}
-        #: The document's own pairs by their first ("followers") or second character.
-        self._document_neighbours: dict[str, dict[str, set[str]]] = {}
+        #: The document's own pairs as sorted codes (`charlm.pair_codes`), by the side asked
+        #: for: 8 bytes a pair, where a set of neighbours per character held ~25 times that.
+        self._document_pair_codes: dict[str, np.ndarray] = {}
 
     def score(self, previous: str | None, ch: str) -> float:
         key = (previous, ch)
@@ -138,13 +141,10 @@ class CharScores:
     def _attested(self, ch: str, side: str) -> frozenset:
         """The characters that form a pair the model or the document attests after `ch`
         (`side` "followers") or before it ("predecessors")."""
-        neighbours = self._document_neighbours.get(side)
-        if neighbours is None:
-            neighbours = self._document_neighbours[side] = {}
-            near, far = (0, 1) if side == "followers" else (1, 0)
-            for pair in self.model.document_pairs:
-                neighbours.setdefault(pair[near], set()).add(pair[far])
-        own = neighbours.get(ch, ())
+        codes = self._document_pair_codes.get(side)
+        if codes is None:
+            codes = self._document_pair_codes[side] = pair_codes(self.model.document_pairs, side)
+        own = neighbours_in(codes, ch)
         shipped = self.model.followers(ch) if side == "followers" else self.model.predecessors(ch)
         return shipped.union(own) if own else shipped
 
@@ -190,7 +190,7 @@ class CharScores:
             scores[paired] = np.maximum(row, unigrams[paired])
         for index in np.flatnonzero(candidates.mark | (candidates.han_range & candidates.replacement)).tolist():
             scores[index] = self.score(previous, chars[index])
-        return scores.tolist()
+        return _compact(scores)
 
     def before(self, chars: tuple[str, ...], following: str) -> list[float]:
         """`score(ch, following)` for each of an edge's candidates, in order. Over arrays for a
@@ -205,7 +205,11 @@ class CharScores:
             return [self.score(ch, following) if (found := pairs.get((ch, following))) is None else found for ch in chars]
         if ascii_after:
             scores = np.full(len(chars), _COST_ASCII)
-            exact = np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist()
+            # A symbol before ASCII scores `_COST_ASCII` and its kind row's share (`_class_logp`),
+            # which is log(1/1) = 0 for a symbol that starts no pair of the document: only the
+            # symbols that do are scored one by one (not thousands, each kept in `pairs`).
+            rows = _kind_pairs(self.model)[0]
+            exact = [index for index in np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist() if chars[index] in rows]
         else:
             unigram = self.model.unigram_logp(following)
             scores = np.where(candidates.han_range, unigram + _COST_UNSEEN_PAIR, unigram)
@@ -220,7 +224,7 @@ class CharScores:
             scores[index] = self.score(chars[index], following)
         return scores.tolist()
 
-    def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+    def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], previous_chars: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The states of a kind before a `ch` that `_representative` tells them apart for
         (symbols before ASCII or a mark, Han before a mark) folded into the best (total, state
         index) as `_relax` folds them, with the same totals. Only a few are apart in fact: a
@@ -234,7 +238,7 @@ class CharScores:
         pairs = self.pairs
         alike = None
         for score, other in ranked:
-            previous = items[other][0]
+            previous = previous_chars[other]
             if apart is None or previous in apart or alike is None:
                 cost = pairs.get((previous, ch))
                 if cost is None:
@@ -248,7 +252,7 @@ class CharScores:
                 total, index = found, other
         return total, index
 
-    def best_han_state(self, ranked: list[tuple[float, int]], items: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
+    def best_han_state(self, ranked: list[tuple[float, int]], previous_chars: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The Han states before a Han character `ch` folded into the best (total, state index)
         found so far, as `_relax` folds states (the highest total, then the first state), with
         the same totals. The states whose pair with `ch` is attested are scored; the others in
@@ -257,14 +261,14 @@ class CharScores:
         still reach the best total: every later state falls short of it."""
         attested = self._attested(ch, "predecessors")
         for score, other in ranked:
-            if items[other][0] in attested:
-                found = score + self.score(items[other][0], ch)
+            if previous_chars[other] in attested:
+                found = score + self.score(previous_chars[other], ch)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
         ceiling = self.model.unigram_logp(ch) + 1e-9
         pairs = self.pairs
         for score, other in ranked:
-            previous = items[other][0]
+            previous = previous_chars[other]
             if previous in attested:
                 continue
             if total is not None and score + ceiling < total:
@@ -327,15 +331,24 @@ class CharScores:
         scores[~alike] = 0.0
         for index in np.flatnonzero(exact).tolist():
             scores[index] = self.score(previous, chars[index])
-        return scores.tolist(), alike.tolist(), np.flatnonzero(~alike).tolist()
+        return _compact(scores), alike.tobytes(), _compact(np.flatnonzero(~alike))
+
+
+def _compact(values: np.ndarray) -> array:
+    """A column kept for the document as a flat array of C doubles (or integers), not a list:
+    8 bytes an entry instead of ~32, and reading an entry still gives a Python float (or int),
+    the same value (a document keeps hundreds of columns of up to 4096 candidates)."""
+    kept = array("d" if values.dtype == np.float64 else "q")
+    kept.frombytes(values.astype(np.float64 if values.dtype == np.float64 else np.int64).tobytes())
+    return kept
 
 
 def char_scores(model: "CharModel") -> CharScores:
-    """The scores kept with the model for its document."""
-    found = model.cache.get("utf8_char_scores")
-    if found is None or found[0] is not model.document_pairs:
-        found = model.cache["utf8_char_scores"] = (model.document_pairs, CharScores(model))
-    return found[1]
+    """The scores kept with the model for its document (freed with the document's model)."""
+    found = model.document_cache.get("utf8_char_scores")
+    if found is None:
+        found = model.document_cache["utf8_char_scores"] = CharScores(model)
+    return found
 
 
 def _representative(previous: str | None, ch: str) -> str | None:
@@ -400,14 +413,13 @@ def _is_replacement_like(ch: str) -> bool:
 
 def _after_digits(model: "CharModel") -> dict[str, int]:
     """How often each character follows a digit in the document (年 月 日 号 after 2020, 7, 16)."""
-    found = model.cache.get("after_digits")
-    if found is None or found[0] is not model.document_pairs:
-        counts: dict[str, int] = {}
+    found = model.document_cache.get("after_digits")
+    if found is None:
+        found = model.document_cache["after_digits"] = {}
         for pair, count in model.document_pairs.items():
             if pair[0].isascii() and pair[0].isdigit() and not pair[1].isascii():
-                counts[pair[1]] = counts.get(pair[1], 0) + count
-        found = model.cache["after_digits"] = (model.document_pairs, counts)
-    return found[1]
+                found[pair[1]] = found.get(pair[1], 0) + count
+    return found
 
 
 def _kind(ch: str) -> str:
@@ -437,14 +449,14 @@ def _kind_pairs(model: "CharModel") -> tuple[dict[str, dict[str, int]], dict]:
     """The document's pair counts by kinds (see `_kind`): the row of each kind that starts a
     pair, and the `_class_logp` scores asked for so far (every state of a rejected byte's many
     candidates asks for its kind's row)."""
-    table = model.cache.get("kind_pairs")
-    if table is None or table[0] is not model.document_pairs:
+    table = model.document_cache.get("kind_pairs")
+    if table is None:
         counts: dict[str, dict[str, int]] = {}
         for pair, count in model.document_pairs.items():
             row = counts.setdefault(_kind(pair[0]), {})
             row[_kind(pair[1])] = row.get(_kind(pair[1]), 0) + count
-        table = model.cache["kind_pairs"] = (model.document_pairs, counts, {})
-    return table[1], table[2]
+        table = model.document_cache["kind_pairs"] = (counts, {})
+    return table
 
 
 #: States before an edge, by what of them `_score_char` reads (see `_representative`): Han
