@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -74,18 +73,13 @@ def write(unigrams: Counter, bigrams: Counter, out: Path, source: str) -> None:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as handle:
         handle.write(raw)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _replace(out, buffer.getvalue())
-    # The same counts as arrays, what docrepair reads at run time (docrepair.charlm).
     from docrepair.charlm import read_model_tsv, write_model_arrays
+    from docrepair.files import write_atomic
 
-    _replace(out.with_name(out.name.replace(".tsv.gz", ".npy.gz")), write_model_arrays(*read_model_tsv(buffer.getvalue())))
-
-
-def _replace(out: Path, data: bytes) -> None:
-    tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, buffer.getvalue())
+    # The same counts as arrays, what docrepair reads at run time (docrepair.charlm).
+    write_atomic(out.with_name(out.name.replace(".tsv.gz", ".npy.gz")), write_model_arrays(*read_model_tsv(buffer.getvalue())))
 
 
 def main() -> None:

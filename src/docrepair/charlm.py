@@ -4,7 +4,8 @@ in Chinese text, in either script.
 The data (src/docrepair/data/charlm.tsv.gz, built by tools/build_charlm.py from jieba's word list
 and its OpenCC traditional forms) holds character counts and in-word pair counts; the same counts
 as arrays (data/charlm.npy.gz, built beside it) are what is read, once, on first use, and kept
-by the `CharModel` returned from `load_charlm()`; nothing is fetched at run time. Scores are natural-log probabilities, deterministic for a given data file.
+by the `CharModel` returned from `load_charlm()`; nothing is fetched at run time. Scores are
+natural-log probabilities, deterministic for a given data file.
 
 A document is its own best model of itself: `CharModel.with_document(text)` adds the document's
 pairs on top of the shipped counts, so a name the document uses (海關, 瀘州) scores as it should.
@@ -29,6 +30,10 @@ _BACKOFF_WEIGHT = 200.0
 #: A document pair counts as this many model counts: the document's own usage is strong
 #: evidence (measured on the seeds: below ~1e4 the names of the document lose to common pairs).
 _DOCUMENT_PAIR_WEIGHT = 20000.0
+#: Add-half smoothing of the unigrams over a vocabulary of this many characters (unigram_logp and
+#: its table over the BMP, shipped_unigram_logps, must give the same floats).
+_UNIGRAM_ADDED = 0.5
+_UNIGRAM_VOCABULARY = 30000
 #: Characters whose followers or predecessors are kept with the model before they are dropped
 #: and gathered again: a bound on memory over a long batch.
 _MAX_NEIGHBOUR_ENTRIES = 20_000
@@ -68,7 +73,7 @@ class CharModel:
         found = self.unigram_logps.get(ch)
         if found is None:
             count = self.unigrams.get(ch, 0) + 50.0 * self.document_chars.get(ch, 0)
-            found = self.unigram_logps[ch] = math.log((count + 0.5) / (self.total + 0.5 * 30000))
+            found = self.unigram_logps[ch] = math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
         return found
 
     def pair_logp(self, first: str, second: str) -> float:
@@ -144,9 +149,9 @@ class CharModel:
         its document does not hold. Built once per model (~30 ms)."""
         table = self.cache.get("shipped_unigram_logps")
         if table is None:
-            unigrams, denominator = self.unigrams, self.total + 0.5 * 30000
+            unigrams, denominator = self.unigrams, self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY
             table = self.cache["shipped_unigram_logps"] = np.array(
-                [math.log((unigrams.get(chr(code), 0) + 0.5) / denominator) for code in range(0x10000)]
+                [math.log((unigrams.get(chr(code), 0) + _UNIGRAM_ADDED) / denominator) for code in range(0x10000)]
             )
         return table
 
@@ -197,7 +202,7 @@ def load_charlm() -> CharModel:
 
 #: The model as the build writes it (tools/build_charlm.py): one line per count, the source of
 #: truth; and the same counts as arrays, what is read at run time: parsing 445k lines took ~0.8 s
-#: of every process's start (most of `docrepair fix` on one clean file), the arrays ~0.15 s.
+#: of every process's start (most of `docrepair fix` on one clean file), the arrays ~0.4 s.
 MODEL_TSV = "data/charlm.tsv.gz"
 MODEL_ARRAYS = "data/charlm.npy.gz"
 

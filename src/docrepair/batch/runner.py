@@ -555,8 +555,8 @@ def _sync_disks() -> None:
 
 
 def _write_into(root: Path, relpath: str, data: bytes) -> None:
-    """An output or a marker, written atomically but not yet durable: the writer's commit makes
-    a group of them durable at once."""
+    """An output (text, notes, report), written atomically but not yet durable: the writer's
+    commit makes a group of them durable at once (markers are written by Writer._write_marker)."""
     target = root / relpath
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data, durable=False)
