@@ -169,3 +169,27 @@ def test_input_spans_of_many_ranges_agree_with_one_at_a_time(data):
         ranges = data.draw(st.permutations(ranges))
     expected = [ledger.input_span(start, end) for start, end in ranges]
     assert ledger.input_spans([start for start, _ in ranges], [end for _, end in ranges]) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_step_of_many_edits_gives_the_text_and_per_character_arrays_of_one_by_one_splicing(data):
+    """apply builds the new origin and placed_by arrays from a mask of removed characters and
+    one vectorised insertion (not from pieces): over several steps of adjacent, empty, replacing
+    and inserting edits, they agree with splicing a list of (character, origin, note) by hand."""
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅卯"
+    ledger = Ledger(text)
+    reference = [(ch, offset, -1) for offset, ch in enumerate(text)]
+    for _ in range(data.draw(st.integers(1, 3))):
+        cuts = sorted(data.draw(st.lists(st.integers(0, len(reference)), min_size=2, max_size=10)))
+        ranges = list(zip(cuts[::2], cuts[1::2]))
+        afters = [data.draw(st.sampled_from(["", "", "\n", "子丑", "甲"])) for _ in ranges]
+        edits = [_edit(start, end, after, Action.SPLIT_LINE) for (start, end), after in zip(ranges, afters)]
+        first_note = len(ledger.recorded())
+        ledger.apply("t", edits)
+        real = [(start, end, after) for (start, end), after in zip(ranges, afters) if "".join(ch for ch, _, _ in reference[start:end]) != after]
+        for number, (start, end, after) in reversed(list(enumerate(real))):
+            reference[start:end] = [(ch, -1, first_note + number) for ch in after]
+        assert ledger.text == "".join(ch for ch, _, _ in reference)
+        assert ledger.origin.tolist() == [origin for _, origin, _ in reference]
+        assert ledger.placed_by.tolist() == [note for _, _, note in reference]
