@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="GROUP", help="instead of timing, print cProfile's top functions over one pass of GROUP")
     args = parser.parse_args(argv)
     texts, groups = load_documents(args.files, args.cases)
+    if args.profile and args.profile not in groups:
+        parser.error(f"--profile: no group {args.profile!r}; the groups are {', '.join(groups)}")
     sizes = [len(text.encode("utf-8")) for text in texts]
 
     from docrepair import repair_text

@@ -146,9 +146,9 @@ def test_the_view_derives_units_once_per_change_to_the_text():
     ledger = Ledger("一、总体要求\n（一）加强领导\n")
     calls = []
 
-    def count(text):
+    def count(text, input_spans):
         calls.append(text)
-        return segment.segment_units(text, RepairConfig().segment)
+        return segment.segment_units(text, RepairConfig().segment, input_spans=input_spans)
 
     view = DocumentView(ledger, count)
     first = view.units

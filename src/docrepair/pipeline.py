@@ -48,7 +48,7 @@ def run(text: str, config: RepairConfig, decoded: decode.DecodedInput | None = N
     ledger = Ledger(text)
     # One memo of line classes for all versions of this document's text (segment_units).
     line_classes: dict = {}
-    view = DocumentView(ledger, lambda current: segment.segment_units(current, config.segment, line_classes), decoded)
+    view = DocumentView(ledger, lambda current, input_spans: segment.segment_units(current, config.segment, line_classes, input_spans), decoded)
     # Per stage name (a stage may act at two points): notes by action, and wall seconds.
     counts: dict[str, dict[str, int]] = {}
     seconds: dict[str, float] = {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from .clauses import ClausePosition, find_clause_positions
-from .model import Action, Note, Proposal, Role, Unit
+from .model import Action, Note, Proposal, Role, Span, Unit
 
 if TYPE_CHECKING:
     from .config import RepairConfig
@@ -34,14 +34,14 @@ class DocumentView:
 
     Units are derived, never refreshed by hand: they are computed on first use after each change
     to the text (`Ledger.version`) by `segment` (the pipeline passes the segment stage's
-    `segment_units`, so this core module imports no stage), each with its covering input span;
-    so are their places in the clause structure (`clause_positions`).
+    `segment_units`, so this core module imports no stage). `segment` gets the text and the
+    ledger's `input_spans`, and gives each unit its covering span in the input; so are their places in the clause structure (`clause_positions`).
     """
 
     def __init__(
         self,
         ledger: "Ledger",
-        segment: Callable[[str], list[Unit]],
+        segment: Callable[[str, Callable[[list[int], list[int]], list[Span]]], list[Unit]],
         decoded: Any = None,
     ) -> None:
         self._ledger = ledger
@@ -66,11 +66,7 @@ class DocumentView:
     def units(self) -> tuple[Unit, ...]:
         """The lines of the current text, classified, each with its covering span in the input."""
         if self._units_version != self._ledger.version:
-            units = self._segment(self._ledger.text)
-            spans = self._ledger.input_spans([unit.span.start for unit in units], [unit.span.end for unit in units])
-            # Unit(...) with every field as it was but the input span (dataclasses.replace, without
-            # its per-call look-up of the fields: one unit per line of every version of the text).
-            self._units = tuple(Unit(unit.role, unit.span, span, unit.text, unit.marker, unit.number, unit.level) for unit, span in zip(units, spans))
+            self._units = tuple(self._segment(self._ledger.text, self._ledger.input_spans))
             self._units_version = self._ledger.version
         return self._units
 

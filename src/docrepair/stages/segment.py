@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from ..config import RepairConfig, SegmentConfig
 from ..model import Action, Edit, Proposal, Role, Span, Unit
@@ -403,13 +404,23 @@ def _is_label_line(line: str) -> bool:
     return bool(_LABEL_LINE.match(line)) and "。" not in line
 
 
-def segment_units(text: str, config: SegmentConfig, memo: dict | None = None) -> list[Unit]:
-    """One unit per non-blank line, classified. `input_span` is left for the caller to fill.
+def segment_units(
+    text: str,
+    config: SegmentConfig,
+    memo: dict | None = None,
+    input_spans: Callable[[list[int], list[int]], list[Span]] | None = None,
+) -> list[Unit]:
+    """One unit per non-blank line, classified.
 
     `memo`: a dict the caller keeps for one document (with one config) between segmentations of
     its successive versions. A line's class depends only on its text and on whether body text
-    came before it, so lines a stage left alone are not classified again."""
-    units: list[Unit] = []
+    came before it, so lines a stage left alone are not classified again.
+
+    `input_spans`: given the units' starts and ends, their covering spans in the decoded input
+    (Ledger.input_spans); without it `input_span` is None, for the caller to fill. Each unit is
+    built once, with its input span (a frozen unit costs ~2 µs; the document view reads every
+    version of every document's lines)."""
+    lines: list[tuple[int, str, Unit]] = []  # (start, text, the line's class)
     position = 0
     seen_body = False
     memo = {} if memo is None else memo
@@ -418,24 +429,32 @@ def segment_units(text: str, config: SegmentConfig, memo: dict | None = None) ->
         stripped = body.strip(_SPACE)
         if stripped:
             start = position + (len(body) - len(body.lstrip(_SPACE)))
-            span = Span(start, start + len(stripped))
             found = memo.get((stripped, seen_body))
             if found is None:
-                unit = _classify(stripped, span, config, seen_body)
-                memo[stripped, seen_body] = unit
-            else:
-                unit = Unit(found.role, span, None, stripped, found.marker, found.number, found.level)
-            seen_body = seen_body or unit.role in _BODY_ROLES
-            units.append(unit)
+                found = memo[stripped, seen_body] = _classify(stripped, config, seen_body)
+            seen_body = seen_body or found.role in _BODY_ROLES
+            lines.append((start, stripped, found))
         position += len(line)
-    return units
+    if input_spans is None:
+        covering: Iterable[Span | None] = [None] * len(lines)
+    else:
+        covering = input_spans([start for start, _, _ in lines], [start + len(line) for start, line, _ in lines])
+    return [
+        Unit(found.role, Span(start, start + len(line)), in_input, line, found.marker, found.number, found.level)
+        for (start, line, found), in_input in zip(lines, covering)
+    ]
 
 
 #: Roles after which a line that reads as a signature is one (a document's body came first).
 _BODY_ROLES = frozenset({Role.PARAGRAPH, Role.CHAPTER, Role.SECTION, Role.ITEM, Role.ARTICLE})
 
 
-def _classify(line: str, span: Span, config: SegmentConfig, seen_body: bool) -> Unit:
+#: The span of a line's class as `_classify` returns it (segment_units gives each unit its own).
+_NO_SPAN = Span(0, 0)
+
+
+def _classify(line: str, config: SegmentConfig, seen_body: bool) -> Unit:
+    span = _NO_SPAN
     marker, _ = _line_marker(line)
     if marker is not None:
         return Unit(marker.role, span, None, line, marker.text, marker.number, marker.level)
