@@ -34,11 +34,31 @@ def to_simplified(text: str) -> str:
     return _t2s_converter().convert(text)
 
 
+#: Characters of text folded at a time by `comparison_keys`, at least. Each step copies the
+#: batch (findall's list holds a string per run between two marks, ~80 bytes each; OpenCC takes
+#: and gives UTF-8): a whole document at once peaked at 8x its size in the folding alone.
+_KEYS_BATCH_CHARS = 4096
+
+
 def comparison_keys(texts: Sequence[str]) -> list[str]:
-    """Keys for many texts in one OpenCC call (its per-call cost dominates short strings).
-    Line breaks separate the texts; OpenCC never converts across them."""
-    if not texts:
-        return []
+    """Keys for many texts, folded in batches of a few thousand characters (one OpenCC call
+    each: its per-call cost dominates short strings). A text's key does not depend on its batch:
+    line breaks separate the texts, and neither NFKC nor OpenCC changes anything across one."""
+    keys: list[str] = []
+    batch_start = 0
+    size = 0
+    for index, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= _KEYS_BATCH_CHARS:
+            keys += _fold_batch(texts[batch_start : index + 1])
+            batch_start = index + 1
+            size = 0
+    if batch_start < len(texts):
+        keys += _fold_batch(texts[batch_start:])
+    return keys
+
+
+def _fold_batch(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(t.replace("\n", " ") for t in texts)
     # Punctuation goes before NFKC as well as after: full-width marks are most of what NFKC
     # would change, and text without them passes NFKC's quick check at once (5x faster).
