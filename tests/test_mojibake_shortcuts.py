@@ -1,17 +1,18 @@
-"""The exact shortcuts of the UTF-8-read-as-GBK re-reading (docrepair.stages.mojibake.lines and
-.bounds): the candidate lines found over the document's bytes are the lines with a lattice, and
-the gain bound is never below the gain the full computation finds, whatever the document."""
+"""The exact shortcuts of the mojibake stage: the candidate lines of the UTF-8-read-as-GBK
+re-reading found over the document's bytes are the lines with a lattice, its gain bound is never
+below the gain the full computation finds, and the cheap scans before the patterns of runs read
+as cp1252 and of glued readings miss no match."""
 
 from __future__ import annotations
 
 import glob
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from docrepair.charlm import load_charlm
 from docrepair.config import MojibakeConfig
-from docrepair.stages.mojibake import find_utf8_as_gbk_edits
+from docrepair.stages.mojibake import _LATIN_RUN, _LATIN_RUN_START, _LOST_WITH_READING, _has_reading_close, find_utf8_as_gbk_edits
 from docrepair.stages.mojibake.bounds import ROUNDING_NATS, LineBounds, gain_ceiling
 from docrepair.stages.mojibake.lines import _COST_CUT, _best_utf8_reading, _candidate_lines, _reading_score, _utf8_lattice
 
@@ -88,3 +89,15 @@ def test_the_bound_proves_a_clean_table_of_contents_heading_and_keeps_the_garble
     text = document + "目录\n" + garbled + "\n"
     (edit,) = find_utf8_as_gbk_edits(text)
     assert text[edit.start : edit.end] == garbled and edit.after.endswith("、总体要求")
+
+
+@SETTINGS
+@example("依□zhí)法")
+@example("□O(jiān)督")
+@example("ç®€ä½“")
+@given(st.text(alphabet=st.sampled_from("□O7 (（)）zhíjiān執法关于\u00e2\u00e7\u00ae\u20ac\u00a0\u00bf“a"), max_size=30))
+def test_the_scans_before_the_patterns_miss_no_match(text):
+    assert _has_reading_close(text) or _LOST_WITH_READING.search(text) is None
+    assert _LATIN_RUN_START.search(text) is not None or _LATIN_RUN.search(text) is None
+    if text in ("依□zhí)法", "□O(jiān)督", "ç®€ä½“"):
+        assert _LOST_WITH_READING.search(text) or _LATIN_RUN.search(text)
