@@ -109,8 +109,14 @@ def _cannot_gain(body: str, bounds: LineBounds, config: MojibakeConfig) -> bool:
 
 #: Line breaks of `str.splitlines` that are no ASCII byte (their GB18030 bytes break no line).
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029")
-#: The ASCII bytes `str.splitlines` breaks a line at (\r\n is one break).
-_ASCII_BREAKS = np.frombuffer(b"\n\r\x0b\x0c\x1c\x1d\x1e", dtype=np.uint8)
+#: Bytes by what the rules of `_candidate_lines` read of them: ASCII (a line break of
+#: `str.splitlines` among them: \n \r \v \f \x1c-\x1e, \r\n one break), a continuation byte of
+#: UTF-8, a lead byte, any other. One look-up of each byte's class.
+_ASCII, _BREAK, _CONTINUATION, _LEAD, _OTHER = range(5)
+_BYTE_CLASS = np.array(
+    [_BREAK if byte in b"\n\r\x0b\x0c\x1c\x1d\x1e" else _ASCII if byte < 0x80 else _CONTINUATION if byte <= 0xBF else _LEAD if 0xC2 <= byte <= 0xF4 else _OTHER for byte in range(256)],
+    dtype=np.uint8,
+)
 
 
 def _candidate_lines(text: str, lines: list[str]) -> list[bool]:
@@ -129,14 +135,16 @@ def _candidate_lines(text: str, lines: list[str]) -> list[bool]:
         data = np.frombuffer(text.encode("gb18030"), dtype=np.uint8)
     except UnicodeEncodeError:  # a lone surrogate: no GB18030 bytes, no lattice
         return [_utf8_lattice(line.rstrip("\r\n")) is not None for line in lines]
-    is_ascii = data < 0x80
-    continuation = (data >= 0x80) & (data <= 0xBF)
-    lead = (data >= 0xC2) & (data <= 0xF4)
+    kind = _BYTE_CLASS[data]
+    is_ascii = kind <= _BREAK
     after_ascii = np.concatenate(([True], is_ascii[:-1]))
-    before_other = np.concatenate((~(is_ascii[1:] | continuation[1:]), [False]))
-    broken = np.flatnonzero(~(is_ascii | continuation | lead) | continuation & after_ascii | lead & before_other)
+    before_other = np.concatenate((kind[1:] >= _LEAD, [False]))
+    continuation = kind == _CONTINUATION
+    broken = np.flatnonzero((kind == _OTHER) | continuation & after_ascii | (kind == _LEAD) & before_other)
+    if not broken.size:
+        return [_utf8_lattice(line.rstrip("\r\n")) is not None for line in lines]
     # Where each line starts in the bytes: after each break, \r\n counted once.
-    breaks = np.flatnonzero(np.isin(data, _ASCII_BREAKS))
+    breaks = np.flatnonzero(kind == _BREAK)
     crlf = (data[breaks] == 0x0D) & (np.append(data, 0)[breaks + 1] == 0x0A)
     starts = np.concatenate(([0], breaks[~crlf] + 1))
     if starts[-1] == len(data):
