@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from docrepair.charlm import load_charlm
 from docrepair.config import MojibakeConfig
-from docrepair.stages.mojibake import _LATIN_RUN, _LATIN_RUN_START, _LOST_WITH_READING, _has_reading_close, find_utf8_as_gbk_edits
+from docrepair.stages.mojibake import _LATIN_RUN, _LATIN_RUN_START, _LOST_WITH_READING, _has_reading_close, _reread_gbk_as_utf8, find_utf8_as_gbk_edits
 from docrepair.stages.mojibake.bounds import ROUNDING_NATS, LineBounds, gain_ceiling
 from docrepair.stages.mojibake.lines import _COST_CUT, _best_utf8_reading, _candidate_lines, _reading_score, _utf8_lattice
 
@@ -93,11 +93,31 @@ def test_the_bound_proves_a_clean_table_of_contents_heading_and_keeps_the_garble
 
 @SETTINGS
 @example("依□zhí)法")
+@example("第(a)款A(zhi)法")
+@example("（zhí)法")
 @example("□O(jiān)督")
 @example("ç®€ä½“")
-@given(st.text(alphabet=st.sampled_from("□O7 (（)）zhíjiān執法关于\u00e2\u00e7\u00ae\u20ac\u00a0\u00bf“a"), max_size=30))
+@given(st.text(alphabet=st.sampled_from("□O7 (（)）zhíjiān執法关于aaaaaaaa\u00e2\u00e7\u00ae\u20ac\u00a0\u00bf“a"), max_size=30))
 def test_the_scans_before_the_patterns_miss_no_match(text):
     assert _has_reading_close(text) or _LOST_WITH_READING.search(text) is None
     assert _LATIN_RUN_START.search(text) is not None or _LATIN_RUN.search(text) is None
     if text in ("依□zhí)法", "□O(jiān)督", "ç®€ä½“"):
         assert _LOST_WITH_READING.search(text) or _LATIN_RUN.search(text)
+
+
+def _reread_reference(text):
+    """`_reread_gbk_as_utf8` as it was: the whole text encoded and decoded."""
+    if text.count("\ufffd") * 100 > len(text):
+        return None
+    try:
+        return text.encode("gb18030").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+@SETTINGS
+@example("鍏充簬" * 30)
+@example("x" * 63 + "鍏")
+@given(st.one_of(documents(), st.text(max_size=80), st.text(alphabet=st.sampled_from("鍏充簬鍔犲己銆aé\ufffd\n"), max_size=120)))
+def test_the_whole_text_reread_decides_as_the_whole_encoding(text):
+    assert _reread_gbk_as_utf8(text) == _reread_reference(text)
