@@ -102,9 +102,9 @@ def find_utf8_as_latin_edits(text: str) -> list[Edit]:
 _LOST_WITH_READING = re.compile(r"(?:□?([A-Z0-9])|(□))[(（]?([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）](?=[\u4e00-\u9fff])")
 
 
+#: The letters of a reading in `_LOST_WITH_READING`, and what stands before them there (□, or
+#: what is left of a lost character: an upper-case letter or a digit).
 _PINYIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")
-
-
 _READING_OWNERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789□")
 
 
@@ -221,6 +221,11 @@ def _reread_latin1_as_gbk(text: str) -> str | None:
     return None
 
 
+#: Characters whose bytes are decoded before the whole text is encoded: ~100 bytes of Chinese,
+#: enough for an error of UTF-8 and far less than a document.
+_HEAD_CHARS = 64
+
+
 def _reread_gbk_as_utf8(text: str) -> str | None:
     if text.count("\ufffd") * 100 > len(text):
         return None  # bytes already lost: the line-level re-read (find_utf8_as_gbk_edits) marks them
@@ -240,6 +245,3 @@ def _reread_gbk_as_utf8(text: str) -> str | None:
         return text.encode("gb18030").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
-
-
-_HEAD_CHARS = 64
