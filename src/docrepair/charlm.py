@@ -34,6 +34,8 @@ _DOCUMENT_PAIR_WEIGHT = 20000.0
 #: its table over the BMP, shipped_unigram_logps, must give the same floats).
 _UNIGRAM_ADDED = 0.5
 _UNIGRAM_VOCABULARY = 30000
+#: A use of a character in the document counts as this many model counts in its unigram.
+_DOCUMENT_CHAR_WEIGHT = 50.0
 #: Characters whose followers or predecessors are kept with the model before they are dropped
 #: and gathered again: a bound on memory over a long batch.
 _MAX_NEIGHBOUR_ENTRIES = 20_000
@@ -72,9 +74,16 @@ class CharModel:
     def unigram_logp(self, ch: str) -> float:
         found = self.unigram_logps.get(ch)
         if found is None:
-            count = self.unigrams.get(ch, 0) + 50.0 * self.document_chars.get(ch, 0)
+            count = self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * self.document_chars.get(ch, 0)
             found = self.unigram_logps[ch] = math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
         return found
+
+    def unigram_logp_ceiling(self, ch: str, uses: int) -> float:
+        """The most `unigram_logp(ch)` can be in a `with_document` copy of this (shipped) model
+        whose document uses `ch` at most `uses` times: the same expression with every use
+        counted (floats rise with the count, so the computed value is a bound as well)."""
+        count = self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * uses
+        return math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
 
     def pair_logp(self, first: str, second: str) -> float:
         """log P(second | first), interpolated with the unigram."""

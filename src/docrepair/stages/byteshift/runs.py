@@ -69,7 +69,8 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     characters. They are only candidates: a run is replaced only when a re-reading of its bytes
     is far more probable (`min_gain_nats`)."""
     spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _iter_one_char_matches(LONE_LETTER, _LONE_LETTER_CHAR, text)]
-    if "?" in text:
+    question = "?" in text
+    if question:
         spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
     odd = _odd_indices(text, model)
     for first, second in zip(odd, odd[1:]):
@@ -77,7 +78,7 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
             spans.append((first, second + 1))
     # A numbered symbol of GBK's second row (⒒ ⑴ ①) beside a ?: a misread pair next to the
     # byte that stopped the shift (信⒒? for 信息化); one alone is a list number.
-    for found in _ROW_SYMBOL_BESIDE_QUESTION.finditer(text):
+    for found in _ROW_SYMBOL_BESIDE_QUESTION.finditer(text) if question else ():
         spans.append((found.start(), found.end()))
     for index in odd:
         if index > 0 and text[index - 1] == "?":
@@ -88,8 +89,10 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     return merge_spans(spans)
 
 
-#: The characters `LONE_LETTER` matches (one of them, with what stands around it).
-_LONE_LETTER_CHAR = re.compile(r"[A-Za-z_~^`|]")
+#: The characters `LONE_LETTER` matches (one of them, with what stands around it), where what
+#: follows is one of the characters every match has after it (Han, or a mark after _~^`|): the
+#: letters of Latin words and addresses are passed over in the scan, not matched one by one.
+_LONE_LETTER_CHAR = re.compile(r"[A-Za-z_~^`|](?=[\u4e00-\u9fff，。、；：,;])")
 
 
 def _iter_one_char_matches(pattern: re.Pattern, first: re.Pattern, text: str):
