@@ -140,8 +140,10 @@ def _candidate_lines(text: str, lines: list[str]) -> list[bool]:
     after_ascii = np.concatenate(([True], is_ascii[:-1]))
     before_other = np.concatenate((kind[1:] >= _LEAD, [False]))
     continuation = kind == _CONTINUATION
-    broken = np.flatnonzero((kind == _OTHER) | continuation & after_ascii | (kind == _LEAD) & before_other)
-    if not broken.size:
+    # A mask, not the positions: most bytes of Chinese text break a rule, and their int64
+    # positions (and a line number for each) were 16 bytes per byte of the document.
+    broken = (kind == _OTHER) | continuation & after_ascii | (kind == _LEAD) & before_other
+    if not broken.any():
         return [_utf8_lattice(line.rstrip("\r\n")) is not None for line in lines]
     # Where each line starts in the bytes: after each break, \r\n counted once.
     breaks = np.flatnonzero(kind == _BREAK)
@@ -151,8 +153,8 @@ def _candidate_lines(text: str, lines: list[str]) -> list[bool]:
         starts = starts[:-1]
     if len(starts) != len(lines):  # pragma: no cover - the same breaks as str.splitlines
         return [_utf8_lattice(line.rstrip("\r\n")) is not None for line in lines]
-    ruled_out = np.zeros(len(lines), dtype=bool)
-    ruled_out[np.searchsorted(starts, broken, side="right") - 1] = True
+    # Each line's bytes (with its break) run from its start to the next line's.
+    ruled_out = np.logical_or.reduceat(broken, starts)
     return [not out and _utf8_lattice(line.rstrip("\r\n")) is not None for line, out in zip(lines, ruled_out.tolist())]
 
 
