@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+from array import array
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -253,6 +254,59 @@ def _local_scores(previous: str | None, chars: tuple[str, ...], following: str |
     return fits.tolist()
 
 
+class _States:
+    """The Viterbi states at one byte position, one per last character, in the order first
+    reached (the order `_relax` breaks ties by), as columns: the character, its total, and its
+    back pointer (the edge into it and the index of the state before it at the edge's start).
+    A dict of (total, back) tuples held ~180 bytes a state and a character with two rejected
+    bytes leaves 4096 states: these columns hold ~14, and share the characters with the edge
+    while one edge alone has reached the position."""
+
+    __slots__ = ("chars", "totals", "previous", "edge_of", "edges", "_where")
+
+    def __init__(self) -> None:
+        self.chars: tuple | list = ()
+        self.totals = array("d")
+        self.previous = array("i")
+        self.edge_of = array("H")
+        #: The edges into the position: (start, how, the edge's characters).
+        self.edges: list[tuple] = []
+        #: Where each character stands, built when a second edge or state reaches the position.
+        self._where: dict | None = None
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def fill(self, chars: tuple, totals: array, previous: array, edge: tuple | None) -> None:
+        """The first states into the empty position: one per character, all new."""
+        self.chars, self.totals, self.previous = chars, totals, previous
+        self.edges.append(edge)
+        self.edge_of = array("H", [0]) * len(chars)
+
+    def offer(self, ch: str, total: float, previous: int, edge: tuple) -> None:
+        """Keep `ch`'s state from `previous` over the edge if it is new or its total higher."""
+        where = self._where
+        if where is None:
+            where = self._where = {known: at for at, known in enumerate(self.chars)}
+        at = where.get(ch)
+        if at is not None and not total > self.totals[at]:
+            return
+        if not self.edges or self.edges[-1] is not edge:
+            self.edges.append(edge)
+        if at is None:
+            if isinstance(self.chars, tuple):
+                self.chars = list(self.chars)  # an edge's own tuple until now
+            where[ch] = len(self.chars)
+            self.chars.append(ch)
+            self.totals.append(total)
+            self.previous.append(previous)
+            self.edge_of.append(len(self.edges) - 1)
+        else:
+            self.totals[at] = total
+            self.previous[at] = previous
+            self.edge_of[at] = len(self.edges) - 1
+
+
 def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
     """The likeliest reading through the lattice (Viterbi over positions and the last character):
     (score, text, the rejected bytes' characters, the cut characters). A character read from a
@@ -263,8 +317,9 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
     data, edges = lattice
     size = len(data)
-    # best[position][last character] = (score, back pointer)
-    best: dict[int, dict] = {0: {None: (0.0, None)}}
+    start_states = _States()
+    start_states.fill((None,), array("d", [0.0]), array("i", [0]), None)
+    best: dict[int, _States] = {0: start_states}
     scores = char_scores(model)
     for start in range(size):
         states = best.get(start)
@@ -274,36 +329,36 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             if how == "cut":
                 named = _cut_candidates(chars[0], model)
                 chars = (named[0],) if len(named) == 1 else (MISSING,)
-            target = best.setdefault(stop, {})
+            target = best.get(stop)
+            if target is None:
+                target = best[stop] = _States()
+            edge = (start, how, chars)
             if how != "cut" and len(states) > 1:
-                _relax(states, chars, target, (start, how, chars), scores)
+                _relax(states, chars, target, edge, scores)
                 continue
-            for previous, (score, _) in states.items():
-                back = (start, previous, how, chars)
+            for index, (previous, score) in enumerate(zip(states.chars, states.totals)):
                 costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
                 if not target:
                     # The first state into an empty position: every candidate is new (an edge's
                     # candidates are distinct, as UTF-8 reads distinct bytes distinctly).
-                    target.update(zip(chars, zip([score + cost for cost in costs], itertools.repeat(back))))
+                    target.fill(chars, array("d", [score + cost for cost in costs]), array("i", [index]) * len(chars), edge)
                     continue
                 for ch, cost in zip(chars, costs):
-                    total = score + cost
-                    found = target.get(ch)
-                    if found is None or total > found[0]:
-                        target[ch] = (total, back)
+                    target.offer(ch, score + cost, index, edge)
     final = best.get(size)
     if not final:
         return None
     # The best last character, the first in character order of equal scores.
-    top = max(entry[0] for entry in final.values())
-    last = min((ch for ch, entry in final.items() if entry[0] == top), key=lambda ch: ch or "")
-    score = final[last][0]
+    top = max(final.totals)
+    last = min((at for at, total in enumerate(final.totals) if total == top), key=lambda at: final.chars[at] or "")
+    score = final.totals[last]
     path = []
-    position, ch = size, last
+    position, at = size, last
     while position > 0:
-        start, previous, how, chars = best[position][ch][1]
-        path.append((ch, start, position, how, chars))
-        position, ch = start, previous
+        states = best[position]
+        start, how, chars = states.edges[states.edge_of[at]]
+        path.append((states.chars[at], start, position, how, chars))
+        position, at = start, states.previous[at]
     path.reverse()
     out = [item[0] for item in path]
     chosen, cut = [], []
@@ -341,28 +396,26 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
 _MIN_PRUNED_STATES = 32
 
 
-def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple, scores: CharScores) -> None:
     """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
     double loop over states and candidates finds it (the first of equal totals). A candidate
     scores the same after every state of a kind where `_representative` says so (a rare symbol
     after any Han character, any Han character after any mark), so the states of each kind are
     ranked once per edge, and only the best of a kind is scored, not every one."""
-    # The states' characters by index (a list of the items would hold a tuple per state, 56
-    # bytes each for thousands of them).
-    previous_chars = list(states)
+    previous_chars = states.chars
     if len(chars) >= _MIN_COLUMN_CANDIDATES and len(previous_chars) <= _MAX_COLUMN_STATES:
-        _relax_by_columns(states, previous_chars, chars, target, back, scores)
+        _relax_by_columns(states, chars, target, edge, scores)
         return
     kinds: dict[int, list[tuple[float, int]]] = {}
-    for index, (previous, entry) in enumerate(states.items()):
-        kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
+    for index, (previous, total) in enumerate(zip(previous_chars, states.totals)):
+        kinds.setdefault(kind_of_state(previous), []).append((total, index))
     for ranked in kinds.values():
         # Best first, then by index: a stable sort of states listed in index order.
         ranked.sort(key=operator.itemgetter(0), reverse=True)
-    start, how, chars_back = back
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
     columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in kinds.items()]
+    totals, indices = [], []
     for position, ch in enumerate(chars):
         total, index = None, -1
         for kind, ranked, column, alike in columns:
@@ -388,8 +441,18 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                 found = score + (scores.score(previous, ch) if cost is None else cost)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
-        if ch not in target or total > target[ch][0]:
-            target[ch] = (total, (start, previous_chars[index], how, chars_back))
+        totals.append(total)
+        indices.append(index)
+    _keep(target, chars, totals, indices, edge)
+
+
+def _keep(target: _States, chars: tuple[str, ...], totals: list[float], indices: list[int], edge: tuple) -> None:
+    """Each candidate's best total and state before it, kept at the edge's end."""
+    if not target:
+        target.fill(chars, array("d", totals), array("i", indices), edge)
+        return
+    for ch, total, index in zip(chars, totals, indices):
+        target.offer(ch, total, index, edge)
 
 
 #: An edge of at least this many candidates after at most this many states is relaxed a state
@@ -399,24 +462,17 @@ _MIN_COLUMN_CANDIDATES = 64
 _MAX_COLUMN_STATES = 32
 
 
-def _relax_by_columns(states: dict, previous_chars: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+def _relax_by_columns(states: _States, chars: tuple[str, ...], target: _States, edge: tuple, scores: CharScores) -> None:
     """`_relax` for many candidates after few states: each state's totals over all candidates
     at once (`CharScores.after`, the same scores), taken where strictly better than the states
     before it in index order, so equal totals keep the first state, as `_relax` does."""
     totals = indices = None
-    for index, (previous, entry) in enumerate(states.items()):
-        found = entry[0] + np.array(scores.after(previous, chars))
+    for index, (previous, total) in enumerate(zip(states.chars, states.totals)):
+        found = total + np.array(scores.after(previous, chars))
         if totals is None:
             totals, indices = found, np.zeros(len(chars), dtype=np.int64)
         else:
             better = found > totals
             totals = np.where(better, found, totals)
             indices = np.where(better, index, indices)
-    start, how, chars_back = back
-    backs = [(start, previous, how, chars_back) for previous in previous_chars]
-    if not target:
-        target.update(zip(chars, zip(totals.tolist(), [backs[index] for index in indices.tolist()])))
-        return
-    for ch, total, index in zip(chars, totals.tolist(), indices.tolist()):
-        if ch not in target or total > target[ch][0]:
-            target[ch] = (total, backs[index])
+    _keep(target, chars, totals.tolist(), indices.tolist(), edge)
