@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 from array import array
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -340,8 +339,9 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
                 costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
                 if not target:
                     # The first state into an empty position: every candidate is new (an edge's
-                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly).
-                    target.fill(chars, array("d", [score + cost for cost in costs]), array("i", [index]) * len(chars), edge)
+                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly). The totals
+                    # go into the array one at a time, with no list of thousands of floats between.
+                    target.fill(chars, array("d", map(score.__add__, costs)), array("i", [index]) * len(chars), edge)
                     continue
                 for ch, cost in zip(chars, costs):
                     target.offer(ch, score + cost, index, edge)
@@ -396,6 +396,39 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
 _MIN_PRUNED_STATES = 32
 
 
+class _Ranked:
+    """A kind's states best first, then by index, as (total, index) pairs read off two arrays:
+    a list of the pairs held ~110 bytes a state for the 4096 states of a rejected byte."""
+
+    __slots__ = ("totals", "indices")
+
+    def __init__(self, totals: array, indices: array) -> None:
+        self.totals, self.indices = totals, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, at: int) -> tuple[float, int]:
+        return self.totals[at], self.indices[at]
+
+    def __iter__(self):
+        return zip(self.totals, self.indices)
+
+
+def _rank_by_kind(states: _States) -> list[tuple[int, _Ranked]]:
+    """The states by kind (`kind_of_state`, in the order of each kind's first state), each
+    kind's best first and then by index (a stable sort of the negated totals, as a stable
+    descending sort of the totals orders them)."""
+    kinds = np.fromiter(map(kind_of_state, states.chars), dtype=np.int8, count=len(states))
+    totals = np.frombuffer(states.totals, dtype=np.float64)
+    ranked = []
+    for kind in dict.fromkeys(kinds.tolist()):
+        members = np.flatnonzero(kinds == kind)
+        order = members[np.argsort(-totals[members], kind="stable")]
+        ranked.append((kind, _Ranked(array("d", totals[order].tobytes()), array("i", order.astype(np.intc).tobytes()))))
+    return ranked
+
+
 def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple, scores: CharScores) -> None:
     """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
     double loop over states and candidates finds it (the first of equal totals). A candidate
@@ -406,15 +439,9 @@ def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple
     if len(chars) >= _MIN_COLUMN_CANDIDATES and len(previous_chars) <= _MAX_COLUMN_STATES:
         _relax_by_columns(states, chars, target, edge, scores)
         return
-    kinds: dict[int, list[tuple[float, int]]] = {}
-    for index, (previous, total) in enumerate(zip(previous_chars, states.totals)):
-        kinds.setdefault(kind_of_state(previous), []).append((total, index))
-    for ranked in kinds.values():
-        # Best first, then by index: a stable sort of states listed in index order.
-        ranked.sort(key=operator.itemgetter(0), reverse=True)
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
-    columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in kinds.items()]
+    columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in _rank_by_kind(states)]
     totals, indices = [], []
     for position, ch in enumerate(chars):
         total, index = None, -1
