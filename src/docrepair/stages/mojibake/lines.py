@@ -234,14 +234,15 @@ def _open_bracket(chars: list[str]) -> str | None:
     return stack[-1] if stack else None
 
 
-def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
+def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> np.ndarray:
     """How well each candidate fits between its neighbours (the line's end when `following` is
     None), in the order of `chars`. The terms are arrays added in the same order as one by one
-    (the candidates of a character cut at a line's end are thousands)."""
+    (the candidates of a character cut at a line's end are thousands), kept as an array: as a
+    list, they held ~130 KB at the peak of a line."""
     scores = char_scores(model)
     fits = np.array(scores.after(previous, chars))
     if following is not None:
-        fits += np.array(scores.before(chars, following))
+        fits += scores.before(chars, following)
     else:
         most_ends = max(line_ends.values(), default=0) + 1.0
         ends = np.full(len(chars), math.log((0 + 1.0) / most_ends))
@@ -250,7 +251,7 @@ def _local_scores(previous: str | None, chars: tuple[str, ...], following: str |
         fits += ends
     for index in [index for index, ch in enumerate(chars) if ch in _CLOSERS]:
         fits[index] += _BRACKET_NATS if _CLOSERS[chars[index]] == opened else -_BRACKET_NATS
-    return fits.tolist()
+    return fits
 
 
 class _States:
@@ -370,10 +371,10 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             fits = _local_scores(previous, chars, following, opened, line_ends, model)
             # The best three, best first, then by character (a candidate is one code point):
             # one array sort of the thousands a character cut at a line's end has.
-            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -np.array(fits)))[:3].tolist()
-            local = [(fits[at], chars[at]) for at in order]
+            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -fits))[:3].tolist()
+            local = list(zip(fits[order].tolist(), [chars[at] for at in order]))
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
-            numerals = [c for fit, c in zip(fits, chars) if c in _NUMERALS and fit > local[0][0] - 2 * margin_nats]
+            numerals = [c for at, c in enumerate(chars) if c in _NUMERALS and fits[at] > local[0][0] - 2 * margin_nats]
             if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
                 out[index] = MISSING
             else:
