@@ -204,7 +204,7 @@ def _reading_score(text: str, model: "CharModel") -> float:
     scores = char_scores(model)
     score, previous = 0.0, None
     for ch in text:
-        score += scores.score(previous, ch)
+        score += scores.score_once(previous, ch)
         previous = ch
     return score
 
@@ -307,14 +307,11 @@ class _States:
             self.edge_of[at] = len(self.edges) - 1
 
 
-def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
-    """The likeliest reading through the lattice (Viterbi over positions and the last character):
-    (score, text, the rejected bytes' characters, the cut characters). A character read from a
-    rejected byte is kept only when, between its neighbours, it beats every other candidate by
-    `margin_nats` (a closing bracket that closes the line's open one, or one that closes nothing,
-    counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
-    otherwise it is □ and its candidates go to the note. Two numerals are never told apart
-    this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
+def _likeliest_path(lattice, model: "CharModel") -> tuple[float | None, list[tuple]]:
+    """The Viterbi pass of `_best_utf8_reading` over the lattice: the best total and its path
+    of (character, start, stop, how, the edge's candidates), as the plain double loop over each
+    position's states and each edge's candidates finds them (the first state of equal totals;
+    the last character first in character order); (None, []) when no reading reaches the end."""
     data, edges = lattice
     size = len(data)
     start_states = _States()
@@ -348,7 +345,7 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
                     target.offer(ch, score + cost, index, edge)
     final = best.get(size)
     if not final:
-        return None
+        return None, []
     # The best last character, the first in character order of equal scores.
     top = max(final.totals)
     last = min((at for at, total in enumerate(final.totals) if total == top), key=lambda at: final.chars[at] or "")
@@ -361,6 +358,21 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
         path.append((states.chars[at], start, position, how, chars))
         position, at = start, states.previous[at]
     path.reverse()
+    return score, path
+
+
+def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
+    """The likeliest reading through the lattice (Viterbi over positions and the last character):
+    (score, text, the rejected bytes' characters, the cut characters). A character read from a
+    rejected byte is kept only when, between its neighbours, it beats every other candidate by
+    `margin_nats` (a closing bracket that closes the line's open one, or one that closes nothing,
+    counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
+    otherwise it is □ and its candidates go to the note. Two numerals are never told apart
+    this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
+    data = lattice[0]
+    score, path = _likeliest_path(lattice, model)
+    if score is None:
+        return None
     out = [item[0] for item in path]
     chosen, cut = [], []
     for index, (ch, start, stop, how, chars) in enumerate(path):
@@ -443,7 +455,8 @@ def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
     columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in _rank_by_kind(states)]
-    totals, indices = [], []
+    # The best totals and states, kept as they are found (a list held a float object each).
+    totals, indices = array("d"), array("i")
     for position, ch in enumerate(chars):
         total, index = None, -1
         for kind, ranked, column, alike in columns:
@@ -474,10 +487,10 @@ def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple
     _keep(target, chars, totals, indices, edge)
 
 
-def _keep(target: _States, chars: tuple[str, ...], totals: list[float], indices: list[int], edge: tuple) -> None:
+def _keep(target: _States, chars: tuple[str, ...], totals: array, indices: array, edge: tuple) -> None:
     """Each candidate's best total and state before it, kept at the edge's end."""
     if not target:
-        target.fill(chars, array("d", totals), array("i", indices), edge)
+        target.fill(chars, totals, indices, edge)
         return
     for ch, total, index in zip(chars, totals, indices):
         target.offer(ch, total, index, edge)
@@ -503,4 +516,4 @@ def _relax_by_columns(states: _States, chars: tuple[str, ...], target: _States, 
             better = found > totals
             totals = np.where(better, found, totals)
             indices = np.where(better, index, indices)
-    _keep(target, chars, totals.tolist(), indices.tolist(), edge)
+    _keep(target, chars, array("d", totals.tobytes()), array("i", indices.astype(np.intc).tobytes()), edge)

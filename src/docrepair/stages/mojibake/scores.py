@@ -110,14 +110,22 @@ class CharScores:
         key = (previous, ch)
         found = self.pairs.get(key)
         if found is None:
-            if previous is not None and is_han(previous) and is_han(ch):
-                found = self._han_pair(previous, ch)
-            else:
-                same = (_representative(previous, ch), ch)
-                found = self.pairs.get(same)
-                if found is None:
-                    found = self.pairs[same] = _score_char(same[0], ch, self.model)
-            self.pairs[key] = found
+            found = self.pairs[key] = self._score_new(previous, ch)
+        return found
+
+    def score_once(self, previous: str | None, ch: str) -> float:
+        """`score`, without keeping the pair: a garbled line as it stands is scored once, and
+        its pairs (鍏充, 充簬) come back in no reading (kept, a document's held ~300 KB)."""
+        found = self.pairs.get((previous, ch))
+        return self._score_new(previous, ch) if found is None else found
+
+    def _score_new(self, previous: str | None, ch: str) -> float:
+        if previous is not None and is_han(previous) and is_han(ch):
+            return self._han_pair(previous, ch)
+        same = (_representative(previous, ch), ch)
+        found = self.pairs.get(same)
+        if found is None:
+            found = self.pairs[same] = _score_char(same[0], ch, self.model)
         return found
 
     def _han_pair(self, previous: str, ch: str) -> float:
