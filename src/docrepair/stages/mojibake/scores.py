@@ -172,7 +172,9 @@ class CharScores:
             if found is None:
                 found = self.han_columns[key] = self._after_han(previous, chars, candidates, column)
             return found
-        column = list(column)
+        # A copy of the kind's column, of its own type: a list of thousands of floats held four
+        # times the compact array's 8 bytes an entry.
+        column = column[:]
         pairs = self.pairs
         for index in depends:
             ch = chars[index]
