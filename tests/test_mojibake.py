@@ -335,3 +335,64 @@ def test_the_documents_own_pair_of_a_character_and_a_mark_raises_its_margin():
         assert first["best"][0] == "一"
         margins.append(first["margin_nats"])
     assert margins[1] > margins[0] + 1.5
+
+
+# -- The Viterbi pass, kept compact, finds what the plain double loop finds -----------------------
+
+from docrepair.stages.mojibake import lines as utf8_lines  # noqa: E402
+from docrepair.stages.mojibake.scores import char_scores  # noqa: E402
+
+
+def plain_likeliest_path(lattice, model):
+    """The reference: a dict of (total, back) per position, every state before every candidate
+    of every edge, the first of equal totals kept; the last character first in character order."""
+    data, edges = lattice
+    scores = char_scores(model)
+    best = {0: {None: (0.0, None)}}
+    for start in range(len(data)):
+        for stop, chars, how in edges.get(start, ()) if best.get(start) else ():
+            if how == "cut":
+                named = utf8_lines._cut_candidates(chars[0], model)
+                chars = (named[0],) if len(named) == 1 else (MISSING,)
+            target = best.setdefault(stop, {})
+            for previous, (score, _) in best[start].items():
+                for ch in chars:
+                    total = score + (utf8_lines._COST_CUT if how == "cut" else scores.score(previous, ch))
+                    if ch not in target or total > target[ch][0]:
+                        target[ch] = (total, (start, previous, how))
+    final = best[len(data)]
+    top = max(total for total, _ in final.values())
+    ch = min((ch for ch, (total, _) in final.items() if total == top), key=lambda ch: ch or "")
+    path, position = [], len(data)
+    while position:
+        start, previous, how = best[position][ch][1]
+        path.append((ch, start, position, how))
+        position, ch = start, previous
+    return top, path[::-1]
+
+
+def test_the_compact_viterbi_pass_finds_the_plain_double_loops_path_and_total():
+    # 询 (E8 AF A2) before a Han character, a mark or a cut 。 loses both its last bytes to the
+    # GBK decoder (AF A2 and A2 E3 are no GBK pairs): 512 or 576 states, ranked by kind before
+    # the next character (best_han_state, best_mostly_alike_state; before 2 only the best of
+    # them is scored, the same after all of them); after 中 (E4 B8 AD) a few
+    # states before the 64 candidates of a rejected byte (the relaxation by columns).
+    cut = "提供咨询。2020".encode("utf-8").replace(b"\xe3\x80\x82", b"\xe3\x80").decode("gbk", errors="replace")
+    garbled = [as_gbk(line) for line in ("提供咨询。加强监管工作", "提供咨询中心", "提供咨询2020年", "加强咨询，加强监管", "一、总体要求", "（本文有删减）")] + [cut]
+    model = load_charlm().with_document(DOCUMENT + "提供咨询服务\n")
+    most_states = 0
+    for line in garbled:
+        lattice = utf8_lines._utf8_lattice(line)
+        most_states = max([most_states] + [len(chars) for found in lattice[1].values() for stop, chars, how in found if stop < len(lattice[0])])
+        score, path = utf8_lines._likeliest_path(lattice, model)
+        assert (score, [step[:4] for step in path]) == plain_likeliest_path(lattice, model), line
+    assert most_states >= 512
+    # Two edges into one position (lattices no GBK text here makes): the second edge's new
+    # character (家 after a) is added after the first edge's, and a better total (县 after 区,
+    # a pair of the document) replaces the first edge's state.
+    model = load_charlm().with_document("各区县人民政府：\n" * 10)
+    for first, second, through in (("a", ("甲", "乙"), "家"), ("区", ("甲", "县"), "县")):
+        edges = {0: [(1, (first,), "read"), (2, second, "rejected")], 1: [(2, (through, "乙", "家"), "rejected")], 2: [(3, ("人",), "read")]}
+        score, path = utf8_lines._likeliest_path(([0x41, None, None], edges), model)
+        assert (through, 1, 2, "rejected") in [step[:4] for step in path]
+        assert (score, [step[:4] for step in path]) == plain_likeliest_path(([0x41, None, None], edges), model)

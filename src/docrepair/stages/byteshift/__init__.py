@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ...charlm import load_charlm
+from ...charlm import CharModel, load_charlm
 from ...config import RepairConfig, ShiftConfig
 from ...garble import GLUED_READING_TAIL, MISSING, clean_text, find_runs
 from ...model import Action, Edit, Proposal
@@ -107,6 +107,15 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
     runs = find_suspect_runs(text, base, config.max_widen_chars, signals)
     if not runs:
         return mark_rejected_bytes(text, [], base, runs)
+    # The runs' model and reader are dropped before the rejected bytes' own model is built:
+    # each holds the document's characters and pairs (~450 KB for a 21 KB document, about 20
+    # times its UTF-8), and the two alive at once were the stage's peak.
+    edits = _repair_runs(text, base, runs, signals, config)
+    return edits + mark_rejected_bytes(text, edits, base, runs)
+
+
+def _repair_runs(text: str, base: CharModel, runs: list[tuple[int, int]], signals: list[tuple[int, int]], config: ShiftConfig) -> list[Edit]:
+    """The edits of the runs, read with the model of the document without them."""
     clean = clean_text(text, runs)
     model = base.with_document(clean)
     reader = Reader(model, _other_script(clean, model.document_chars), _line_end_marks(text, runs))
@@ -130,7 +139,7 @@ def find_edits(text: str, config: ShiftConfig | None = None) -> list[Edit]:
         edit = _repair_run(text, start, end, reader, config, indented, signalled)
         if edit is not None:
             edits.append(edit)
-    return edits + mark_rejected_bytes(text, edits, base, runs)
+    return edits
 
 
 def _repair_run(text: str, start: int, end: int, reader: Reader, config: ShiftConfig, indented: bool, signalled: bool = True) -> Edit | None:

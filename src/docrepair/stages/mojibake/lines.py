@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
+from array import array
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -271,7 +271,7 @@ def _reading_score(text: str, model: "CharModel") -> float:
     scores = char_scores(model)
     score, previous = 0.0, None
     for ch in text:
-        score += scores.score(previous, ch)
+        score += scores.score_once(previous, ch)
         previous = ch
     return score
 
@@ -301,14 +301,15 @@ def _open_bracket(chars: list[str]) -> str | None:
     return stack[-1] if stack else None
 
 
-def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> list[float]:
+def _local_scores(previous: str | None, chars: tuple[str, ...], following: str | None, opened: str | None, line_ends: dict[str, int], model: "CharModel") -> np.ndarray:
     """How well each candidate fits between its neighbours (the line's end when `following` is
     None), in the order of `chars`. The terms are arrays added in the same order as one by one
-    (the candidates of a character cut at a line's end are thousands)."""
+    (the candidates of a character cut at a line's end are thousands), kept as an array: as a
+    list, they held ~130 KB at the peak of a line."""
     scores = char_scores(model)
     fits = np.array(scores.after(previous, chars))
     if following is not None:
-        fits += np.array(scores.before(chars, following))
+        fits += scores.before(chars, following)
     else:
         most_ends = max(line_ends.values(), default=0) + 1.0
         ends = np.full(len(chars), math.log((0 + 1.0) / most_ends))
@@ -317,7 +318,114 @@ def _local_scores(previous: str | None, chars: tuple[str, ...], following: str |
         fits += ends
     for index in [index for index, ch in enumerate(chars) if ch in _CLOSERS]:
         fits[index] += _BRACKET_NATS if _CLOSERS[chars[index]] == opened else -_BRACKET_NATS
-    return fits.tolist()
+    return fits
+
+
+class _States:
+    """The Viterbi states at one byte position, one per last character, in the order first
+    reached (the order `_relax` breaks ties by), as columns: the character, its total, and its
+    back pointer (the edge into it and the index of the state before it at the edge's start).
+    A dict of (total, back) tuples held ~180 bytes a state and a character with two rejected
+    bytes leaves 4096 states: these columns hold ~14, and share the characters with the edge
+    while one edge alone has reached the position."""
+
+    __slots__ = ("chars", "totals", "previous", "edge_of", "edges", "_where")
+
+    def __init__(self) -> None:
+        self.chars: tuple | list = ()
+        self.totals = array("d")
+        self.previous = array("i")
+        self.edge_of = array("H")
+        #: The edges into the position: (start, how, the edge's characters).
+        self.edges: list[tuple] = []
+        #: Where each character stands, built when a second edge or state reaches the position.
+        self._where: dict | None = None
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def fill(self, chars: tuple, totals: array, previous: array, edge: tuple | None) -> None:
+        """The first states into the empty position: one per character, all new."""
+        self.chars, self.totals, self.previous = chars, totals, previous
+        self.edges.append(edge)
+        self.edge_of = array("H", [0]) * len(chars)
+
+    def offer(self, ch: str, total: float, previous: int, edge: tuple) -> None:
+        """Keep `ch`'s state from `previous` over the edge if it is new or its total higher."""
+        where = self._where
+        if where is None:
+            where = self._where = {known: at for at, known in enumerate(self.chars)}
+        at = where.get(ch)
+        if at is not None and not total > self.totals[at]:
+            return
+        if not self.edges or self.edges[-1] is not edge:
+            self.edges.append(edge)
+        if at is None:
+            if isinstance(self.chars, tuple):
+                self.chars = list(self.chars)  # an edge's own tuple until now
+            where[ch] = len(self.chars)
+            self.chars.append(ch)
+            self.totals.append(total)
+            self.previous.append(previous)
+            self.edge_of.append(len(self.edges) - 1)
+        else:
+            self.totals[at] = total
+            self.previous[at] = previous
+            self.edge_of[at] = len(self.edges) - 1
+
+
+def _likeliest_path(lattice, model: "CharModel") -> tuple[float | None, list[tuple]]:
+    """The Viterbi pass of `_best_utf8_reading` over the lattice: the best total and its path
+    of (character, start, stop, how, the edge's candidates), as the plain double loop over each
+    position's states and each edge's candidates finds them (the first state of equal totals;
+    the last character first in character order); (None, []) when no reading reaches the end."""
+    data, edges = lattice
+    size = len(data)
+    start_states = _States()
+    start_states.fill((None,), array("d", [0.0]), array("i", [0]), None)
+    best: dict[int, _States] = {0: start_states}
+    scores = char_scores(model)
+    for start in range(size):
+        states = best.get(start)
+        if not states:
+            continue
+        for stop, chars, how in edges.get(start, ()):
+            if how == "cut":
+                named = _cut_candidates(chars[0], model)
+                chars = (named[0],) if len(named) == 1 else (MISSING,)
+            target = best.get(stop)
+            if target is None:
+                target = best[stop] = _States()
+            edge = (start, how, chars)
+            if how != "cut" and len(states) > 1:
+                _relax(states, chars, target, edge, scores)
+                continue
+            for index, (previous, score) in enumerate(zip(states.chars, states.totals)):
+                costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
+                if not target:
+                    # The first state into an empty position: every candidate is new (an edge's
+                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly). The totals
+                    # go into the array one at a time, with no list of thousands of floats between.
+                    target.fill(chars, array("d", map(score.__add__, costs)), array("i", [index]) * len(chars), edge)
+                    continue
+                for ch, cost in zip(chars, costs):
+                    target.offer(ch, score + cost, index, edge)
+    final = best.get(size)
+    if not final:
+        return None, []
+    # The best last character, the first in character order of equal scores.
+    top = max(final.totals)
+    last = min((at for at, total in enumerate(final.totals) if total == top), key=lambda at: final.chars[at] or "")
+    score = final.totals[last]
+    path = []
+    position, at = size, last
+    while position > 0:
+        states = best[position]
+        start, how, chars = states.edges[states.edge_of[at]]
+        path.append((states.chars[at], start, position, how, chars))
+        position, at = start, states.previous[at]
+    path.reverse()
+    return score, path
 
 
 def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_ends: dict[str, int]):
@@ -328,50 +436,10 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
     counts `_BRACKET_NATS` up or down; at the line's end, how the document's lines end counts);
     otherwise it is □ and its candidates go to the note. Two numerals are never told apart
     this way (the document uses every number of a sequence once: 第六章 is no evidence for 六)."""
-    data, edges = lattice
-    size = len(data)
-    # best[position][last character] = (score, back pointer)
-    best: dict[int, dict] = {0: {None: (0.0, None)}}
-    scores = char_scores(model)
-    for start in range(size):
-        states = best.get(start)
-        if not states:
-            continue
-        for stop, chars, how in edges.get(start, ()):
-            if how == "cut":
-                named = _cut_candidates(chars[0], model)
-                chars = (named[0],) if len(named) == 1 else (MISSING,)
-            target = best.setdefault(stop, {})
-            if how != "cut" and len(states) > 1:
-                _relax(states, chars, target, (start, how, chars), scores)
-                continue
-            for previous, (score, _) in states.items():
-                back = (start, previous, how, chars)
-                costs = (_COST_CUT,) * len(chars) if how == "cut" else scores.after(previous, chars)
-                if not target:
-                    # The first state into an empty position: every candidate is new (an edge's
-                    # candidates are distinct, as UTF-8 reads distinct bytes distinctly).
-                    target.update(zip(chars, zip([score + cost for cost in costs], itertools.repeat(back))))
-                    continue
-                for ch, cost in zip(chars, costs):
-                    total = score + cost
-                    found = target.get(ch)
-                    if found is None or total > found[0]:
-                        target[ch] = (total, back)
-    final = best.get(size)
-    if not final:
+    data = lattice[0]
+    score, path = _likeliest_path(lattice, model)
+    if score is None:
         return None
-    # The best last character, the first in character order of equal scores.
-    top = max(entry[0] for entry in final.values())
-    last = min((ch for ch, entry in final.items() if entry[0] == top), key=lambda ch: ch or "")
-    score = final[last][0]
-    path = []
-    position, ch = size, last
-    while position > 0:
-        start, previous, how, chars = best[position][ch][1]
-        path.append((ch, start, position, how, chars))
-        position, ch = start, previous
-    path.reverse()
     out = [item[0] for item in path]
     chosen, cut = [], []
     for index, (ch, start, stop, how, chars) in enumerate(path):
@@ -382,10 +450,10 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
             fits = _local_scores(previous, chars, following, opened, line_ends, model)
             # The best three, best first, then by character (a candidate is one code point):
             # one array sort of the thousands a character cut at a line's end has.
-            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -np.array(fits)))[:3].tolist()
-            local = [(fits[at], chars[at]) for at in order]
+            order = np.lexsort((np.fromiter(map(ord, chars), dtype=np.int64, count=len(chars)), -fits))[:3].tolist()
+            local = list(zip(fits[order].tolist(), [chars[at] for at in order]))
             margin = local[0][0] - local[1][0] if len(local) > 1 else math.inf
-            numerals = [c for fit, c in zip(fits, chars) if c in _NUMERALS and fit > local[0][0] - 2 * margin_nats]
+            numerals = [c for at, c in enumerate(chars) if c in _NUMERALS and fits[at] > local[0][0] - 2 * margin_nats]
             if margin < margin_nats or len(numerals) > 1 and local[0][1] in _NUMERALS:
                 out[index] = MISSING
             else:
@@ -408,28 +476,54 @@ def _best_utf8_reading(lattice, model: "CharModel", margin_nats: float, line_end
 _MIN_PRUNED_STATES = 32
 
 
-def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+class _Ranked:
+    """A kind's states best first, then by index, as (total, index) pairs read off two arrays:
+    a list of the pairs held ~110 bytes a state for the 4096 states of a rejected byte."""
+
+    __slots__ = ("totals", "indices")
+
+    def __init__(self, totals: array, indices: array) -> None:
+        self.totals, self.indices = totals, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, at: int) -> tuple[float, int]:
+        return self.totals[at], self.indices[at]
+
+    def __iter__(self):
+        return zip(self.totals, self.indices)
+
+
+def _rank_by_kind(states: _States) -> list[tuple[int, _Ranked]]:
+    """The states by kind (`kind_of_state`, in the order of each kind's first state), each
+    kind's best first and then by index (a stable sort of the negated totals, as a stable
+    descending sort of the totals orders them)."""
+    kinds = np.fromiter(map(kind_of_state, states.chars), dtype=np.int8, count=len(states))
+    totals = np.frombuffer(states.totals, dtype=np.float64)
+    ranked = []
+    for kind in dict.fromkeys(kinds.tolist()):
+        members = np.flatnonzero(kinds == kind)
+        order = members[np.argsort(-totals[members], kind="stable")]
+        ranked.append((kind, _Ranked(array("d", totals[order].tobytes()), array("i", order.astype(np.intc).tobytes()))))
+    return ranked
+
+
+def _relax(states: _States, chars: tuple[str, ...], target: _States, edge: tuple, scores: CharScores) -> None:
     """One Viterbi step over an edge: for each candidate, the best state before it, as the plain
     double loop over states and candidates finds it (the first of equal totals). A candidate
     scores the same after every state of a kind where `_representative` says so (a rare symbol
     after any Han character, any Han character after any mark), so the states of each kind are
     ranked once per edge, and only the best of a kind is scored, not every one."""
-    # The states' characters by index (a list of the items would hold a tuple per state, 56
-    # bytes each for thousands of them).
-    previous_chars = list(states)
+    previous_chars = states.chars
     if len(chars) >= _MIN_COLUMN_CANDIDATES and len(previous_chars) <= _MAX_COLUMN_STATES:
-        _relax_by_columns(states, previous_chars, chars, target, back, scores)
+        _relax_by_columns(states, chars, target, edge, scores)
         return
-    kinds: dict[int, list[tuple[float, int]]] = {}
-    for index, (previous, entry) in enumerate(states.items()):
-        kinds.setdefault(kind_of_state(previous), []).append((entry[0], index))
-    for ranked in kinds.values():
-        # Best first, then by index: a stable sort of states listed in index order.
-        ranked.sort(key=operator.itemgetter(0), reverse=True)
-    start, how, chars_back = back
     pairs = scores.pairs
     # Per kind: its states ranked, and the scores of the candidates alike after all of them.
-    columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in kinds.items()]
+    columns = [(kind, ranked, *scores.kind_column(kind, previous_chars[ranked[0][1]], chars)[:2]) for kind, ranked in _rank_by_kind(states)]
+    # The best totals and states, kept as they are found (a list held a float object each).
+    totals, indices = array("d"), array("i")
     for position, ch in enumerate(chars):
         total, index = None, -1
         for kind, ranked, column, alike in columns:
@@ -455,8 +549,18 @@ def _relax(states: dict, chars: tuple[str, ...], target: dict, back: tuple, scor
                 found = score + (scores.score(previous, ch) if cost is None else cost)
                 if total is None or found > total or found == total and other < index:
                     total, index = found, other
-        if ch not in target or total > target[ch][0]:
-            target[ch] = (total, (start, previous_chars[index], how, chars_back))
+        totals.append(total)
+        indices.append(index)
+    _keep(target, chars, totals, indices, edge)
+
+
+def _keep(target: _States, chars: tuple[str, ...], totals: array, indices: array, edge: tuple) -> None:
+    """Each candidate's best total and state before it, kept at the edge's end."""
+    if not target:
+        target.fill(chars, totals, indices, edge)
+        return
+    for ch, total, index in zip(chars, totals, indices):
+        target.offer(ch, total, index, edge)
 
 
 #: An edge of at least this many candidates after at most this many states is relaxed a state
@@ -466,24 +570,17 @@ _MIN_COLUMN_CANDIDATES = 64
 _MAX_COLUMN_STATES = 32
 
 
-def _relax_by_columns(states: dict, previous_chars: list, chars: tuple[str, ...], target: dict, back: tuple, scores: CharScores) -> None:
+def _relax_by_columns(states: _States, chars: tuple[str, ...], target: _States, edge: tuple, scores: CharScores) -> None:
     """`_relax` for many candidates after few states: each state's totals over all candidates
     at once (`CharScores.after`, the same scores), taken where strictly better than the states
     before it in index order, so equal totals keep the first state, as `_relax` does."""
     totals = indices = None
-    for index, (previous, entry) in enumerate(states.items()):
-        found = entry[0] + np.array(scores.after(previous, chars))
+    for index, (previous, total) in enumerate(zip(states.chars, states.totals)):
+        found = total + np.array(scores.after(previous, chars))
         if totals is None:
             totals, indices = found, np.zeros(len(chars), dtype=np.int64)
         else:
             better = found > totals
             totals = np.where(better, found, totals)
             indices = np.where(better, index, indices)
-    start, how, chars_back = back
-    backs = [(start, previous, how, chars_back) for previous in previous_chars]
-    if not target:
-        target.update(zip(chars, zip(totals.tolist(), [backs[index] for index in indices.tolist()])))
-        return
-    for ch, total, index in zip(chars, totals.tolist(), indices.tolist()):
-        if ch not in target or total > target[ch][0]:
-            target[ch] = (total, backs[index])
+    _keep(target, chars, array("d", totals.tobytes()), array("i", indices.astype(np.intc).tobytes()), edge)

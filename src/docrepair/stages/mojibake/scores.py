@@ -110,14 +110,22 @@ class CharScores:
         key = (previous, ch)
         found = self.pairs.get(key)
         if found is None:
-            if previous is not None and is_han(previous) and is_han(ch):
-                found = self._han_pair(previous, ch)
-            else:
-                same = (_representative(previous, ch), ch)
-                found = self.pairs.get(same)
-                if found is None:
-                    found = self.pairs[same] = _score_char(same[0], ch, self.model)
-            self.pairs[key] = found
+            found = self.pairs[key] = self._score_new(previous, ch)
+        return found
+
+    def score_once(self, previous: str | None, ch: str) -> float:
+        """`score`, without keeping the pair: a garbled line as it stands is scored once, and
+        its pairs (鍏充, 充簬) come back in no reading (kept, a document's held ~300 KB)."""
+        found = self.pairs.get((previous, ch))
+        return self._score_new(previous, ch) if found is None else found
+
+    def _score_new(self, previous: str | None, ch: str) -> float:
+        if previous is not None and is_han(previous) and is_han(ch):
+            return self._han_pair(previous, ch)
+        same = (_representative(previous, ch), ch)
+        found = self.pairs.get(same)
+        if found is None:
+            found = self.pairs[same] = _score_char(same[0], ch, self.model)
         return found
 
     def _han_pair(self, previous: str, ch: str) -> float:
@@ -164,7 +172,9 @@ class CharScores:
             if found is None:
                 found = self.han_columns[key] = self._after_han(previous, chars, candidates, column)
             return found
-        column = list(column)
+        # A copy of the kind's column, of its own type: a list of thousands of floats held four
+        # times the compact array's 8 bytes an entry.
+        column = column[:]
         pairs = self.pairs
         for index in depends:
             ch = chars[index]
@@ -192,8 +202,8 @@ class CharScores:
             scores[index] = self.score(previous, chars[index])
         return _compact(scores)
 
-    def before(self, chars: tuple[str, ...], following: str) -> list[float]:
-        """`score(ch, following)` for each of an edge's candidates, in order. Over arrays for a
+    def before(self, chars: tuple[str, ...], following: str) -> np.ndarray:
+        """`score(ch, following)` for each of an edge's candidates, in order, as an array. Over arrays for a
         large edge before ASCII or a Han character, where most candidates score alike: ASCII
         costs `_COST_ASCII` alone after Han and ASCII, a Han character its unigram after any
         other symbol and its unigram and `_COST_UNSEEN_PAIR` after Han when `_han_pair` says so;
@@ -202,14 +212,15 @@ class CharScores:
         ascii_after = following.isascii()
         if candidates is None or not (ascii_after or is_plain_han(following)):
             pairs = self.pairs
-            return [self.score(ch, following) if (found := pairs.get((ch, following))) is None else found for ch in chars]
+            return np.array([self.score(ch, following) if (found := pairs.get((ch, following))) is None else found for ch in chars])
         if ascii_after:
             scores = np.full(len(chars), _COST_ASCII)
             # A symbol before ASCII scores `_COST_ASCII` and its kind row's share (`_class_logp`),
             # which is log(1/1) = 0 for a symbol that starts no pair of the document: only the
             # symbols that do are scored one by one (not thousands, each kept in `pairs`).
             rows = _kind_pairs(self.model)[0]
-            exact = [index for index in np.flatnonzero(~(candidates.han_range | candidates.ascii_range)).tolist() if chars[index] in rows]
+            symbols = ~(candidates.han_range | candidates.ascii_range)
+            exact = [index for index, ch in enumerate(chars) if ch in rows and symbols[index]]
         else:
             unigram = self.model.unigram_logp(following)
             scores = np.where(candidates.han_range, unigram + _COST_UNSEEN_PAIR, unigram)
@@ -222,7 +233,7 @@ class CharScores:
                 scores[paired] = np.maximum([row[0] for row in rows], unigram + _COST_UNSEEN_PAIR)
         for index in exact:
             scores[index] = self.score(chars[index], following)
-        return scores.tolist()
+        return scores
 
     def best_mostly_alike_state(self, kind: int, ranked: list[tuple[float, int]], previous_chars: list, ch: str, total: float | None, index: int) -> tuple[float | None, int]:
         """The states of a kind before a `ch` that `_representative` tells them apart for
