@@ -183,8 +183,9 @@ class Ledger:
         self._last_real = None
         self._last_change_step = self._step
         # The per-character arrays in two vectorised passes (a mask of the kept characters, then
-        # the inserted ones), not a list of numpy views of the pieces: two views per edit cost
-        # more time, and ~110 bytes each (0.35 MB for 770 edits, more than the arrays).
+        # the inserted ones), not a list of numpy views of the pieces to concatenate: two views
+        # per edit held ~110 bytes each (0.35 MB for 770 edits, more than the arrays), for about
+        # the same time.
         kept = ~removed
         self.origin = self.origin[kept]
         self.placed_by = self.placed_by[kept]
