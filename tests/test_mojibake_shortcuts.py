@@ -14,7 +14,7 @@ from docrepair.charlm import load_charlm
 from docrepair.config import MojibakeConfig
 from docrepair.stages.mojibake import _LATIN_RUN, _LATIN_RUN_START, _LOST_WITH_READING, _has_reading_close, _reread_gbk_as_utf8, find_utf8_as_gbk_edits
 from docrepair.stages.mojibake.bounds import ROUNDING_NATS, LineBounds, gain_ceiling
-from docrepair.stages.mojibake.lines import _COST_CUT, _best_utf8_reading, _candidate_lines, _reading_score, _utf8_lattice
+from docrepair.stages.mojibake.lines import _COST_CUT, _best_utf8_reading, _candidate_lines, _reading_score, _utf8_lattice, document_evidence
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SAMPLE_LINES = sorted({line for path in sorted(glob.glob("samples/*.txt"))[:40] for line in open(path, encoding="utf-8", errors="replace").read().splitlines() if line.strip()})[:400]
@@ -55,12 +55,7 @@ def _gains(text: str):
     """(bound, gain) of each candidate line, the document's model built as the stage builds it."""
     lines = text.splitlines(keepends=True)
     candidates = _candidate_lines(text, lines)
-    clean = [line.rstrip("\r\n") for line, candidate in zip(lines, candidates) if not candidate]
-    model = load_charlm().with_document("".join(clean))
-    ends: dict[str, int] = {}
-    for line in clean:
-        if line.strip():
-            ends[line.rstrip()[-1]] = ends.get(line.rstrip()[-1], 0) + 1
+    model, ends = document_evidence(lines, candidates)
     bounds = LineBounds(text, load_charlm())
     for line, candidate in zip(lines, candidates):
         body = line.rstrip("\r\n")

@@ -30,8 +30,7 @@ _BACKOFF_WEIGHT = 200.0
 #: A document pair counts as this many model counts: the document's own usage is strong
 #: evidence (measured on the seeds: below ~1e4 the names of the document lose to common pairs).
 _DOCUMENT_PAIR_WEIGHT = 20000.0
-#: Add-half smoothing of the unigrams over a vocabulary of this many characters (unigram_logp and
-#: its table over the BMP, shipped_unigram_logps, must give the same floats).
+#: Add-half smoothing of the unigrams over a vocabulary of this many characters (CharModel._smoothed_logp).
 _UNIGRAM_ADDED = 0.5
 _UNIGRAM_VOCABULARY = 30000
 #: A use of a character in the document counts as this many model counts in its unigram.
@@ -74,16 +73,19 @@ class CharModel:
     def unigram_logp(self, ch: str) -> float:
         found = self.unigram_logps.get(ch)
         if found is None:
-            count = self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * self.document_chars.get(ch, 0)
-            found = self.unigram_logps[ch] = math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
+            found = self.unigram_logps[ch] = self._smoothed_logp(self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * self.document_chars.get(ch, 0))
         return found
+
+    def _smoothed_logp(self, count: float) -> float:
+        """The add-half unigram estimate of a character counted `count` times: the one formula
+        of unigram_logp, its ceiling and its table over the BMP (they must give the same floats)."""
+        return math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
 
     def unigram_logp_ceiling(self, ch: str, uses: int) -> float:
         """The most `unigram_logp(ch)` can be in a `with_document` copy of this (shipped) model
         whose document uses `ch` at most `uses` times: the same expression with every use
         counted (floats rise with the count, so the computed value is a bound as well)."""
-        count = self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * uses
-        return math.log((count + _UNIGRAM_ADDED) / (self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY))
+        return self._smoothed_logp(self.unigrams.get(ch, 0) + _DOCUMENT_CHAR_WEIGHT * uses)
 
     def pair_logp(self, first: str, second: str) -> float:
         """log P(second | first), interpolated with the unigram."""
@@ -158,10 +160,8 @@ class CharModel:
         its document does not hold. Built once per model (~30 ms)."""
         table = self.cache.get("shipped_unigram_logps")
         if table is None:
-            unigrams, denominator = self.unigrams, self.total + _UNIGRAM_ADDED * _UNIGRAM_VOCABULARY
-            table = self.cache["shipped_unigram_logps"] = np.array(
-                [math.log((unigrams.get(chr(code), 0) + _UNIGRAM_ADDED) / denominator) for code in range(0x10000)]
-            )
+            unigrams = self.unigrams
+            table = self.cache["shipped_unigram_logps"] = np.array([self._smoothed_logp(unigrams.get(chr(code), 0)) for code in range(0x10000)])
         return table
 
     def score(self, text: str) -> float:

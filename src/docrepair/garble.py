@@ -39,7 +39,7 @@ def find_runs(text: str) -> list[tuple[int, int]]:
     if not ANY_SIGNAL_CHAR.search(text):
         return []  # the common case: nothing a signal could start from, one fast scan
     runs: list[tuple[int, int]] = []
-    for signal in _iter_signals(text):
+    for signal in prefiltered_finditer(_SIGNAL, ANY_SIGNAL_CHAR, text):
         start, end = signal.start(), signal.end()
         if runs and start - runs[-1][1] <= _MAX_GAP and "\n" not in text[runs[-1][1] : start]:
             runs[-1] = (runs[-1][0], end)
@@ -60,18 +60,19 @@ def find_runs(text: str) -> list[tuple[int, int]]:
     return widened
 
 
-def _iter_signals(text: str):
-    """`_SIGNAL.finditer(text)`, the pattern tried only where a signal can start (one of
-    `ANY_SIGNAL_CHAR`): the engine scans for a character class fast, but tries a pattern of
-    alternatives with lookbehinds at every position. Matches do not overlap, as finditer's."""
+def prefiltered_finditer(pattern: re.Pattern, first: re.Pattern, text: str):
+    """`pattern.finditer(text)` for a pattern whose every match starts with a character `first`
+    matches there: the pattern is tried only at those characters. The engine scans for a
+    character class fast, but tries a pattern of alternatives or lookbehinds at every position.
+    Matches do not overlap, as finditer's."""
     end = 0
-    for found in ANY_SIGNAL_CHAR.finditer(text):
+    for found in first.finditer(text):
         if found.start() < end:
             continue
-        signal = _SIGNAL.match(text, found.start())
-        if signal is not None:
-            end = signal.end()
-            yield signal
+        matched = pattern.match(text, found.start())
+        if matched is not None:
+            end = matched.end()
+            yield matched
 
 
 def clean_text(text: str, runs: list[tuple[int, int]]) -> str:

@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from ...charlm import CharModel
-from ...garble import GLUED_READING_TAIL, find_runs
+from ...garble import GLUED_READING_TAIL, find_runs, prefiltered_finditer
 from .tables import ASCII_TRAIL_MARKS, HAN_RANGE, SENTENCE_MARKS
 
 
@@ -68,7 +68,7 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
     (see `_ODD_CHAR_LOGP`) within three, or one beside a `?`, or a lone ASCII letter between Han
     characters. They are only candidates: a run is replaced only when a re-reading of its bytes
     is far more probable (`min_gain_nats`)."""
-    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in _iter_one_char_matches(LONE_LETTER, _LONE_LETTER_CHAR, text)]
+    spans: list[tuple[int, int]] = [(found.start(), found.end()) for found in prefiltered_finditer(LONE_LETTER, _LONE_LETTER_CHAR, text)]
     question = "?" in text
     if question:
         spans += [(found.start() - 1, found.end()) for found in _ODD_QUESTION.finditer(text)]
@@ -93,16 +93,6 @@ def find_improbable_runs(text: str, model: CharModel) -> list[tuple[int, int]]:
 #: follows is one of the characters every match has after it (Han, or a mark after _~^`|): the
 #: letters of Latin words and addresses are passed over in the scan, not matched one by one.
 _LONE_LETTER_CHAR = re.compile(r"[A-Za-z_~^`|](?=[\u4e00-\u9fff，。、；：,;])")
-
-
-def _iter_one_char_matches(pattern: re.Pattern, first: re.Pattern, text: str):
-    """`pattern.finditer(text)` for a pattern that matches one character, one of `first`'s,
-    with lookarounds: tried only where `first` finds such a character (the engine scans for a
-    character class fast, but tries a pattern that opens with a lookbehind at every position)."""
-    for found in first.finditer(text):
-        matched = pattern.match(text, found.start())
-        if matched is not None:
-            yield matched
 
 
 def _odd_indices(text: str, model: CharModel) -> list[int]:

@@ -46,16 +46,7 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
     bounds = LineBounds(text, load_charlm())
     if all(_cannot_gain(line.rstrip("\r\n"), bounds, config) for line, candidate in zip(lines, candidates) if candidate):
         return []
-    # The document as it reads without its candidate lines: the garbled lines share their odd
-    # characters with each other, not with the document.
-    clean_lines = [line.rstrip("\r\n") for line, candidate in zip(lines, candidates) if not candidate]
-    model = load_charlm().with_document("".join(clean_lines))
-    # How the document's own lines end (。 ： ； or a bracket): the evidence for a line's last
-    # character where its last byte was rejected.
-    line_ends: dict[str, int] = {}
-    for line in clean_lines:
-        if line.strip():
-            line_ends[line.rstrip()[-1]] = line_ends.get(line.rstrip()[-1], 0) + 1
+    model, line_ends = document_evidence(lines, candidates)
     try:
         return _reread_lines(lines, candidates, model, line_ends, config)
     finally:
@@ -63,6 +54,22 @@ def find_utf8_as_gbk_edits(text: str, config: MojibakeConfig | None = None) -> l
         # cycle only the garbage collector frees, at some later document. Dropped here, they go
         # when the stage ends.
         model.document_cache.clear()
+
+
+def document_evidence(lines: list[str], candidates: list[bool]) -> tuple["CharModel", dict[str, int]]:
+    """What the document says of itself, without its candidate lines (the garbled lines share
+    their odd characters with each other, not with the document): the character model with its
+    characters and pairs, and how its lines end (。 ： ； or a bracket, by count), the evidence
+    for a line's last character where its last byte was rejected."""
+    from ...charlm import load_charlm
+
+    clean_lines = [line.rstrip("\r\n") for line, candidate in zip(lines, candidates) if not candidate]
+    line_ends: dict[str, int] = {}
+    for line in clean_lines:
+        if line.strip():
+            last = line.rstrip()[-1]
+            line_ends[last] = line_ends.get(last, 0) + 1
+    return load_charlm().with_document("".join(clean_lines)), line_ends
 
 
 def _reread_lines(lines: list[str], candidates: list[bool], model: "CharModel", line_ends: dict[str, int], config: MojibakeConfig) -> list[Edit]:
