@@ -213,7 +213,7 @@ class Ledger:
         if len(staying) == len(placements):
             return 0
         self._step += 1
-        # Filled block by block, like apply's arrays (no list of numpy views).
+        # Filled block by block: no list of numpy views to concatenate (see apply).
         new_origin = np.empty_like(self.origin)
         new_placed = np.empty_like(self.placed_by)
         offset = 0

@@ -313,9 +313,9 @@ class RepairResult:
     #: header is written to outputs that must be the same bytes on every run.
     seconds: Mapping[str, float] = field(default_factory=dict, compare=False)
     #: The output→input map the ledger ended with: for each output character, the input offset
-    #: it came from (-1 for inserted text), a numpy int32 array (int64 past 2**31 characters). `explain` and `report` read it
-    #: through `ledger.map_offsets` instead of replaying; None for a result built without it
-    #: (map_offsets then replays once, linearly).
+    #: it came from (-1 for inserted text), a numpy int32 array (int64 past 2**31 characters).
+    #: `explain` and `report` read it through `ledger.map_offsets` instead of replaying; None for
+    #: a result built without it (map_offsets then replays once, linearly).
     origin: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self, *, with_input: bool = False) -> dict[str, Any]:

@@ -34,8 +34,9 @@ class DocumentView:
 
     Units are derived, never refreshed by hand: they are computed on first use after each change
     to the text (`Ledger.version`) by `segment` (the pipeline passes the segment stage's
-    `segment_units`, so this core module imports no stage). `segment` gets the text and the
-    ledger's `input_spans`, and gives each unit its covering span in the input; so are their places in the clause structure (`clause_positions`).
+    `segment_units`, so this core module imports no stage), which gets the text and the ledger's
+    `input_spans` and gives each unit its covering span in the input. So are the units' places
+    in the clause structure (`clause_positions`).
     """
 
     def __init__(

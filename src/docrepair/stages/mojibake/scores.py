@@ -203,11 +203,11 @@ class CharScores:
         return _compact(scores)
 
     def before(self, chars: tuple[str, ...], following: str) -> np.ndarray:
-        """`score(ch, following)` for each of an edge's candidates, in order, as an array. Over arrays for a
-        large edge before ASCII or a Han character, where most candidates score alike: ASCII
-        costs `_COST_ASCII` alone after Han and ASCII, a Han character its unigram after any
-        other symbol and its unigram and `_COST_UNSEEN_PAIR` after Han when `_han_pair` says so;
-        the rest one by one."""
+        """`score(ch, following)` for each of an edge's candidates, in order, as an array. Over
+        arrays for a large edge before ASCII or a Han character, where most candidates score
+        alike: ASCII costs `_COST_ASCII` alone after Han and ASCII, a Han character its unigram
+        after any other symbol and its unigram and `_COST_UNSEEN_PAIR` after Han when `_han_pair`
+        says so; the rest one by one."""
         candidates = _candidates(chars, self.model)
         ascii_after = following.isascii()
         if candidates is None or not (ascii_after or is_plain_han(following)):
